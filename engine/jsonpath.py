@@ -1,0 +1,183 @@
+"""JSONPath as Step Functions evaluates it (Jayway's semantics).
+
+A *definite* path (only names and indexes: `$.a.b[0]['c d']`) yields one value
+or fails with PathNotFound. An *indefinite* path (wildcards, slices, unions,
+filters, deep scans) yields a list, possibly empty, and never fails on missing
+data. Definite paths are compiled to a tuple of keys and walked directly (the
+hot path); indefinite ones are delegated to jsonpath-ng's extended parser.
+Every parsed path is cached, since parsing costs far more than evaluating.
+
+A path is rooted at the state's data (`$`), the context object (`$$`) or a
+workflow variable (`$name`); `resolve()` is given all three.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from jsonpath_ng import exceptions as jsonpath_ng_errors
+from jsonpath_ng.ext import parse as jsonpath_ng_parse
+
+
+class PathSyntaxError(ValueError):
+    """The text is not a JSONPath Step Functions accepts."""
+
+
+class PathNotFound(LookupError):
+    """A definite path that leads nowhere in the data it was applied to."""
+
+    def __init__(self, path: "Path"):
+        super().__init__(f"No results for path: {path.normalized}")
+        self.path = path
+
+
+class ResultPathMatchFailure(LookupError):
+    """A ResultPath that cannot be placed into the data (e.g. into a string)."""
+
+
+DATA, CONTEXT, VARIABLE = "$", "$$", "var"
+
+_VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_DOT_NAME = re.compile(r"\.([^.\[\]\s*()'\",?@:]+)")
+_BRACKET_NAME = re.compile(r"""\[\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*\]""")
+_INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+class Path:
+    """A compiled JSONPath. Immutable; compare paths by their text."""
+
+    __slots__ = ("text", "root", "variable", "keys", "definite", "_indefinite")
+
+    def __init__(self, text, root, variable, keys, indefinite):
+        self.text = text
+        self.root = root
+        self.variable = variable
+        self.keys = keys
+        self.definite = indefinite is None
+        self._indefinite = indefinite
+
+    def __repr__(self):
+        return f"Path({self.text!r})"
+
+    @property
+    def normalized(self) -> str:
+        """Jayway's bracket form, as AWS quotes it in error causes: $['a'][0]."""
+        if not self.definite:
+            return self.text
+        head = "$" if self.root != VARIABLE else "$" + self.variable
+        return head + "".join(f"[{k}]" if type(k) is int else f"['{k}']" for k in self.keys)
+
+    def find(self, value):
+        """Apply the path to `value` as if it were the path's root."""
+        if self._indefinite is not None:
+            return [match.value for match in self._indefinite.find(value)]
+        for key in self.keys:
+            if type(key) is str:
+                if isinstance(value, dict) and key in value:
+                    value = value[key]
+                    continue
+            elif isinstance(value, list) and -len(value) <= key < len(value):
+                value = value[key]
+                continue
+            raise PathNotFound(self)
+        return value
+
+    def resolve(self, data, context=None, variables=None):
+        """Evaluate against the state data, the context object or the variables."""
+        if self.root is DATA:
+            return self.find(data)
+        if self.root is CONTEXT:
+            return self.find(context)
+        if variables is None or self.variable not in variables:
+            raise PathNotFound(self)
+        return self.find(variables[self.variable])
+
+    def exists_in(self, data, context=None, variables=None) -> bool:
+        try:
+            self.resolve(data, context, variables)
+        except PathNotFound:
+            return False
+        return True
+
+    def place(self, data, result):
+        """Return `data` with `result` placed at this (definite) path, as ResultPath does.
+
+        Never mutates `data`: containers along the path are copied, the rest shared.
+        Missing objects on the way are created; anything else in the way fails.
+        """
+        if not self.definite or self.root is not DATA:
+            raise ResultPathMatchFailure(f"'{self.text}' is not a reference path")
+        return _place(data, self.keys, 0, result, self)
+
+
+def _place(node, keys, i, result, path):
+    if i == len(keys):
+        return result
+    key = keys[i]
+    if type(key) is str:
+        if not isinstance(node, dict):
+            raise ResultPathMatchFailure(path)
+        copy = dict(node)
+        copy[key] = _place(node.get(key), keys, i + 1, result, path) if key in node else _place_new(keys, i + 1, result, path)
+        return copy
+    if not isinstance(node, list) or not -len(node) <= key < len(node):
+        raise ResultPathMatchFailure(path)
+    copy = list(node)
+    copy[key] = _place(node[key], keys, i + 1, result, path)
+    return copy
+
+
+def _place_new(keys, i, result, path):
+    for key in reversed(keys[i:]):
+        if type(key) is not str:
+            raise ResultPathMatchFailure(path)
+        result = {key: result}
+    return result
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_path(text: str) -> Path:
+    """Parse a JSONPath (cached). Raises PathSyntaxError."""
+    if not isinstance(text, str) or not text.startswith("$"):
+        raise PathSyntaxError(f"'{text}' is not a JSONPath: it must start with '$'")
+    if text.startswith("$$"):
+        root, variable, rest = CONTEXT, None, text[2:]
+    elif (m := _VARIABLE_ROOT.match(text)) is not None:
+        root, variable, rest = VARIABLE, m.group(1), text[m.end():]
+    else:
+        root, variable, rest = DATA, None, text[1:]
+    keys = _definite_keys(rest)
+    if keys is not None:
+        return Path(text, root, variable, keys, None)
+    try:
+        indefinite = jsonpath_ng_parse("$" + rest)
+    except (jsonpath_ng_errors.JsonPathParserError, jsonpath_ng_errors.JsonPathLexerError, Exception) as e:
+        raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
+    return Path(text, root, variable, (), indefinite)
+
+
+def is_path(text) -> bool:
+    try:
+        compile_path(text)
+    except PathSyntaxError:
+        return False
+    return True
+
+
+def _definite_keys(rest: str):
+    """The keys of a path made only of names and indexes, else None."""
+    keys = []
+    pos = 0
+    while pos < len(rest):
+        if m := _DOT_NAME.match(rest, pos):
+            keys.append(m.group(1))
+        elif m := _BRACKET_NAME.match(rest, pos):
+            raw = m.group(1) if m.group(1) is not None else m.group(2)
+            keys.append(_ESCAPE.sub(r"\1", raw))
+        elif m := _INDEX.match(rest, pos):
+            keys.append(int(m.group(1)))
+        else:
+            return None
+        pos = m.end()
+    return tuple(keys)
