@@ -1,0 +1,1 @@
+"""Statelight's ASL interpreter: pure Python, no Django, no I/O."""
