@@ -82,13 +82,18 @@ def _fields(text):
     return year, month, day, hour, minute, second, nanos, offset
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_instant(text) -> tuple[int, int] | None:
     """(seconds since the epoch, nanoseconds) of a timestamp, or None if invalid.
 
     Exact to the nanosecond (a datetime stops at microseconds), so Timestamp*
     comparisons order `...29.243167252Z` and `...29.243167253Z` correctly.
+    Cached: a Choice state compares the same input strings again and again.
     """
+    return _instant(text) if type(text) is str else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _instant(text: str):
     fields = _fields(text)
     if fields is None:
         return None
