@@ -1,0 +1,1 @@
+"""Statelight's Django project configuration: settings, URLs, ASGI entry point."""

@@ -1,0 +1,98 @@
+"""Django settings, driven by the environment (see README.md, Configuration).
+
+Nothing here needs editing to move from the embedded default (SQLite,
+in-memory channel layer, one process) to a scale-out set-up (PostgreSQL,
+Redis): set DATABASE_URL and REDIS_URL.
+"""
+
+import os
+from pathlib import Path
+
+from statelight import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = config.secret_key(os.environ.get("DJANGO_SECRET_KEY"), BASE_DIR / ".secret_key")
+DEBUG = config.env_bool(os.environ.get("DJANGO_DEBUG"))
+ALLOWED_HOSTS = config.allowed_hosts(os.environ.get("DJANGO_ALLOWED_HOSTS"))
+
+INSTALLED_APPS = [
+    # first, so that `manage.py runserver` is Daphne's ASGI server
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "designer",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "statelight.urls"
+ASGI_APPLICATION = "statelight.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": config.database_config(os.environ.get("DATABASE_URL"), BASE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CHANNEL_LAYERS = config.channel_layers(os.environ.get("REDIS_URL"))
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# No STATIC_ROOT and no `collectstatic`: WhiteNoise serves straight from
+# STATICFILES_DIRS (the front-end bundle included, built into static/build/),
+# so the embedded default has nothing to collect.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Where the home page finds the sample workflows (`*.asl.json`).
+STATELIGHT_EXAMPLES_DIR = BASE_DIR / "examples"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+}
