@@ -216,22 +216,11 @@ def _getter(text, field: str):
                 return _MISSING
             return get_name
 
-    find = path.find
+    find = _found(path)
     if path.root is DATA:
-        def get_data(data, scope):
-            try:
-                return find(data)
-            except PathNotFound:
-                return _MISSING
-        return get_data
-
+        return lambda data, scope: find(data)
     if path.root is CONTEXT:
-        def get_context(data, scope):
-            try:
-                return find(scope.context)
-            except PathNotFound:
-                return _MISSING
-        return get_context
+        return lambda data, scope: find(scope.context)
 
     name = path.variable
 
@@ -239,11 +228,26 @@ def _getter(text, field: str):
         variables = scope.variables
         if variables is None or name not in variables:
             return _MISSING
-        try:
-            return find(variables[name])
-        except PathNotFound:
-            return _MISSING
+        return find(variables[name])
     return get_variable
+
+
+def _found(path):
+    """path.find(value), with _MISSING for a definite path that leads nowhere.
+
+    An indefinite path (wildcards, filters, ...) yields a list and runs
+    jsonpath-ng's evaluator on arbitrary data: a surprise inside it counts as
+    matching nothing rather than crashing the engine.
+    """
+    find = path.find
+    missed = PathNotFound if path.definite else Exception
+
+    def found(value):
+        try:
+            return find(value)
+        except missed:
+            return _MISSING
+    return found
 
 
 # --- compiling rules ---

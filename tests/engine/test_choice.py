@@ -475,7 +475,7 @@ json_values = st.recursive(
     max_leaves=8,
 )
 paths = st.sampled_from(["$", "$.v", "$.w", "$.a.b", "$.a[0]", "$.missing", "$$.Execution.Name", "$x",
-                         "$x.y", "$.items[*]", "v", "$..v", "$.a[", 7, None])
+                         "$x.y", "$.items[*]", "$.a[?(@ > 1)]", "v", "$..v", "$.a[", 7, None])
 operator_names = st.sampled_from(sorted(COMPARISONS) + [n + "Path" for n in COMPARISONS] + sorted(TYPE_TESTS)
                                  + ["IsPresent", "Bogus"])
 
