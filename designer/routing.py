@@ -1,0 +1,3 @@
+"""Websocket routes, mounted by statelight/asgi.py behind auth and origin checks."""
+
+websocket_urlpatterns = []
