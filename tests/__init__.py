@@ -1,0 +1,1 @@
+"""Statelight tests: engine/ (no Django), designer/ (pytest-django), browser/ (Playwright)."""

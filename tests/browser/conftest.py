@@ -1,0 +1,77 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by the Playwright sync API.
+
+These tests run in their own pytest process (scripts/test does that): the
+Playwright sync API runs an event loop that pytest-asyncio must not share.
+Without Chromium or the playwright package they skip, saying which is missing.
+`playwright install` is never used: Playwright drives the system Chromium.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("STATELIGHT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # we run as root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # this machine's network is closed: no update checks, no sync, no pings
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API keeps an event loop running in the test's thread,
+# and Django refuses ORM calls from a thread with a running loop. The tests
+# are ordinary synchronous code, so the check is a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _missing() -> str | None:
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing()
+    for item in items:
+        if item.path.is_relative_to(os.path.dirname(__file__)):
+            item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason=missing))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def page(live_server, tmp_path):
+    """A fresh browser per test: nothing leaks from one journey to the next."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
+            context.set_default_timeout(10_000)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def alice(django_user_model, transactional_db):
+    # transactional_db: the live server thread must see the committed user
+    return django_user_model.objects.create_user("alice", password="alice-password")
