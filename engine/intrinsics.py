@@ -586,8 +586,7 @@ class _Parser:
         name = match.group(0)
         function = FUNCTIONS.get(name)
         if function is None:
-            known = ", ".join(FUNCTIONS)
-            raise self.fail(f"Unknown intrinsic function '{name}' (known: {known})", start)
+            raise self.fail(f"Unknown intrinsic function '{name}'", start)
         self.pos = match.end()
         self.skip_whitespace()
         if not self.text.startswith("(", self.pos):
