@@ -137,11 +137,6 @@ class _Missing(_Failure):
 # --- value helpers -----------------------------------------------------------
 
 
-def _is_number(value) -> bool:
-    # bool is an int to Python, but not a number to ASL
-    return type(value) is int or type(value) is float
-
-
 def _truncated(value, name) -> int:
     """A number as Java's (int) cast sees it: fractions dropped toward zero."""
     if type(value) is int:
