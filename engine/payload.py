@@ -1,0 +1,108 @@
+"""Payload templates: Parameters, ResultSelector, ItemSelector (JSONPath mode).
+
+A key ending in `.$` takes its value from a path or an intrinsic function;
+everything else is copied as written, nested objects and arrays included.
+A template is compiled once into a closure; the static parts of it are
+shared, never rebuilt, since the engine never mutates a JSON value.
+"""
+from __future__ import annotations
+
+from . import errors
+from .intrinsics import compile_intrinsic, is_intrinsic
+from .jsonpath import PathNotFound, compile_path
+from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+
+
+# Intrinsics whose result is small whatever their input: a template using
+# them cannot outgrow its input, so its output need not be measured.
+_SMALL_RESULTS = frozenset({
+    "States.MathAdd", "States.MathRandom", "States.ArrayLength", "States.ArrayContains",
+    "States.UUID", "States.Hash",
+})
+
+
+def compile_template(template, field: str):
+    """Return evaluate(data, scope) -> JSON value for a payload template.
+
+    The function's `may_grow` attribute says whether its output can be larger
+    than its input (two selections of the input, or a growing intrinsic), so
+    the engine measures the 256 KiB limit only where it can be exceeded.
+    """
+    if not _is_dynamic(template):
+        evaluate = lambda data, scope: template  # noqa: E731
+        evaluate.may_grow = size_in_bytes(template) > PAYLOAD_LIMIT
+        return evaluate
+    evaluate = _compile(template, field)
+    evaluate.may_grow = _growth(template) > 1
+    return evaluate
+
+
+def _growth(node) -> int:
+    """How many input-sized values a template can produce (2 means "any")."""
+    if isinstance(node, list):
+        return min(2, sum(_growth(item) for item in node))
+    if not isinstance(node, dict):
+        return 0
+    total = 0
+    for key, value in node.items():
+        if not key.endswith(".$"):
+            total += _growth(value)
+        elif not isinstance(value, str) or not is_intrinsic(value):
+            total += 1
+        elif value.split("(", 1)[0].strip() not in _SMALL_RESULTS:
+            total += 2
+    return min(total, 2)
+
+
+def _is_dynamic(node) -> bool:
+    if isinstance(node, dict):
+        return any(key.endswith(".$") or _is_dynamic(value) for key, value in node.items())
+    if isinstance(node, list):
+        return any(_is_dynamic(item) for item in node)
+    return False
+
+
+def _compile(node, field):
+    if isinstance(node, list):
+        items = [_compile(item, field) for item in node]
+        return lambda data, scope: [item(data, scope) for item in items]
+    if not isinstance(node, dict):
+        return lambda data, scope: node
+    fields = []
+    for key, value in node.items():
+        if key.endswith(".$"):
+            fields.append((key[:-2], compile_selector(value, key)))
+        elif _is_dynamic(value):
+            fields.append((key, _compile(value, field)))
+        else:
+            fields.append((key, _constant(value)))
+
+    def evaluate(data, scope):
+        return {key: value(data, scope) for key, value in fields}
+
+    return evaluate
+
+
+def _constant(value):
+    return lambda data, scope: value
+
+
+def compile_selector(text, key: str):
+    """The value of a `key.$` field: a path or an intrinsic function call."""
+    if isinstance(text, str) and is_intrinsic(text):
+        intrinsic = compile_intrinsic(text)
+        return intrinsic.evaluate
+    path = compile_path(text)
+
+    def select(data, scope):
+        try:
+            if path.root == "$":
+                return path.find(data)
+            return path.resolve(data, scope.context, scope.variables)
+        except PathNotFound:
+            raise errors.Runtime(
+                f"The JSONPath '{path.text}' specified for the field '{key}' "
+                f"could not be found in the input '{to_json(data)}'"
+            ) from None
+
+    return select

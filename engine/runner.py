@@ -1,0 +1,115 @@
+"""Run an execution to its end in this process, performing effects inline.
+
+The imperative shell for the CLI and tests: tasks are answered by a mock
+test case or a Python handler, timers elapse on a real clock (or at once
+with fast_time). The durable runtime in designer/ is the other shell.
+"""
+from __future__ import annotations
+
+import heapq
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from .effects import Cancel, InvokeTask, StartTimer
+from .execution import Execution
+from .handlers import TaskContext, call_handler, default_registry
+
+
+@dataclass
+class Result:
+    status: str
+    output: object = None
+    error: str | None = None
+    cause: str | None = None
+    history: list = field(default_factory=list)
+
+    def to_dict(self, history=False) -> dict:
+        result = {"status": self.status, "output": self.output, "error": self.error, "cause": self.cause}
+        if history:
+            result["history"] = [event.to_dict() for event in self.history]
+        return result
+
+
+class VirtualClock:
+    """Time that moves only when told to: Wait and Retry intervals elapse instantly."""
+
+    def __init__(self, start=None):
+        self.now = time.time() if start is None else start
+
+    def __call__(self):
+        return self.now
+
+
+def run(machine, input, *, registry=None, mock_case=None, fast_time=False, clock=None, keep_history=False,
+        **execution_options) -> Result:
+    """Run `machine` (a parsed Machine) on `input` until it ends."""
+    if clock is None:
+        clock = VirtualClock() if fast_time else time.time
+    registry = registry or default_registry
+    execution = Execution(machine, input, clock=clock, **execution_options)
+    history = [] if keep_history else None
+    timers = []  # heap of (due, id)
+    cancelled = set()
+    work = deque()
+
+    def take(step):
+        if history is not None:
+            history.extend(step.events)
+        for effect in step.effects:
+            if isinstance(effect, StartTimer):
+                heapq.heappush(timers, (effect.due, effect.id))
+            elif isinstance(effect, Cancel):
+                cancelled.add(effect.id)
+            else:
+                work.append(effect)
+
+    take(execution.start())
+    while execution.status == "RUNNING":
+        if work:
+            effect = work.popleft()
+            if effect.id not in cancelled:
+                take(_perform(execution, effect, registry, mock_case))
+            continue
+        while timers and timers[0][1] in cancelled:
+            heapq.heappop(timers)
+        if not timers:
+            break  # waiting for something nobody here will answer (a callback without a handler)
+        due, timer_id = heapq.heappop(timers)
+        if isinstance(clock, VirtualClock):
+            clock.now = max(clock.now, due)
+        else:
+            delay = due - clock()
+            if delay > 0:
+                time.sleep(delay)
+        take(execution.fire(timer_id))
+    if execution.status == "RUNNING":
+        take(execution.stop("Statelight.Stalled", "The execution waits for a callback or activity that nothing in "
+                                                  "this process will answer."))
+    return Result(execution.status, execution.output, execution.error, execution.cause, history or [])
+
+
+def _perform(execution, effect: InvokeTask, registry, mock_case):
+    """Answer one task: from the mock test case, else a registered handler."""
+    if mock_case is not None and mock_case.mocks(effect.state):
+        response = mock_case.next_response(effect.state)
+        if "Return" in response:
+            return execution.complete(effect.id, response["Return"])
+        thrown = response["Throw"]
+        return execution.fail(effect.id, thrown.get("Error"), thrown.get("Cause"))
+    handler = registry.find(effect.resource, effect.input)
+    if handler is None:
+        return execution.fail(effect.id, "States.TaskFailed", unanswered_cause(effect.resource, effect.input))
+    context = TaskContext(execution.execution_context["Id"], effect.state, effect.attempt, effect.token, effect.context)
+    outcome = call_handler(handler, effect.resource, effect.input, context)
+    if outcome[0] == "ok":
+        return execution.complete(effect.id, outcome[1])
+    return execution.fail(effect.id, outcome[1], outcome[2])
+
+
+def unanswered_cause(resource: str, task_input) -> str:
+    target = resource
+    if isinstance(task_input, dict) and "FunctionName" in task_input and resource.startswith("arn:aws:states:::lambda"):
+        target = f"{resource} (FunctionName {task_input['FunctionName']})"
+    return (f"Nothing answers the resource {target}: register a handler with @engine.task_handler(...) "
+            "or choose a mock test case that covers this state.")
