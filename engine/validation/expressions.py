@@ -37,7 +37,7 @@ def path_error(text, *, reference: bool = False) -> str | None:
     try:
         path = compile_path(text)
     except PathSyntaxError as e:
-        return str(e)
+        return _clip(str(e), 200)
     except Exception as e:  # the path library on hostile text
         return f"'{_clip(text)}' is not a valid JSONPath ({type(e).__name__})"
     if reference and (not path.definite or path.root is not DATA):
@@ -72,7 +72,7 @@ def intrinsic_error(text: str) -> str | None:
     try:
         compile_intrinsic(text)
     except syntax_error as e:
-        return str(e) or f"'{_clip(text)}' is not a valid intrinsic function call"
+        return _clip(str(e), 200) or f"'{_clip(text)}' is not a valid intrinsic function call"
     except Exception as e:
         return f"'{_clip(text)}' is not a valid intrinsic function call ({type(e).__name__})"
     return None

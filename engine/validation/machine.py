@@ -35,10 +35,11 @@ TOP_LEVEL_FIELDS = ("Comment", "StartAt", "States", "Version", "TimeoutSeconds",
 class Machine:
     """Validation of one definition; `check_scope` recurses through nested scopes."""
 
-    def __init__(self, report: Report, jsonata: bool):
+    def __init__(self, report: Report, jsonata: bool, definition: dict):
         self.report = report
         self.jsonata = jsonata
-        self.names: set[str] = set()   # state names are unique in the whole machine
+        self.names: set[str] = set()   # state names seen so far: unique in the whole machine
+        self.everywhere = _all_names(definition, 0, set())
 
     def check_scope(self, scope, ptr: str, depth: int, label: str, allowed: tuple) -> None:
         report = self.report
@@ -132,10 +133,27 @@ class Machine:
         self.names.add(name)
 
     def _elsewhere(self, target: str) -> str:
-        if target in self.names:
+        if target in self.everywhere:
             return (" (a state of that name exists in another scope, but states inside a Parallel branch or a Map "
                     "item processor can only transition to states of the same branch or processor)")
         return ""
+
+
+def _all_names(scope, depth: int, found: set) -> set:
+    """Every state name in every scope (for hints only; nesting is bounded)."""
+    states = scope.get("States") if isinstance(scope, dict) else None
+    if depth > MAX_SCOPE_DEPTH or not isinstance(states, dict):
+        return found
+    for name, state in states.items():
+        found.add(name)
+        if not isinstance(state, dict):
+            continue
+        for key in ("ItemProcessor", "Iterator"):
+            _all_names(state.get(key), depth + 1, found)
+        if isinstance(state.get("Branches"), list):
+            for branch in state["Branches"]:
+                _all_names(branch, depth + 1, found)
+    return found
 
 
 def _names(states: dict, limit: int = 8) -> str:
@@ -193,5 +211,5 @@ def _validate(definition, report: Report) -> None:
     if language not in QUERY_LANGUAGES:
         report.schema("/QueryLanguage", f"'QueryLanguage' must be 'JSONPath' or 'JSONata', not {show(language)}.")
     # AWS: only the exact string "JSONPath" selects JSONPath.
-    machine = Machine(report, jsonata=language != JSONPATH)
+    machine = Machine(report, language != JSONPATH, definition)
     machine.check_scope(definition, "", 0, "the state machine", TOP_LEVEL_FIELDS)

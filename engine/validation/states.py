@@ -313,13 +313,14 @@ class StateResult:
 
 def check_state(report: Report, machine, ptr: str, name: str, state: dict, depth: int) -> StateResult:
     out = StateResult()
-    type_ = state.get("Type")
+    raw_type = state.get("Type")
+    type_ = raw_type if isinstance(raw_type, str) else None  # a list can't be looked up in a dict
     if "Type" not in state:
         report.schema(ptr, f"These fields are required: [Type]. State '{name}' needs a 'Type': one of "
                            f"{', '.join(STATE_TYPES)}.")
     elif type_ not in STATE_TYPES:
-        report.schema(pointer(ptr, "Type"), f"State '{name}' has Type {show(type_)}, which is not a state type: use "
-                                            f"one of {', '.join(STATE_TYPES)}.")
+        report.schema(pointer(ptr, "Type"), f"State '{name}' has Type {show(raw_type)}, which is not a state type: "
+                                            f"use one of {', '.join(STATE_TYPES)}.")
     if type_ not in STATE_TYPES:
         # Still follow its transitions, so one bad Type does not cascade into
         # "not reachable" and "no terminal state" problems elsewhere.
