@@ -18,7 +18,7 @@ _ROOT = compile_path("$")
 class JsonPathFlow:
     """The compiled JSONPath data-flow fields of one state."""
 
-    __slots__ = ("input_path", "parameters", "result_selector", "result_path", "output_path", "identity")
+    __slots__ = ("input_path", "parameters", "result_selector", "result_path", "output_path", "assign")
 
     def __init__(self, spec: dict, *, parameters="Parameters"):
         self.input_path = _optional_path(spec, "InputPath")
@@ -26,8 +26,7 @@ class JsonPathFlow:
         self.result_path = _optional_path(spec, "ResultPath")
         self.parameters = compile_template(spec[parameters], parameters) if parameters and parameters in spec else None
         self.result_selector = compile_template(spec["ResultSelector"], "ResultSelector") if "ResultSelector" in spec else None
-        # InputPath, ResultPath and OutputPath all "$" and no templates: output is the result
-        self.identity = self.input_path is _ROOT and self.output_path is _ROOT and self.parameters is None
+        self.assign = compile_template(spec["Assign"], "Assign") if "Assign" in spec else None
 
     def effective_input(self, raw, scope):
         """The state's input after InputPath and Parameters."""
@@ -41,9 +40,21 @@ class JsonPathFlow:
         return _select(self.input_path, raw, scope)
 
     def output(self, raw, result, scope):
-        """The state's output from its raw input and the result of its work."""
+        """The state's output from its raw input and the result of its work.
+
+        Assign reads the result (after ResultSelector) and the variables as
+        they were before the state; the new values apply once the output,
+        OutputPath included, is computed.
+        """
         if self.result_selector is not None:
             result = self.result_selector(result, scope)
+        assigned = self.assign(result, scope) if self.assign is not None else None
+        output = self._place(raw, result, scope)
+        if assigned is not None:
+            scope.assign(assigned)
+        return output
+
+    def _place(self, raw, result, scope):
         path = self.result_path
         if path is _ROOT:
             data = result
@@ -58,9 +69,29 @@ class JsonPathFlow:
                 ) from None
         return _select(self.output_path, data, scope)
 
-    def passthrough(self, raw, scope):
-        """Output of a state without a result (Choice, Wait, Succeed): InputPath then OutputPath."""
-        return _select(self.output_path, _select(self.input_path, raw, scope), scope)
+    def passthrough(self, raw, scope, assign=None):
+        """Output of a state without a result (Choice, Wait, Succeed): InputPath then
+        OutputPath. Assign (the state's, or a Choice rule's) reads the filtered input."""
+        data = _select(self.input_path, raw, scope)
+        assign = assign or self.assign
+        assigned = assign(data, scope) if assign is not None else None
+        output = _select(self.output_path, data, scope)
+        if assigned is not None:
+            scope.assign(assigned)
+        return output
+
+    def error_output(self, raw, error_output, catcher, scope):
+        """A Catch's output: the error placed at the catcher's ResultPath in the raw input."""
+        assigned = catcher.assign(error_output, scope) if catcher.assign is not None else None
+        path = catcher.result_path
+        try:
+            output = raw if path is None else path.place(raw, error_output)
+        except ResultPathMatchFailure:
+            raise errors.ResultPathMatchFailure(
+                f"Unable to apply ResultPath '{path.text}' to input '{to_json(raw)}'") from None
+        if assigned is not None:
+            scope.assign(assigned)
+        return output
 
     def may_grow(self) -> bool:
         return any(t is not None and t.may_grow for t in (self.parameters, self.result_selector))

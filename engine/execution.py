@@ -15,7 +15,7 @@ from __future__ import annotations
 import random as _random
 import secrets
 import time
-from collections import deque
+from collections import ChainMap, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -90,6 +90,12 @@ class Frame:
     @property
     def random(self):
         return self.ex.draw_random()
+
+    def assign(self, values: dict):
+        """Set workflow variables in this frame's scope (outer scopes are only read)."""
+        if self.variables is None:
+            self.variables = {}
+        self.variables.update(values)
 
 
 class Fan:
@@ -312,6 +318,10 @@ class Execution:
         for frame in sorted(ex.frames.values(), key=lambda f: (f.parent or 0, f.index or 0)):
             if frame.parent is not None:
                 ex.frames[frame.parent].fan.children.append(frame.id)
+        for frame in sorted(ex.frames.values(), key=lambda f: f.id):  # parents before children
+            parent = ex.frames.get(frame.parent)
+            if parent is not None and parent.variables is not None:
+                frame.variables = ChainMap(frame.variables or {}, parent.variables)
         ex._dirty.clear()
         return ex
 
@@ -322,7 +332,8 @@ class Execution:
         self.frames[frame.id] = frame
         if parent is not None:
             frame.last_id = parent.last_id
-            frame.variables = parent.variables
+            if parent.variables is not None:
+                frame.variables = ChainMap({}, parent.variables)
         self._dirty.add(frame.id)
         return frame
 
@@ -429,9 +440,7 @@ class Execution:
         for catcher in state.catchers:
             if matches(catcher.errors, error):
                 error_output = {"Error": error} if cause is None else {"Error": error, "Cause": cause}
-                path = catcher.result_path
-                output = frame.data if path is None else path.place(frame.data, error_output)
-                return catcher.next, output
+                return catcher.next, state.flow.error_output(frame.data, error_output, catcher, frame)
         self._fail_frame(frame, error, cause)
         return BLOCKED
 
@@ -776,10 +785,25 @@ def _map_integer(state, fixed, path, data, frame, field):
         value = path.resolve(data, frame.context, frame.variables)
     except PathNotFound:
         raise errors.Runtime(f"Invalid path '{path.text}' : No results for path: {path.normalized}") from None
-    if isinstance(value, bool) or not isinstance(value, int):
+    number = _as_number(value, int)
+    if number is None:
         shown = value if isinstance(value, str) else to_json(value)
         raise errors.Runtime(f"The {field} field refers to value \"{shown}\" which is not a valid integer: {path.text}")
-    return value
+    return number
+
+
+def _as_number(value, kind):
+    """A number, or a string holding one (AWS parses "1" as 1 here), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            return kind(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, float) and kind is int:
+        return int(value) if value.is_integer() else None
+    return value if isinstance(value, (int, float)) else None
 
 
 def _map_percentage(state, data, frame):
@@ -792,10 +816,12 @@ def _map_percentage(state, data, frame):
             value = path.resolve(data, frame.context, frame.variables)
         except PathNotFound:
             raise errors.Runtime(f"Invalid path '{path.text}' : No results for path: {path.normalized}") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        number = _as_number(value, float)
+        if number is None:
             shown = value if isinstance(value, str) else to_json(value)
             raise errors.Runtime(
                 f"The ToleratedFailurePercentagePath field refers to value \"{shown}\" which is not a valid float: {path.text}")
+        value = number
     if value is not None and not 0 <= value <= 100:
         raise errors.Runtime("ToleratedFailurePercentage must be between 0 and 100.")
     return value
@@ -810,6 +836,8 @@ _FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "l
 
 def _frame_record(frame) -> dict:
     record = {name: getattr(frame, name) for name in _FRAME_FIELDS}
+    if isinstance(frame.variables, ChainMap):
+        record["variables"] = frame.variables.maps[0]  # the frame's own scope; outer ones are their frames'
     record["machine"] = frame.machine.pointer
     record["timers"] = [[timer_id, purpose, due] for timer_id, (purpose, due) in frame.timers.items()]
     if frame.fan is not None:

@@ -95,11 +95,14 @@ class Retrier:
 
 
 class Catcher:
-    __slots__ = ("errors", "next", "result_path")
+    __slots__ = ("errors", "next", "result_path", "assign")
 
     def __init__(self, spec):
+        from .payload import compile_template
+
         self.errors = tuple(spec["ErrorEquals"])
         self.next = spec["Next"]
+        self.assign = compile_template(spec["Assign"], "Assign") if "Assign" in spec else None
         self.result_path = compile_path(spec["ResultPath"]) if spec.get("ResultPath") is not None else (
             None if "ResultPath" in spec else compile_path("$"))
 
@@ -180,18 +183,22 @@ class Choice(State):
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
-        self.choices = [(compile_rule(rule), rule["Next"]) for rule in spec["Choices"]]
+        from .payload import compile_template
+
+        self.choices = [
+            (compile_rule(rule), rule["Next"], compile_template(rule["Assign"], "Assign") if "Assign" in rule else None)
+            for rule in spec["Choices"]
+        ]
         self.default = spec.get("Default")
 
     def run(self, ex, frame):
         raw = frame.data
-        data = raw if self.flow.input_path is self.flow.output_path is None else self.flow.filtered_input(raw, frame)
-        for test, next_name in self.choices:
+        data = self.flow.filtered_input(raw, frame)
+        for test, next_name, assign in self.choices:
             if test(data, frame):
-                return next_name, self.flow.passthrough(raw, frame)
+                return next_name, self.flow.passthrough(raw, frame, assign)
         if self.default is None:
-            failure = errors.NoChoiceMatched(f"No Matches! at the Choice state '{self.name}'")
-            raise failure
+            raise errors.NoChoiceMatched(f"No Matches! at the Choice state '{self.name}'")
         return self.default, self.flow.passthrough(raw, frame)
 
 
