@@ -3,9 +3,9 @@
 `validate(definition)` returns a list of `Problem`s (empty when the
 definition is one AWS Step Functions would accept); it never raises.
 The modules: `machine` (top level, scopes and the graph), `states` (one
-state's fields, Next/End, Retry/Catch), `choice` (Choice rules),
+state's fields, Next/End), `choice` (Choice rules),
 `expressions` (JSONPath, intrinsics, payload templates, JSONata, Assign),
-`problems` (the Problem type and AWS's codes).
+`retry_catch` (Retry and Catch), `problems` (the Problem type and AWS's codes).
 """
 from .machine import validate
 from .problems import ERROR, NEITHER_NEXT_NOR_END, WARNING, Problem

@@ -1,5 +1,5 @@
 """One state: its type, the fields its type and query language allow, each
-field's type and range, Next/End, Retry and Catch.
+field's type and range, Next/End (Retry and Catch: retry_catch.py).
 
 The field table says, for every field, which query language owns it and how
 its value is checked; the type table says which fields each state type takes.
@@ -29,11 +29,10 @@ from .problems import (
     pointer,
     show,
 )
+from .retry_catch import MAX_SECONDS, check_catch, check_retry
 
 JSONPATH, JSONATA = "JSONPath", "JSONata"
 QUERY_LANGUAGES = (JSONPATH, JSONATA)
-MAX_SECONDS = 99999999
-MAX_DELAY_SECONDS = 31622400   # one year: the upper bound AWS documents for a retrier's MaxDelaySeconds
 
 
 class StateCheck:
@@ -356,8 +355,8 @@ def check_state(report: Report, machine, ptr: str, name: str, state: dict, depth
     elif type_ == "Map":
         _check_map(c)
     if type_ in ("Task", "Parallel", "Map"):
-        _check_retry(c)
-        out.targets += _check_catch(c)
+        check_retry(c)
+        out.targets += check_catch(c)
     return out
 
 
@@ -532,112 +531,3 @@ def _check_processor_config(c: StateCheck, ptr: str, processor: dict) -> None:
     if mode == "DISTRIBUTED" and "ExecutionType" not in config:
         c.report.schema(here, f"These fields are required: [ExecutionType]. A DISTRIBUTED {c.label} runs each batch "
                               "as a child workflow: add \"ExecutionType\": \"STANDARD\" or \"EXPRESS\".")
-
-
-# --- Retry and Catch ------------------------------------------------------------
-
-_RETRIER_FIELDS = frozenset({"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
-                             "JitterStrategy", "Comment"})
-_CATCHER_FIELDS = frozenset({"ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"})
-
-
-def _handlers(c: StateCheck, key: str):
-    """Yield (index, pointer, object) for each well-formed Retry/Catch entry."""
-    if key not in c.state:
-        return
-    value = c.state[key]
-    if not isinstance(value, list):
-        c.report.schema(c.at(key), f"'{key}' of {c.label} must be an array, not {kind(value)}.")
-        return
-    last = len(value) - 1
-    for i, item in enumerate(value):
-        here = c.at(key, i)
-        if not isinstance(item, dict):
-            c.report.schema(here, f"Item {i} of '{key}' in {c.label} must be an object, not {kind(item)}.")
-            continue
-        _check_error_equals(c, key, i, here, item, i == last)
-        yield i, here, item
-
-
-def _check_error_equals(c: StateCheck, key: str, i: int, ptr: str, item: dict, last: bool) -> None:
-    what = "retrier" if key == "Retry" else "catcher"
-    if "ErrorEquals" not in item:
-        c.report.schema(ptr, f"These fields are required: [ErrorEquals]. {what.capitalize()} {i} of {c.label} must "
-                             "list the errors it handles, e.g. [\"States.ALL\"].")
-        return
-    errors = item["ErrorEquals"]
-    here = pointer(ptr, "ErrorEquals")
-    if not isinstance(errors, list) or not errors or not all(isinstance(e, str) for e in errors):
-        c.report.schema(here, f"'ErrorEquals' of {what} {i} in {c.label} must be a non-empty array of error names, "
-                              f"not {show(errors)}.")
-        return
-    if "States.ALL" in errors:
-        if len(errors) > 1:
-            c.report.schema(here, f"In {what} {i} of {c.label}, 'States.ALL' must appear alone in 'ErrorEquals': it "
-                                  "already matches every error. Remove the other names or move them to their own "
-                                  f"{what}.")
-        if not last:
-            c.report.schema(here, f"The {what} with 'States.ALL' must be the last one in '{key}' of {c.label}: "
-                                  f"{what}s after it could never match. Move it to the end.")
-
-
-def _check_retry(c: StateCheck) -> None:
-    for i, here, retrier in _handlers(c, "Retry"):
-        for key, value in retrier.items():
-            where = f"retrier {i} of {c.label}"
-            if key not in _RETRIER_FIELDS:
-                c.report.schema(here, f"Field '{key}' is not supported in {where}.")
-            elif key in ("IntervalSeconds", "MaxAttempts", "MaxDelaySeconds"):
-                low = 0 if key == "MaxAttempts" else 1
-                high = MAX_DELAY_SECONDS if key == "MaxDelaySeconds" else MAX_SECONDS
-                if not _plain_int(value):
-                    c.report.schema(pointer(here, key), f"'{key}' of {where} must be an integer, not {kind(value)} "
-                                                        f"({show(value)}).")
-                elif not low <= value <= high:
-                    c.report.schema(pointer(here, key), f"'{key}' of {where} must be between {low} and {high}, "
-                                                        f"not {show(value)}.")
-            elif key == "BackoffRate":
-                if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    c.report.schema(pointer(here, key), f"'BackoffRate' of {where} must be a number, not {kind(value)}.")
-                elif not value >= 1.0 or (isinstance(value, float) and math.isinf(value)):
-                    c.report.schema(pointer(here, key), f"'BackoffRate' of {where} must be a number of at least 1.0, "
-                                                        f"not {show(value)}.")
-            elif key == "JitterStrategy" and value not in ("FULL", "NONE"):
-                c.report.schema(pointer(here, key), f"'JitterStrategy' of {where} must be FULL or NONE, not {show(value)}.")
-            elif key == "Comment" and not isinstance(value, str):
-                c.report.schema(pointer(here, key), f"'Comment' of {where} must be a string.")
-
-
-def _check_catch(c: StateCheck) -> list:
-    targets = []
-    mine = JSONATA if c.jsonata else JSONPATH
-    for i, here, catcher in _handlers(c, "Catch"):
-        where = f"catcher {i} of {c.label}"
-        for key, value in catcher.items():
-            if key not in _CATCHER_FIELDS:
-                c.report.schema(here, f"Field '{key}' is not supported in {where}.")
-            elif key == "ResultPath" and c.jsonata or key == "Output" and not c.jsonata:
-                owner = JSONPATH if key == "ResultPath" else JSONATA
-                c.report.schema(here, f"The QueryLanguage is set to '{mine}', but field '{key}' is only supported for "
-                                      f"the '{owner}' QueryLanguage ({where}).")
-            elif key == "ResultPath" and value is not None:
-                why = path_error(value, reference=True)
-                if why:
-                    c.report.schema(pointer(here, key), f"The value for the field 'ResultPath' must be a valid "
-                                                        f"ReferencePath ({where}): {why}.")
-            elif key == "Output":
-                check_jsonata_value(c.report, pointer(here, key), value, c.name, "Catch Output", error_output_ok=True)
-            elif key == "Assign":
-                check_assign(c.report, pointer(here, key), value, c.name, c.jsonata, where="Catch Assign",
-                             error_output_ok=True)
-            elif key == "Comment" and not isinstance(value, str):
-                c.report.schema(pointer(here, key), f"'Comment' of {where} must be a string.")
-        nxt = catcher.get("Next")
-        if "Next" not in catcher:
-            c.report.schema(here, f"These fields are required: [Next]. {where.capitalize()} must name the state to go "
-                                  "to when it catches an error.")
-        elif not isinstance(nxt, str) or not nxt:
-            c.report.schema(pointer(here, "Next"), f"'Next' of {where} must be a state name, not {show(nxt)}.")
-        else:
-            targets.append((pointer(here, "Next"), nxt))
-    return targets
