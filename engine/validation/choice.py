@@ -39,9 +39,21 @@ _RFC3339 = re.compile(
 
 
 def is_timestamp(value) -> bool:
-    """RFC 3339 with an uppercase T and, for UTC, an uppercase Z (as AWS requires)."""
+    """A timestamp literal the engine can compare (engine/timestamps.py owns
+    AWS's grammar; the RFC 3339 fallback here is used only if it is missing)."""
     if not isinstance(value, str):
         return False
+    try:
+        from ..timestamps import parse_instant
+    except Exception:
+        return _is_rfc3339(value)
+    try:
+        return parse_instant(value) is not None
+    except Exception:
+        return False
+
+
+def _is_rfc3339(value: str) -> bool:
     m = _RFC3339.match(value)
     if m is None:
         return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -294,7 +295,7 @@ INVALID = [
      {("/States/C/Choices/0/BooleanEquals", SCHEMA)}),
     ("choice-timestamp-not-rfc3339", choice(rule(TimestampEquals="yesterday")),
      {("/States/C/Choices/0/TimestampEquals", SCHEMA)}),
-    ("choice-timestamp-lowercase-z", choice(rule(TimestampLessThan="2016-03-14t01:59:00z")),
+    ("choice-timestamp-without-offset", choice(rule(TimestampLessThan="2016-03-14T01:59:00")),
      {("/States/C/Choices/0/TimestampLessThan", SCHEMA)}),
     ("choice-is-present-string", choice(rule(IsPresent="yes")), {("/States/C/Choices/0/IsPresent", SCHEMA)}),
     ("choice-path-operand-not-a-path", choice(rule(NumericEqualsPath="x")),
@@ -531,6 +532,18 @@ def test_it_names_the_state_in_its_messages():
     messages = {p.path: p.message for p in validate(definition)}
     assert "'Bake'" in messages["/States/Bake/Next"] and "Delivr" in messages["/States/Bake/Next"]
     assert '"Deliver"' in messages["/States/Deliver"]
+
+
+@pytest.mark.parametrize("module", ["engine.intrinsics", "engine.timestamps"])
+def test_it_still_checks_when_an_engine_module_it_borrows_is_missing(monkeypatch, module):
+    monkeypatch.setitem(sys.modules, module, None)  # makes the lazy import fail
+    bad = {**END, "Parameters": {"a.$": "States.Nope($.x)", "b.$": "States.Format('{}', $.x"}}
+    good = {**END, "Parameters": {"a.$": "States.Format('{}', States.ArrayLength($.l), 'x', 1, null)"}}
+    assert errors(one(bad)) == {("/States/A/Parameters/a.$", SCHEMA), ("/States/A/Parameters/b.$", SCHEMA)}
+    assert errors(one(good)) == set()
+    assert errors(choice(rule(TimestampEquals="2016-02-30T01:59:00Z"))) == {
+        ("/States/C/Choices/0/TimestampEquals", SCHEMA)}
+    assert errors(choice(rule(TimestampEquals="2016-03-14T01:59:00.5+01:00"))) == set()
 
 
 def test_problems_turn_into_plain_dicts():
