@@ -96,3 +96,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
 }
+
+# The account id in every ARN Statelight issues.
+STATELIGHT_ACCOUNT_ID = os.environ.get("STATELIGHT_ACCOUNT_ID", "123456789012")

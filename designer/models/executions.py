@@ -1,0 +1,128 @@
+"""Executions, their history, and the durable position of the engine.
+
+The engine's snapshot is kept incrementally: one row per engine frame
+(ExecutionFrame), so a 10,000-item Map rewrites only the rows it touches.
+Work for an execution arrives as InboxItems (task results, timer firings,
+callbacks), so answers are never lost, whoever holds the lease.
+"""
+from __future__ import annotations
+
+from django.db import models
+
+from .machines import StateMachine, StateMachineAlias, StateMachineVersion
+
+
+class Execution(models.Model):
+    RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE = (
+        "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+    STATUSES = [(s, s) for s in (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE)]
+
+    arn = models.CharField(max_length=512, unique=True)
+    name = models.CharField(max_length=80)
+    machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="executions")
+    version = models.ForeignKey(StateMachineVersion, null=True, blank=True, on_delete=models.SET_NULL)
+    alias = models.ForeignKey(StateMachineAlias, null=True, blank=True, on_delete=models.SET_NULL)
+    # The definition this execution runs, as it was when it started.
+    definition = models.TextField()
+    type = models.CharField(max_length=8, default=StateMachine.STANDARD)
+    status = models.CharField(max_length=16, choices=STATUSES, default=RUNNING, db_index=True)
+    input = models.TextField(default="{}")
+    output = models.TextField(null=True, blank=True)
+    error = models.TextField(null=True, blank=True)
+    cause = models.TextField(null=True, blank=True)
+    mock_test_case = models.CharField(max_length=256, blank=True, default="")
+    trace_header = models.CharField(max_length=256, blank=True, default="")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    started_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    redrive_count = models.PositiveIntegerField(default=0)
+    redriven_at = models.DateTimeField(null=True, blank=True)
+
+    # The engine's execution record (counters, status) and how far history goes.
+    engine_state = models.JSONField(default=dict)
+    last_event_id = models.PositiveIntegerField(default=0)
+    # When the execution next needs a worker without being told: its earliest timer.
+    wake_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Which worker advances it, until when. Only the lease holder appends events.
+    lease_owner = models.CharField(max_length=128, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["machine", "status", "-started_at"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ExecutionFrame(models.Model):
+    """One frame of the engine snapshot (see engine.Execution.changes())."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="frames")
+    frame_id = models.PositiveIntegerField()
+    record = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["execution", "frame_id"], name="unique_frame")]
+
+
+class HistoryEvent(models.Model):
+    """An event exactly as GetExecutionHistory returns it (details in AWS's wire shape)."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events")
+    event_id = models.PositiveIntegerField()
+    previous_event_id = models.PositiveIntegerField()
+    timestamp = models.DateTimeField()
+    type = models.CharField(max_length=64)
+    details = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["execution", "event_id"]
+        constraints = [models.UniqueConstraint(fields=["execution", "event_id"], name="unique_event_id")]
+
+    def to_dict(self) -> dict:
+        from engine.history import DETAILS_KEY
+
+        event = {"timestamp": self.timestamp.timestamp(), "type": self.type, "id": self.event_id,
+                 "previousEventId": self.previous_event_id}
+        if self.details is not None:
+            event[DETAILS_KEY[self.type]] = self.details
+        return event
+
+
+class Effect(models.Model):
+    """An outstanding effect of the engine: a task to invoke or a timer to fire."""
+
+    TASK, TIMER = "task", "timer"
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="effects")
+    effect_id = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8)
+    # The effect as the engine issued it (InvokeTask fields, or purpose + state for a timer).
+    payload = models.JSONField()
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # An attempt's idempotency key: execution, frame, state entry, state, attempt.
+    key = models.CharField(max_length=1024, blank=True, default="")
+    # A worker performing the task, and until when it counts as alive.
+    claimed_by = models.CharField(max_length=128, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["execution", "effect_id"], name="unique_effect")]
+
+
+class InboxItem(models.Model):
+    """An answer for an execution's engine, applied in order by the lease holder."""
+
+    COMPLETE, FAIL, FIRE, HEARTBEAT, STOP, START = "complete", "fail", "fire", "heartbeat", "stop", "start"
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="inbox")
+    kind = models.CharField(max_length=16)
+    effect_id = models.PositiveIntegerField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(null=True, blank=True)
+    cause = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,89 @@
+"""State machines, their immutable published versions and their aliases."""
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class StateMachine(models.Model):
+    STANDARD, EXPRESS = "STANDARD", "EXPRESS"
+    TYPES = [(STANDARD, "Standard"), (EXPRESS, "Express")]
+
+    arn = models.CharField(max_length=256, unique=True)
+    name = models.CharField(max_length=80)
+    region = models.CharField(max_length=32)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="state_machines")
+    type = models.CharField(max_length=8, choices=TYPES, default=STANDARD)
+    # The definition exactly as given (AWS returns it byte for byte), and the
+    # designer's node positions beside it, never inside it.
+    definition = models.TextField()
+    layout = models.JSONField(default=dict, blank=True)
+    # The designer's autosaved work in progress; publishing or saving replaces `definition`.
+    draft = models.TextField(blank=True, default="")
+    role_arn = models.CharField(max_length=256, default="arn:aws:iam::123456789012:role/StatelightExecution")
+    description = models.CharField(max_length=256, blank=True, default="")
+    logging_configuration = models.JSONField(default=dict, blank=True)
+    tracing_configuration = models.JSONField(default=dict, blank=True)
+    tags = models.JSONField(default=dict, blank=True)
+    revision_id = models.UUIDField(default=uuid.uuid4)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def parsed_definition(self):
+        return json.loads(self.definition)
+
+    def next_version_number(self) -> int:
+        last = self.versions.order_by("-number").first()
+        return 1 if last is None else last.number + 1
+
+
+class StateMachineVersion(models.Model):
+    machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.TextField()
+    layout = models.JSONField(default=dict, blank=True)
+    role_arn = models.CharField(max_length=256)
+    description = models.CharField(max_length=256, blank=True, default="")
+    revision_id = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["machine", "number"], name="unique_version_number")]
+
+    def __str__(self):
+        return f"{self.machine.name}:{self.number}"
+
+    @property
+    def arn(self) -> str:
+        return f"{self.machine.arn}:{self.number}"
+
+
+class StateMachineAlias(models.Model):
+    machine = models.ForeignKey(StateMachine, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=256, blank=True, default="")
+    # [{"stateMachineVersionArn": ..., "weight": 0..100}], one or two entries summing to 100
+    routing = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["machine", "name"], name="unique_alias_name")]
+
+    def __str__(self):
+        return f"{self.machine.name}:{self.name}"
+
+    @property
+    def arn(self) -> str:
+        return f"{self.machine.arn}:{self.name}"
