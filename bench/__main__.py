@@ -22,6 +22,11 @@ repetitions (default 3) of engine.parse + engine.run(fast_time=True) and reports
 --whole-process  also times `python -m engine run DEF --input IN --fast-time` (plus
                  `--handlers bench.echo` for the Echo task of W4) as a subprocess: wall clock from
                  spawn to exit, start-up included, median of N; peak RSS of that process.
+                 The subprocesses may keep .pyc files (in ~/.cache/statelight-bench/pycache, via
+                 PYTHONPYCACHEPREFIX, even where PYTHONDONTWRITEBYTECODE is set) and one untimed
+                 run warms them: the steady state of an installed CLI. --no-bytecode-cache runs
+                 them in the environment as it is, with no warm-up (cold: sources compiled again
+                 when PYTHONDONTWRITEBYTECODE is set).
 --compare-peer   also runs ../shared/bench/peer.sh (npm aws-local-stepfunctions under Node; it
                  installs the package into ~/.cache/statelight-peers on first use) on the same
                  workloads and prints Statelight's whole-process seconds beside the peer's
@@ -57,6 +62,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reps", type=int, default=3, help="repetitions per measurement, the median is shown (default 3)")
     parser.add_argument("--whole-process", action="store_true", help="also time `python -m engine run` subprocesses")
     parser.add_argument("--compare-peer", action="store_true", help="also run ../shared/bench/peer.sh, side by side")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="whole-process runs without a .pyc cache or warm-up (see above)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds allowed per subprocess")
     args = parser.parse_args(argv)
@@ -82,7 +89,8 @@ def main(argv=None) -> int:
         entry = {"workload": workload.name, "transitions": workload.transitions,
                  "in_process": measure_in_process(workload, directory, reps, args.timeout)}
         if whole:
-            entry["whole_process"] = measure_whole_process(workload, directory, reps, args.timeout)
+            entry["whole_process"] = measure_whole_process(workload, directory, reps, args.timeout,
+                                                           bytecode_cache=not args.no_bytecode_cache)
         if args.compare_peer:
             _progress(args, f"peer: {workload.name} ...")
             entry["peer"] = measure_peer(workload, directory, reps, args.timeout)
@@ -188,8 +196,10 @@ def _print_tables(results, goals, reps, directory, compare_peer):
     print(_table(["workload", "transitions", "seconds", "transitions/s", "peak RSS MB", "growth MB", "digest"], rows))
 
     if any("whole_process" in e for e in results):
+        cache = next((e["whole_process"].get("bytecode_cache") for e in results if "whole_process" in e), None)
         print()
-        print("Whole process: python -m engine run ... --fast-time (start-up included)")
+        print("Whole process: python -m engine run ... --fast-time (start-up included; "
+              + (f".pyc cache {cache}, warmed)" if cache else "no .pyc cache, no warm-up)"))
         rows = []
         for e in results:
             w = e.get("whole_process")

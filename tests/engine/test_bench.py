@@ -21,10 +21,12 @@ REPO = Path(__file__).resolve().parents[2]
 SMALL = ["w1_pass_chain_2k", "w2_map_inline_1k", "w4_task_chain_1k"]
 
 
-def bench(*args, env_workloads=None):
+def bench(*args, env_workloads=None, cache_home=None):
     env = dict(os.environ)
     if env_workloads is not None:
         env[ENV_VAR] = str(env_workloads)
+    if cache_home is not None:
+        env["XDG_CACHE_HOME"] = str(cache_home)
     proc = subprocess.run([sys.executable, "-m", "bench", *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=300)
     return proc
@@ -76,7 +78,7 @@ def test_a_workload_of_ones_own_runs_in_process_and_whole(tmp_path):
         {"name": "t_echo", "definition": ECHO_ONCE, "input": {"a": [1]}, "expected": {"a": [1], "echoed": True},
          "echo": True, "transitions": 1},
     ])
-    proc = bench("--reps", "1", "--whole-process", "--json", env_workloads=folder)
+    proc = bench("--reps", "1", "--whole-process", "--no-bytecode-cache", "--json", env_workloads=folder)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     for entry in report["results"]:
@@ -101,7 +103,7 @@ def test_a_jsonata_workload_the_engine_cannot_run_is_reported_not_crashed(tmp_pa
     folder = write_workloads(tmp_path / "w", [
         {"name": "t_jsonata", "definition": broken, "input": {}, "expected": {}, "jsonata": True},
     ])
-    proc = bench("--reps", "1", "--json", env_workloads=folder, )
+    proc = bench("--reps", "1", "--json", env_workloads=folder)
     assert proc.returncode == 0, proc.stderr
     record = json.loads(proc.stdout)["results"][0]["in_process"]
     assert record["status"] == "unsupported" and record["ok"] is False
@@ -155,11 +157,12 @@ def test_the_small_shared_workloads_give_the_expected_digests():
 
 
 @shared
-def test_w4_runs_as_a_whole_process_with_the_echo_handler_module():
-    proc = bench("w4_task_chain_1k", "--reps", "1", "--whole-process", "--json")
+def test_w4_runs_as_a_whole_process_with_the_echo_handler_module(tmp_path):
+    proc = bench("w4_task_chain_1k", "--reps", "1", "--whole-process", "--json", cache_home=tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     record = json.loads(proc.stdout)["results"][0]["whole_process"]
     assert record["ok"] and "--handlers bench.echo" in record["command"], record
+    assert record["bytecode_cache"].startswith(str(tmp_path))  # .pyc files kept out of the tree and $HOME
 
 
 @shared
