@@ -1,13 +1,21 @@
-"""Input and output processing, in one place for every state type.
+"""Input and output processing, in one place for every state type and both
+query languages. A state type only says which fields it has.
 
 JSONPath states: InputPath -> Parameters -> (the state's work) ->
-ResultSelector -> ResultPath -> OutputPath, as the ASL spec orders them
+ResultSelector -> ResultPath -> OutputPath
 (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html).
-A state type only says which of these fields it has.
+JSONata states: Arguments -> (the state's work) -> Output, with
+`$states.input`, `$states.result`, `$states.errorOutput`, `$states.context`
+(https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
+In both, Assign reads the values of variables from before the state, and
+the new values apply once the output is computed.
 """
 from __future__ import annotations
 
-from . import errors
+import json
+import re
+
+from . import errors, jsonata_query
 from .jsonpath import PathNotFound, ResultPathMatchFailure, compile_path
 from .payload import compile_template
 from .serialize import to_json
@@ -15,10 +23,18 @@ from .serialize import to_json
 _ROOT = compile_path("$")
 
 
+def flow_for(spec: dict, jsonata: bool, arguments: str | None):
+    """The data flow of a state: `arguments` names its Parameters/Arguments field, if it has one."""
+    if jsonata:
+        return JsonataFlow(spec, arguments="Arguments" if arguments else None)
+    return JsonPathFlow(spec, parameters=arguments)
+
+
 class JsonPathFlow:
     """The compiled JSONPath data-flow fields of one state."""
 
     __slots__ = ("input_path", "parameters", "result_selector", "result_path", "output_path", "assign")
+    jsonata = False
 
     def __init__(self, spec: dict, *, parameters="Parameters"):
         self.input_path = _optional_path(spec, "InputPath")
@@ -26,7 +42,11 @@ class JsonPathFlow:
         self.result_path = _optional_path(spec, "ResultPath")
         self.parameters = compile_template(spec[parameters], parameters) if parameters and parameters in spec else None
         self.result_selector = compile_template(spec["ResultSelector"], "ResultSelector") if "ResultSelector" in spec else None
-        self.assign = compile_template(spec["Assign"], "Assign") if "Assign" in spec else None
+        self.assign = self.compile_assign(spec["Assign"]) if "Assign" in spec else None
+
+    @staticmethod
+    def compile_assign(value):
+        return compile_template(value, "Assign")
 
     def effective_input(self, raw, scope):
         """The state's input after InputPath and Parameters."""
@@ -36,40 +56,28 @@ class JsonPathFlow:
         return data
 
     def filtered_input(self, raw, scope):
-        """After InputPath only (Map reads its items from this)."""
+        """After InputPath only (Map reads its items, Choice its rules' variables, from this)."""
         return _select(self.input_path, raw, scope)
 
     def output(self, raw, result, scope):
-        """The state's output from its raw input and the result of its work.
-
-        Assign reads the result (after ResultSelector) and the variables as
-        they were before the state; the new values apply once the output,
-        OutputPath included, is computed.
-        """
+        """The state's output from its raw input and the result of its work."""
         if self.result_selector is not None:
             result = self.result_selector(result, scope)
         assigned = self.assign(result, scope) if self.assign is not None else None
-        output = self._place(raw, result, scope)
+        output = _select(self.output_path, self._place(raw, result), scope)
         if assigned is not None:
             scope.assign(assigned)
         return output
 
-    def _place(self, raw, result, scope):
+    def _place(self, raw, result):
         path = self.result_path
         if path is _ROOT:
-            data = result
-        elif path is None:
-            data = raw
-        else:
-            try:
-                data = path.place(raw, result)
-            except ResultPathMatchFailure:
-                raise errors.ResultPathMatchFailure(
-                    f"Unable to apply ResultPath '{path.text}' to input '{to_json(raw)}'"
-                ) from None
-        return _select(self.output_path, data, scope)
+            return result
+        if path is None:
+            return raw
+        return _place(path, raw, result)
 
-    def passthrough(self, raw, scope, assign=None):
+    def passthrough(self, raw, scope, assign=None, output=None):
         """Output of a state without a result (Choice, Wait, Succeed): InputPath then
         OutputPath. Assign (the state's, or a Choice rule's) reads the filtered input."""
         data = _select(self.input_path, raw, scope)
@@ -83,18 +91,115 @@ class JsonPathFlow:
     def error_output(self, raw, error_output, catcher, scope):
         """A Catch's output: the error placed at the catcher's ResultPath in the raw input."""
         assigned = catcher.assign(error_output, scope) if catcher.assign is not None else None
-        path = catcher.result_path
-        try:
-            output = raw if path is None else path.place(raw, error_output)
-        except ResultPathMatchFailure:
-            raise errors.ResultPathMatchFailure(
-                f"Unable to apply ResultPath '{path.text}' to input '{to_json(raw)}'") from None
+        output = raw if catcher.result_path is None else _place(catcher.result_path, raw, error_output)
         if assigned is not None:
             scope.assign(assigned)
         return output
 
     def may_grow(self) -> bool:
-        return any(t is not None and t.may_grow for t in (self.parameters, self.result_selector))
+        places_result = self.result_path not in (None, _ROOT)
+        return places_result or any(t is not None and t.may_grow for t in (self.parameters, self.result_selector))
+
+
+class JsonataFlow:
+    """The compiled JSONata data-flow fields of one state."""
+
+    __slots__ = ("arguments", "output_template", "assign", "uses_context")
+    jsonata = True
+
+    def __init__(self, spec: dict, *, arguments="Arguments"):
+        self.arguments = jsonata_query.compile_template(spec[arguments], arguments) if arguments in spec else None
+        self.output_template = self.compile_output(spec["Output"]) if "Output" in spec else None
+        self.assign = self.compile_assign(spec["Assign"]) if "Assign" in spec else None
+        self.uses_context = uses_context(spec)
+
+    @staticmethod
+    def compile_assign(value):
+        return jsonata_query.compile_template(value, "Assign")
+
+    @staticmethod
+    def compile_output(value):
+        return jsonata_query.compile_template(value, "Output")
+
+    def states(self, raw, scope, **more):
+        """The $states binding; the context object is built only for expressions that read it."""
+        states = {"input": raw, **more}
+        if self.uses_context:
+            states["context"] = scope.context
+        return states
+
+    def evaluate(self, template, states, scope):
+        return template(states, scope.variables or {}, scope.random_source)
+
+    def effective_input(self, raw, scope):
+        if self.arguments is None:
+            return raw
+        return self.evaluate(self.arguments, self.states(raw, scope), scope)
+
+    def filtered_input(self, raw, scope):
+        return raw
+
+    def output(self, raw, result, scope):
+        if self.assign is None and self.output_template is None:
+            return result
+        states = self.states(raw, scope, result=result)
+        assigned = self.evaluate(self.assign, states, scope) if self.assign is not None else None
+        output = self.evaluate(self.output_template, states, scope) if self.output_template is not None else result
+        if assigned is not None:
+            scope.assign(assigned)
+        return output
+
+    def passthrough(self, raw, scope, assign=None, output=None):
+        assign = assign or self.assign
+        output = output or self.output_template
+        if assign is None and output is None:
+            return raw
+        states = self.states(raw, scope)
+        assigned = self.evaluate(assign, states, scope) if assign is not None else None
+        data = self.evaluate(output, states, scope) if output is not None else raw
+        if assigned is not None:
+            scope.assign(assigned)
+        return data
+
+    def error_output(self, raw, error_output, catcher, scope):
+        if catcher.assign is None and catcher.output is None:
+            return error_output
+        states = self.states(raw, scope, errorOutput=error_output)
+        assigned = self.evaluate(catcher.assign, states, scope) if catcher.assign is not None else None
+        output = self.evaluate(catcher.output, states, scope) if catcher.output is not None else error_output
+        if assigned is not None:
+            scope.assign(assigned)
+        return output
+
+    def reader(self, value, field):
+        """A field that is a literal, an expression, or a value with expressions inside
+        (e.g. Items: [1, "{% ... %}"]): returns read(raw, scope)."""
+        if not jsonata_query.is_expression(value):
+            template = jsonata_query.compile_template(value, field)
+            return lambda raw, scope: self.evaluate(template, self.states(raw, scope), scope)
+        expression = jsonata_query.compile_expression(value)
+
+        def read(raw, scope):
+            result = expression.evaluate(self.states(raw, scope), scope.variables or {}, scope.random_source, field)
+            if result is jsonata_query.UNDEFINED:
+                raise errors.QueryEvaluationError(
+                    f"The JSONata expression '{expression.source}' specified for the field '{field}' "
+                    "returned nothing (undefined).")
+            return result
+
+        read.expression = expression
+        return read
+
+    def may_grow(self) -> bool:
+        return True
+
+
+# `$states.` followed by anything but input/result/errorOutput may read the context object.
+_OTHER_STATES_USE = re.compile(r"\$states(?!\.(?:input|result|errorOutput)\b)")
+
+
+def uses_context(spec) -> bool:
+    return bool(_OTHER_STATES_USE.search(json.dumps(spec)))
 
 
 def _optional_path(spec, field):
@@ -115,3 +220,21 @@ def _select(path, data, scope):
         return path.resolve(data, scope.context, scope.variables) if path.root != "$" else path.find(data)
     except PathNotFound as e:
         raise errors.Runtime(f"Invalid path '{path.text}' : {e}") from None
+
+
+def _place(path, raw, result):
+    try:
+        return path.place(raw, result)
+    except ResultPathMatchFailure:
+        raise errors.ResultPathMatchFailure(
+            f"Unable to apply ResultPath '{path.text}' to input '{to_json(raw)}'") from None
+
+
+def read_path(path, data, scope, field):
+    """A `...Path` field's value, with AWS's message when it leads nowhere."""
+    try:
+        return path.resolve(data, scope.context, scope.variables)
+    except PathNotFound:
+        raise errors.Runtime(
+            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input "
+            f"'{to_json(data)}'") from None

@@ -45,6 +45,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
+        "task_limits",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -72,6 +73,7 @@ class Frame:
         self.map_item = None
         self.queued = False
         self.task_input = None
+        self.task_limits = (None, None)
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -91,11 +93,29 @@ class Frame:
     def random(self):
         return self.ex.draw_random()
 
+    @property
+    def random_source(self):
+        """A Random drawn only if an expression asks for one ($random, $uuid)."""
+        return _LazyRandom(self.ex)
+
     def assign(self, values: dict):
         """Set workflow variables in this frame's scope (outer scopes are only read)."""
         if self.variables is None:
             self.variables = {}
         self.variables.update(values)
+
+
+class _LazyRandom:
+    __slots__ = ("_ex", "_random")
+
+    def __init__(self, ex):
+        self._ex = ex
+        self._random = None
+
+    def __getattr__(self, name):
+        if self._random is None:
+            self._random = self._ex.draw_random()
+        return getattr(self._random, name)
 
 
 class Fan:
@@ -216,7 +236,7 @@ class Execution:
             for timer_id, (purpose, _) in list(frame.timers.items()):
                 if purpose == "heartbeat":
                     self._cancel_timer(frame, timer_id)
-                    self._timer(frame, self.now() + frame_seconds(state, frame, "heartbeat"), "heartbeat")
+                    self._timer(frame, self.now() + frame.task_limits[1], "heartbeat")
         return self._take_step()
 
     def fire(self, timer_id: int) -> Step:
@@ -447,8 +467,9 @@ class Execution:
     # ------------------------------------------------------------------ Task
     def schedule_task(self, state, frame):
         parameters = state.flow.effective_input(frame.data, frame)
-        timeout = state.seconds(frame, state.timeout_seconds, state.timeout_path, "TimeoutSecondsPath")
-        heartbeat = state.seconds(frame, state.heartbeat_seconds, state.heartbeat_path, "HeartbeatSecondsPath")
+        timeout = state.seconds(frame, "timeout")
+        heartbeat = state.seconds(frame, "heartbeat")
+        frame.task_limits = (timeout, heartbeat)
         effect_id = self._effect_id()
         frame.effect = effect_id
         self.pending[effect_id] = frame.id
@@ -486,8 +507,8 @@ class Execution:
             id=effect_id, key=f"{self.execution_context['Id']}/{frame.id}/{frame.entered_id}/{state.name}/{attempt}",
             resource=state.resource, input=parameters, state=state.name, attempt=attempt,
             pattern=state.pattern, token=frame.token,
-            timeout_seconds=frame_seconds(state, frame, "timeout"),
-            heartbeat_seconds=frame_seconds(state, frame, "heartbeat"),
+            timeout_seconds=frame.task_limits[0],
+            heartbeat_seconds=frame.task_limits[1],
             context=frame.context,
         )
 
@@ -568,16 +589,11 @@ class Execution:
         return self._launch(frame, state)
 
     def start_map(self, state, frame):
-        data = state.flow.filtered_input(frame.data, frame)
-        items = _read_items(state, data, frame)
-        fan = Fan("map", len(items), items=items, input=data)
-        fan.limit = _map_integer(state, state.max_concurrency, state.max_concurrency_path, data, frame,
-                                 "MaxConcurrencyPath")
-        fan.tolerated_count = _map_integer(state, state.tolerated_count, state.tolerated_count_path, data, frame,
-                                           "ToleratedFailureCountPath")
-        if fan.tolerated_count is not None and fan.tolerated_count < 0:
-            raise errors.Runtime("ToleratedFailureCount cannot be negative.")
-        fan.tolerated_percentage = _map_percentage(state, data, frame)
+        items = state.read_items(frame)
+        if state.batching:
+            items = state.batches(frame, items)
+        fan = Fan("map", len(items), items=items)
+        fan.limit, fan.tolerated_count, fan.tolerated_percentage = state.limits(frame)
         self._event(frame, "MapStateStarted", {"length": len(items)})
         frame.fan = fan
         return self._launch(frame, state)
@@ -595,13 +611,7 @@ class Execution:
         if fan.kind == "parallel":
             child = self._new_frame(frame, index, state.branches[index], fan.input)
         else:
-            item = fan.items[index]
-            if state.item_selector is not None:
-                frame.map_item = (index, item)
-                try:
-                    item = state.item_selector(fan.input, frame)
-                finally:
-                    frame.map_item = None
+            item = fan.items[index] if state.batching else state.select_item(frame, index, fan.items[index])
             child = self._new_frame(frame, index, state.processor, item)
             self._event(frame, "MapIterationStarted", {"name": state.name, "index": index})
             child.last_id = frame.last_id
@@ -757,79 +767,9 @@ def format_timestamp_epoch(seconds: float) -> str:
     return format_timestamp(datetime.fromtimestamp(seconds, timezone.utc))
 
 
-def frame_seconds(state, frame, kind):
-    if kind == "timeout":
-        return state.seconds(frame, state.timeout_seconds, state.timeout_path, "TimeoutSecondsPath")
-    return state.seconds(frame, state.heartbeat_seconds, state.heartbeat_path, "HeartbeatSecondsPath")
-
-
-def _read_items(state: Map, data, frame):
-    from .jsonpath import PathNotFound
-
-    try:
-        items = state.items_path.resolve(data, frame.context, frame.variables)
-    except PathNotFound:
-        raise errors.Runtime(f"Invalid path '{state.items_path.text}' : No results for path: "
-                             f"{state.items_path.normalized}") from None
-    if not isinstance(items, list):
-        raise errors.Runtime(f"Map state input must be an array but was: {to_json(items)}")
-    return items
-
-
-def _map_integer(state, fixed, path, data, frame, field):
-    if path is None:
-        return fixed
-    from .jsonpath import PathNotFound
-
-    try:
-        value = path.resolve(data, frame.context, frame.variables)
-    except PathNotFound:
-        raise errors.Runtime(f"Invalid path '{path.text}' : No results for path: {path.normalized}") from None
-    number = _as_number(value, int)
-    if number is None:
-        shown = value if isinstance(value, str) else to_json(value)
-        raise errors.Runtime(f"The {field} field refers to value \"{shown}\" which is not a valid integer: {path.text}")
-    return number
-
-
-def _as_number(value, kind):
-    """A number, or a string holding one (AWS parses "1" as 1 here), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            return kind(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, float) and kind is int:
-        return int(value) if value.is_integer() else None
-    return value if isinstance(value, (int, float)) else None
-
-
-def _map_percentage(state, data, frame):
-    path = state.tolerated_percentage_path
-    value = state.tolerated_percentage
-    if path is not None:
-        from .jsonpath import PathNotFound
-
-        try:
-            value = path.resolve(data, frame.context, frame.variables)
-        except PathNotFound:
-            raise errors.Runtime(f"Invalid path '{path.text}' : No results for path: {path.normalized}") from None
-        number = _as_number(value, float)
-        if number is None:
-            shown = value if isinstance(value, str) else to_json(value)
-            raise errors.Runtime(
-                f"The ToleratedFailurePercentagePath field refers to value \"{shown}\" which is not a valid float: {path.text}")
-        value = number
-    if value is not None and not 0 <= value <= 100:
-        raise errors.Runtime("ToleratedFailurePercentage must be between 0 and 100.")
-    return value
-
-
 _FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input")
+                 "variables", "task_input", "task_limits")
 _FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
                "tolerated_percentage", "items", "input", "failure", "attempt")
 

@@ -1,21 +1,20 @@
 """The eight state types, parsed once into immutable objects.
 
 Each type holds its own fields and its own small step; the shared work
-(input/output processing, Retry/Catch, events, scheduling) lives in
-dataflow.py and execution.py.
+(input/output processing in dataflow.py; Retry/Catch, events and
+scheduling in execution.py) lives in one place for all of them.
 """
 from __future__ import annotations
 
-from . import errors
+from . import errors, jsonata_query
 from .choice import compile_rule
-from .dataflow import JsonPathFlow
+from .dataflow import flow_for, read_path
 from .jsonpath import compile_path
+from .payload import compile_selector, compile_template
+from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+from .timestamps import parse_timestamp
 
-_ROOT = compile_path("$")
-from .serialize import PAYLOAD_LIMIT, size_in_bytes
-
-# "the largest integer, in practice no timeout": AWS's default for Task.
-DEFAULT_TASK_TIMEOUT = 99999999
+JSONATA = "JSONata"
 
 
 class Machine:
@@ -46,31 +45,48 @@ def _escape(name: str) -> str:
 
 class State:
     type = ""
-    has_result = False
-    parameters_field = None
+    arguments = None  # the name of the state's Parameters field in JSONPath, if it has one
 
     def __init__(self, name: str, spec: dict, machine: Machine, pointer: str):
         self.name = name
         self.pointer = pointer
-        self.query_language = spec.get("QueryLanguage", machine.query_language)
+        self.jsonata = spec.get("QueryLanguage", machine.query_language) == JSONATA
         self.next = spec.get("Next")
         self.end = spec.get("End", False) is True
         self.comment = spec.get("Comment")
         self.entered_event = self.type + "StateEntered"
         self.exited_event = self.type + "StateExited"
-        self.flow = JsonPathFlow(spec, parameters=self.parameters_field)
+        self.flow = flow_for(spec, self.jsonata, self.arguments)
         self.retriers = [Retrier(r) for r in spec.get("Retry", ())]
-        self.catchers = [Catcher(c) for c in spec.get("Catch", ())]
-        # Whether the output can be larger than the input and the results
-        # measured on arrival, so only then is the 256 KiB limit checked.
-        places_result = self.has_result and self.flow.result_path not in (None, _ROOT)
-        self.output_may_grow = self.flow.may_grow() or places_result or self.type in ("Map", "Parallel")
+        self.catchers = [Catcher(c, self.flow) for c in spec.get("Catch", ())]
+        # Whether the output can outgrow the input (results from outside are
+        # measured on arrival), so the 256 KiB limit is checked only then.
+        self.output_may_grow = self.flow.may_grow() or self.type in ("Map", "Parallel")
 
     def __repr__(self):
         return f"<{self.type} {self.name!r}>"
 
     def machines(self):
         return ()
+
+    def field(self, spec, name, path_name=None):
+        """A field given literally, by a JSONPath `...Path` twin, or by a JSONata expression:
+        returns read(raw, scope) or None when the state has neither."""
+        if self.jsonata:
+            return self.flow.reader(spec[name], name) if name in spec else None
+        if name in spec:
+            value = spec[name]
+            return lambda raw, scope: value
+        if path_name and path_name in spec:
+            path = compile_path(spec[path_name])
+            flow = self.flow
+
+            def read(raw, scope):
+                return read_path(path, flow.filtered_input(raw, scope), scope, path_name)
+
+            read.path = path
+            return read
+        return None
 
 
 class Retrier:
@@ -95,16 +111,17 @@ class Retrier:
 
 
 class Catcher:
-    __slots__ = ("errors", "next", "result_path", "assign")
+    __slots__ = ("errors", "next", "result_path", "assign", "output")
 
-    def __init__(self, spec):
-        from .payload import compile_template
-
+    def __init__(self, spec, flow):
         self.errors = tuple(spec["ErrorEquals"])
         self.next = spec["Next"]
-        self.assign = compile_template(spec["Assign"], "Assign") if "Assign" in spec else None
-        self.result_path = compile_path(spec["ResultPath"]) if spec.get("ResultPath") is not None else (
-            None if "ResultPath" in spec else compile_path("$"))
+        self.assign = flow.compile_assign(spec["Assign"]) if "Assign" in spec else None
+        self.output = flow.compile_output(spec["Output"]) if flow.jsonata and "Output" in spec else None
+        if "ResultPath" not in spec:
+            self.result_path = compile_path("$")
+        else:
+            self.result_path = compile_path(spec["ResultPath"]) if spec["ResultPath"] is not None else None
 
 
 def matches(names: tuple, error: str | None) -> bool:
@@ -123,26 +140,23 @@ def matches(names: tuple, error: str | None) -> bool:
 
 class Pass(State):
     type = "Pass"
-    parameters_field = "Parameters"
-    has_result = True
+    arguments = "Parameters"
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
-        self.has_fixed_result = "Result" in spec
+        self.has_fixed_result = "Result" in spec and not self.jsonata
         self.result = spec.get("Result")
         self.result_too_large = self.has_fixed_result and size_in_bytes(self.result) > PAYLOAD_LIMIT
 
     def run(self, ex, frame):
         raw = frame.data
-        flow = self.flow
         if self.has_fixed_result:
             if self.result_too_large:
                 raise data_limit_exceeded(self.name)
             result = self.result
         else:
-            result = flow.effective_input(raw, frame)
-        output = flow.output(raw, result, frame)
-        return self.next, output
+            result = self.flow.effective_input(raw, frame)
+        return self.next, self.flow.output(raw, result, frame)
 
 
 class Succeed(State):
@@ -157,24 +171,29 @@ class Fail(State):
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
-        self.error = spec.get("Error")
-        self.cause = spec.get("Cause")
-        self.error_path = compile_path(spec["ErrorPath"]) if "ErrorPath" in spec else None
-        self.cause_path = compile_path(spec["CausePath"]) if "CausePath" in spec else None
+        self.error = self._message(spec, "Error", "ErrorPath")
+        self.cause = self._message(spec, "Cause", "CausePath")
+
+    def _message(self, spec, name, path_name):
+        if not self.jsonata and path_name in spec:
+            select = compile_selector(spec[path_name], path_name)  # a path or an intrinsic function
+            return lambda raw, scope: select(raw, scope)
+        return self.field(spec, name)
 
     def run(self, ex, frame):
-        error = self._read(self.error_path, "ErrorPath", frame) if self.error_path else self.error
-        cause = self._read(self.cause_path, "CausePath", frame) if self.cause_path else self.cause
+        error = self._read(self.error, frame)
+        cause = self._read(self.cause, frame)
         failure = errors.StatesError(cause, error)
         failure.verbatim = True
         raise failure
 
-    def _read(self, path, field, frame):
-        from .payload import compile_selector  # the same lookup and message as a `.$` field
-
-        value = compile_selector(path.text, field)(frame.data, frame)
+    def _read(self, read, frame):
+        if read is None:
+            return None
+        value = read(frame.data, frame)
         if not isinstance(value, str):
-            raise errors.Runtime(f"The value at the path '{path.text}' specified for the field '{field}' must be a string")
+            raise errors.Runtime(f"The value of the field of the Fail state '{self.name}' must be a string, "
+                                 f"not {to_json(value)}")
         return value
 
 
@@ -183,20 +202,35 @@ class Choice(State):
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
-        from .payload import compile_template
-
+        flow = self.flow
         self.choices = [
-            (compile_rule(rule), rule["Next"], compile_template(rule["Assign"], "Assign") if "Assign" in rule else None)
+            (self._condition(rule), rule["Next"],
+             flow.compile_assign(rule["Assign"]) if "Assign" in rule else None,
+             flow.compile_output(rule["Output"]) if self.jsonata and "Output" in rule else None)
             for rule in spec["Choices"]
         ]
         self.default = spec.get("Default")
 
+    def _condition(self, rule):
+        if not self.jsonata:
+            test = compile_rule(rule)
+            flow = self.flow
+            return lambda raw, scope: test(flow.filtered_input(raw, scope), scope)
+        read = self.flow.reader(rule["Condition"], "Condition")
+
+        def test(raw, scope):
+            value = read(raw, scope)
+            if not isinstance(value, bool):
+                jsonata_query.check_type(value, "boolean", getattr(read, "expression", None), "Condition")
+            return value
+
+        return test
+
     def run(self, ex, frame):
         raw = frame.data
-        data = self.flow.filtered_input(raw, frame)
-        for test, next_name, assign in self.choices:
-            if test(data, frame):
-                return next_name, self.flow.passthrough(raw, frame, assign)
+        for test, next_name, assign, output in self.choices:
+            if test(raw, frame):
+                return next_name, self.flow.passthrough(raw, frame, assign, output)
         if self.default is None:
             raise errors.NoChoiceMatched(f"No Matches! at the Choice state '{self.name}'")
         return self.default, self.flow.passthrough(raw, frame)
@@ -207,36 +241,37 @@ class Wait(State):
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
-        self.seconds = spec.get("Seconds")
-        self.timestamp = spec.get("Timestamp")
-        self.seconds_path = compile_path(spec["SecondsPath"]) if "SecondsPath" in spec else None
-        self.timestamp_path = compile_path(spec["TimestampPath"]) if "TimestampPath" in spec else None
+        self.seconds = self.field(spec, "Seconds", "SecondsPath")
+        self.timestamp = self.field(spec, "Timestamp", "TimestampPath")
 
-    def due(self, ex, frame) -> float:
+    def due(self, frame) -> float:
         """When the wait ends, in epoch seconds."""
-        from .timestamps import parse_timestamp
-
         if self.seconds is not None:
-            return frame.entered_at + self.seconds
-        if self.timestamp is not None:
-            return parse_timestamp(self.timestamp).timestamp()
-        data = self.flow.filtered_input(frame.data, frame)
-        if self.seconds_path is not None:
-            value = _resolve_field(self.seconds_path, data, frame, "SecondsPath")
+            value = self.seconds(frame.data, frame)
             if not _is_integer(value):
-                raise errors.Runtime(
-                    f"The SecondsPath parameter cannot be parsed as a long value: {self.seconds_path.text} == {_plain(value)}")
+                raise self._bad("SecondsPath", "cannot be parsed as a long value", self.seconds, value)
             return frame.entered_at + max(value, 0)
-        value = _resolve_field(self.timestamp_path, data, frame, "TimestampPath")
+        value = self.timestamp(frame.data, frame)
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is None:
-            raise errors.Runtime(
-                "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time "
-                f"format string: {self.timestamp_path.text} == {_plain(value)}")
+            raise self._bad("TimestampPath", "does not reference a valid ISO-8601 extended offset date-time format "
+                            "string", self.timestamp, value)
         return moment.timestamp()
 
+    def _bad(self, path_field, problem, read, value):
+        if self.jsonata:
+            field = path_field.removesuffix("Path")
+            if field == "Timestamp":
+                return errors.QueryEvaluationError(
+                    f"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "
+                    f"{_plain(value)}")
+            return errors.QueryEvaluationError(f"The Seconds field {problem}: {_plain(value)}")
+        if hasattr(read, "path"):
+            return errors.Runtime(f"The {path_field} parameter {problem}: {read.path.text} == {_plain(value)}")
+        return errors.Runtime(f"The {path_field.removesuffix('Path')} field {problem}: {_plain(value)}")
+
     def run(self, ex, frame):
-        due = self.due(ex, frame)
+        due = self.due(frame)
         if due <= ex.now():
             return self.next, self.flow.passthrough(frame.data, frame)
         ex.start_timer(frame, due, "wait")
@@ -248,41 +283,41 @@ class Wait(State):
 
 class Task(State):
     type = "Task"
-    parameters_field = "Parameters"
-    has_result = True
+    arguments = "Parameters"
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
         self.resource = spec["Resource"]
         self.resource_arn, self.pattern = split_integration_pattern(self.resource)
         self.resource_type, self.resource_name = describe_resource(self.resource_arn)
-        self.timeout_seconds = spec.get("TimeoutSeconds")
-        self.timeout_path = compile_path(spec["TimeoutSecondsPath"]) if "TimeoutSecondsPath" in spec else None
-        self.heartbeat_seconds = spec.get("HeartbeatSeconds")
-        self.heartbeat_path = compile_path(spec["HeartbeatSecondsPath"]) if "HeartbeatSecondsPath" in spec else None
+        self.timeout = self.field(spec, "TimeoutSeconds", "TimeoutSecondsPath")
+        self.heartbeat = self.field(spec, "HeartbeatSeconds", "HeartbeatSecondsPath")
 
     def run(self, ex, frame):
         return ex.schedule_task(self, frame)
 
-    def seconds(self, frame, fixed, path, field):
-        if path is None:
-            return fixed
-        value = _resolve_field(path, self.flow.filtered_input(frame.data, frame), frame, field)
+    def seconds(self, frame, kind):
+        """The task's timeout or heartbeat in seconds, or None."""
+        read, field = (self.timeout, "TimeoutSeconds") if kind == "timeout" else (self.heartbeat, "HeartbeatSeconds")
+        if read is None:
+            return None
+        value = read(frame.data, frame)
         if not _is_integer(value) or value <= 0:
-            raise errors.Runtime(f"The {field} field refers to value \"{_plain(value)}\" which is not a valid positive integer: {path.text}")
-        return value
+            where = read.path.text if hasattr(read, "path") else field
+            raise (errors.QueryEvaluationError if self.jsonata else errors.Runtime)(
+                f"The {field} field refers to value \"{_plain(value)}\" which is not a valid positive integer: {where}")
+        return int(value)
 
 
 class Parallel(State):
     type = "Parallel"
-    parameters_field = "Parameters"
-    has_result = True
+    arguments = "Parameters"
 
     def __init__(self, name, spec, machine, pointer):
         super().__init__(name, spec, machine, pointer)
-        self.branches = [
-            Machine(branch, f"{pointer}/Branches/{i}", self.query_language) for i, branch in enumerate(spec["Branches"])
-        ]
+        query_language = JSONATA if self.jsonata else "JSONPath"
+        self.branches = [Machine(branch, f"{pointer}/Branches/{i}", query_language)
+                         for i, branch in enumerate(spec["Branches"])]
 
     def machines(self):
         return self.branches
@@ -293,32 +328,37 @@ class Parallel(State):
 
 class Map(State):
     type = "Map"
-    has_result = True
 
     def __init__(self, name, spec, machine, pointer):
-        self.parameters_field = None
         super().__init__(name, spec, machine, pointer)
         processor_field = "ItemProcessor" if "ItemProcessor" in spec else "Iterator"
         processor = spec[processor_field]
-        self.processor = Machine(processor, f"{pointer}/{processor_field}", self.query_language)
+        self.processor = Machine(processor, f"{pointer}/{processor_field}", JSONATA if self.jsonata else "JSONPath")
         config = processor.get("ProcessorConfig", {})
         self.mode = config.get("Mode", "INLINE")
         self.execution_type = config.get("ExecutionType")
+        self.items = self.field(spec, "Items") if self.jsonata else None
         self.items_path = compile_path(spec.get("ItemsPath", "$"))
         selector_field = "ItemSelector" if "ItemSelector" in spec else ("Parameters" if "Parameters" in spec else None)
-        from .payload import compile_template
-
-        self.item_selector = compile_template(spec[selector_field], selector_field) if selector_field else None
-        self.max_concurrency = spec.get("MaxConcurrency", 0)
-        self.max_concurrency_path = _optional(spec, "MaxConcurrencyPath")
-        self.tolerated_count = spec.get("ToleratedFailureCount")
-        self.tolerated_count_path = _optional(spec, "ToleratedFailureCountPath")
-        self.tolerated_percentage = spec.get("ToleratedFailurePercentage")
-        self.tolerated_percentage_path = _optional(spec, "ToleratedFailurePercentagePath")
+        if selector_field is None:
+            self.item_selector = None
+        elif self.jsonata:
+            self.item_selector = jsonata_query.compile_template(spec[selector_field], selector_field)
+        else:
+            self.item_selector = compile_template(spec[selector_field], selector_field)
+        self.max_concurrency = self.field(spec, "MaxConcurrency", "MaxConcurrencyPath")
+        self.tolerated_count = self.field(spec, "ToleratedFailureCount", "ToleratedFailureCountPath")
+        self.tolerated_percentage = self.field(spec, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath")
+        batcher = spec.get("ItemBatcher")
+        self.batching = batcher is not None
+        if self.batching:
+            self.max_items_per_batch = self.field(batcher, "MaxItemsPerBatch", "MaxItemsPerBatchPath")
+            self.max_bytes_per_batch = self.field(batcher, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
+            batch_input = batcher.get("BatchInput")
+            self.batch_input = None if batch_input is None else (
+                jsonata_query.compile_template(batch_input, "BatchInput") if self.jsonata
+                else compile_template(batch_input, "BatchInput"))
         self.label = spec.get("Label")
-        self.item_batcher = spec.get("ItemBatcher")
-        self.item_reader = spec.get("ItemReader")
-        self.result_writer = spec.get("ResultWriter")
 
     def machines(self):
         return (self.processor,)
@@ -326,9 +366,87 @@ class Map(State):
     def run(self, ex, frame):
         return ex.start_map(self, frame)
 
+    def read_items(self, frame) -> list:
+        raw = frame.data
+        if self.jsonata:
+            if self.items is None:
+                items = raw
+            else:
+                items = self.items(raw, frame)
+                expression = getattr(self.items, "expression", None)
+                if expression is not None and not isinstance(items, list):
+                    jsonata_query.check_type(items, "array", expression, "Items")
+        else:
+            items = read_path(self.items_path, self.flow.filtered_input(raw, frame), frame, "ItemsPath") \
+                if self.items_path.text != "$" else self.flow.filtered_input(raw, frame)
+        if not isinstance(items, list):
+            raise (errors.QueryEvaluationError if self.jsonata else errors.Runtime)(
+                f"Map state input must be an array but was: {to_json(items)}")
+        return items
 
-def _optional(spec, field):
-    return compile_path(spec[field]) if field in spec else None
+    def select_item(self, frame, index, item):
+        """An iteration's input: the item, or ItemSelector evaluated with $$.Map.Item."""
+        if self.item_selector is None:
+            return item
+        frame.map_item = (index, item)
+        try:
+            if self.jsonata:
+                states = {"input": frame.data, "context": frame.context}
+                return self.item_selector(states, frame.variables or {}, frame.random_source)
+            return self.item_selector(self.flow.filtered_input(frame.data, frame), frame)
+        finally:
+            frame.map_item = None
+
+    def batches(self, frame, items) -> list:
+        """ItemBatcher: the iterations' inputs, {"Items": [...], "BatchInput": ...}, items selected first.
+        https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html"""
+        error = errors.QueryEvaluationError if self.jsonata else errors.Runtime
+        max_items = self._number(frame, self.max_items_per_batch, "MaxItemsPerBatch", int, error)
+        max_bytes = self._number(frame, self.max_bytes_per_batch, "MaxInputBytesPerBatch", int, error)
+        if (max_items is not None and max_items <= 0) or (max_bytes is not None and max_bytes <= 0):
+            raise error("The ItemBatcher's MaxItemsPerBatch and MaxInputBytesPerBatch must be positive.")
+        shared = None
+        if self.batch_input is not None:
+            shared = (self.batch_input({"input": frame.data, "context": frame.context}, frame.variables or {},
+                                       frame.random_source) if self.jsonata
+                      else self.batch_input(self.flow.filtered_input(frame.data, frame), frame))
+        batches, batch, size = [], [], 2
+        for index, item in enumerate(items):
+            item = self.select_item(frame, index, item)
+            item_size = size_in_bytes(item) + 1
+            full = (max_items is not None and len(batch) >= max_items) or (
+                max_bytes is not None and batch and size + item_size > max_bytes)
+            if full:
+                batches.append(batch)
+                batch, size = [], 2
+            batch.append(item)
+            size += item_size
+        if batch:
+            batches.append(batch)
+        return [{"Items": b} if shared is None else {"BatchInput": shared, "Items": b} for b in batches]
+
+    def limits(self, frame):
+        """(MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage) for this run."""
+        error = errors.QueryEvaluationError if self.jsonata else errors.Runtime
+        concurrency = self._number(frame, self.max_concurrency, "MaxConcurrency", int, error)
+        count = self._number(frame, self.tolerated_count, "ToleratedFailureCount", int, error)
+        if count is not None and count < 0:
+            raise error("ToleratedFailureCount cannot be negative.")
+        percentage = self._number(frame, self.tolerated_percentage, "ToleratedFailurePercentage", float, error)
+        if percentage is not None and not 0 <= percentage <= 100:
+            raise error("ToleratedFailurePercentage must be between 0 and 100.")
+        return concurrency or 0, count, percentage
+
+    def _number(self, frame, read, field, kind, error):
+        if read is None:
+            return None
+        value = read(frame.data, frame)
+        number = _as_number(value, kind)
+        if number is None:
+            where = read.path.text if hasattr(read, "path") else field
+            raise error(f"The {field}{'Path' if hasattr(read, 'path') else ''} field refers to value "
+                        f"\"{_plain(value)}\" which is not a valid {'integer' if kind is int else 'float'}: {where}")
+        return number
 
 
 class _Blocked:
@@ -373,24 +491,23 @@ def data_limit_exceeded(state_name: str) -> errors.StatesError:
     return failure
 
 
-def _resolve_field(path, data, frame, field):
-    from .jsonpath import PathNotFound
-
-    try:
-        return path.resolve(data, frame.context, frame.variables)
-    except PathNotFound:
-        from .serialize import to_json
-
-        raise errors.Runtime(
-            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input '{to_json(data)}'"
-        ) from None
-
-
 def _is_integer(value) -> bool:
     return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
 
 
-def _plain(value) -> str:
-    from .serialize import to_json
+def _as_number(value, kind):
+    """A number, or a string holding one (AWS parses "1" as 1 here), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            return kind(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, float) and kind is int:
+        return int(value) if value.is_integer() else None
+    return value if isinstance(value, (int, float)) else None
 
+
+def _plain(value) -> str:
     return value if isinstance(value, str) else to_json(value)

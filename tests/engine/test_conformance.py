@@ -13,10 +13,6 @@ from engine.mocks import load_case
 
 from .shared import CONFORMANCE, case_ids
 
-# JSONata and workflow variables arrive with issue 3; until then these may fail.
-PENDING_JSONATA = "JSONata"
-
-
 def json_equal(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
@@ -43,16 +39,6 @@ def run_case(case_id):
 
 @pytest.mark.parametrize("case_id", case_ids())
 def test_it_matches_the_result_recorded_on_aws(case_id):
-    definition = json.loads((CONFORMANCE / case_id / "definition.json").read_text())
-    try:
-        check_case(case_id)
-    except Exception:
-        if PENDING_JSONATA in json.dumps(definition):
-            pytest.xfail("JSONata support is pending (issue 3)")
-        raise
-
-
-def check_case(case_id):
     definition, expected, result = run_case(case_id)
     assert result.status == expected["status"], (result.error, result.cause)
     if expected["status"] == "SUCCEEDED" and not expected.get("volatile"):
