@@ -12,8 +12,9 @@ the same history.
 """
 from __future__ import annotations
 
+import base64
+import os
 import random as _random
-import secrets
 import time
 from collections import ChainMap, deque
 from dataclasses import dataclass, field
@@ -156,15 +157,18 @@ class Execution:
 
     def __init__(self, machine, input, *, name="execution", execution_arn=None, state_machine_arn=None,
                  state_machine_name=None, role_arn=None, start_time=None, clock=time.time, seed=None,
-                 token_factory=None, history_limit=None, redrive_count=0):
+                 token_factory=None, history_limit=None, redrive_count=0, record_events=True):
         self.machine = machine
         self.input = input
         self.name = name
         self.clock = clock
-        self.seed = seed if seed is not None else secrets.randbits(64)
+        self.seed = seed if seed is not None else int.from_bytes(os.urandom(8))
         self.draws = 0
-        self.token_factory = token_factory or (lambda: secrets.token_urlsafe(32))
+        self.token_factory = token_factory or new_task_token
         self.history_limit = history_limit
+        # Event ids are always counted (causes quote them); the events themselves
+        # are built only for a caller that keeps them.
+        self.record_events = record_events
         self.start_time = clock() if start_time is None else start_time
         state_machine_name = state_machine_name or "StateMachine"
         self.machine_context = {
@@ -714,9 +718,10 @@ class Execution:
     def _event(self, frame, type, details=None, previous=None):
         event_id = self.next_event_id
         self.next_event_id = event_id + 1
-        if previous is None:
-            previous = frame.last_id if frame is not None else event_id - 1
-        self._step.events.append(Event(event_id, previous, self.clock(), type, details))
+        if self.record_events:
+            if previous is None:
+                previous = frame.last_id if frame is not None else event_id - 1
+            self._step.events.append(Event(event_id, previous, self.clock(), type, details))
         if frame is not None:
             frame.last_id = event_id
         if self.history_limit is not None and event_id >= self.history_limit and self.status == "RUNNING" \
@@ -761,6 +766,11 @@ class Execution:
         for frame in self.frames.values():
             for timer_id in list(frame.timers):
                 self._cancel_timer(frame, timer_id)
+
+
+def new_task_token() -> str:
+    """256 random bits: a task token is a credential (whoever holds it answers the task)."""
+    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
 
 
 def format_timestamp_epoch(seconds: float) -> str:

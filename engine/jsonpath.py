@@ -15,9 +15,6 @@ from __future__ import annotations
 import functools
 import re
 
-from jsonpath_ng import exceptions as jsonpath_ng_errors
-from jsonpath_ng.ext import parse as jsonpath_ng_parse
-
 
 class PathSyntaxError(ValueError):
     """The text is not a JSONPath Step Functions accepts."""
@@ -150,9 +147,11 @@ def compile_path(text: str) -> Path:
     keys = _definite_keys(rest)
     if keys is not None:
         return Path(text, root, variable, keys, None)
+    from jsonpath_ng.ext import parse as jsonpath_ng_parse  # only indefinite paths need it: slow to import
+
     try:
         indefinite = jsonpath_ng_parse("$" + rest)
-    except (jsonpath_ng_errors.JsonPathParserError, jsonpath_ng_errors.JsonPathLexerError, Exception) as e:
+    except Exception as e:  # its lexer and parser raise several unrelated types
         raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     return Path(text, root, variable, (), indefinite)
 

@@ -47,7 +47,7 @@ def run(machine, input, *, registry=None, mock_case=None, fast_time=False, clock
     if clock is None:
         clock = VirtualClock() if fast_time else time.time
     registry = registry or default_registry
-    execution = Execution(machine, input, clock=clock, **execution_options)
+    execution = Execution(machine, input, clock=clock, record_events=keep_history, **execution_options)
     history = [] if keep_history else None
     timers = []  # heap of (due, id)
     cancelled = set()

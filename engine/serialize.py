@@ -7,6 +7,10 @@ import json
 PAYLOAD_LIMIT = 256 * 1024
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# JSONEncoder.encode builds a C encoder on every call; the size check runs on
+# hot paths, so it keeps one (same options as _encoder).
+_chunks = json.encoder.c_make_encoder(
+    None, _encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
 
 
 def to_json(value) -> str:
@@ -15,5 +19,8 @@ def to_json(value) -> str:
 
 def size_in_bytes(value) -> int:
     """The UTF-8 size of the value's JSON text, the measure of the 256 KiB limit."""
-    text = _encoder.encode(value)
+    if isinstance(value, str):
+        text = json.encoder.encode_basestring(value)
+    else:
+        text = "".join(_chunks(value, 0))
     return len(text) if text.isascii() else len(text.encode("utf-8"))
