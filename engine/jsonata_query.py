@@ -123,7 +123,8 @@ class Expression:
     def __init__(self, source: str):
         self.source = source
         if not source:
-            raise JsonataSyntaxError("The JSONata expression is empty (position 0)", source, "S0207", 0)
+            raise JsonataSyntaxError("S0207: Unexpected end of expression: the expression is empty (position 0)",
+                                     source, "S0207", 0)
         try:
             self._parsed = Jsonata(source)
         except jexception.JException as e:
@@ -852,7 +853,7 @@ def _comparison(symbol, compare):
             return UNDEFINED
         if type(lhs) is not type(rhs):
             if _is_number(lhs) and _is_number(rhs):
-                return compare(float(lhs), float(rhs))
+                return compare(_double(lhs), _double(rhs))
             raise _Failure("T2009", lhs, rhs, symbol)
         return compare(lhs, rhs)
     return apply
@@ -862,8 +863,19 @@ def _equality(negate: bool):
     def apply(lhs, rhs):
         if lhs is UNDEFINED or rhs is UNDEFINED:
             return False
+        if _is_number(lhs) or _is_number(rhs):  # jsonata compares numbers as doubles
+            lhs, rhs = _double(lhs), _double(rhs)
         return _deep_equal(lhs, rhs) != negate
     return apply
+
+
+def _double(value):
+    if not _is_number(value):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        raise _Failure("D1001", math.inf) from None
 
 
 def _deep_equal(lhs, rhs) -> bool:
