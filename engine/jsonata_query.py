@@ -300,13 +300,24 @@ def _compile_template(node, field):
         if not is_expression(node):
             return lambda states, variables, random: node
         expression = compile_expression(node)
-        evaluate = expression.evaluate
-
-        def value(states, variables, random):
-            result = evaluate(states, variables, random, field)
-            if result is UNDEFINED:
-                raise undefined_error(expression.source, field)
-            return result
+        evaluate, fast = expression.evaluate, expression._fast
+        if fast is None:
+            def value(states, variables, random):
+                result = evaluate(states, variables, random, field)
+                if result is UNDEFINED:
+                    raise undefined_error(expression.source, field)
+                return result
+        else:
+            def value(states, variables, random):  # the closure first, without evaluate()'s call
+                try:
+                    result = fast(states, variables)
+                except (_Fallback, _Failure):
+                    result = evaluate(states, variables, random, field)
+                if result is UNDEFINED:
+                    raise undefined_error(expression.source, field)
+                if type(result) is float and not math.isfinite(result):
+                    return evaluate(states, variables, random, field)
+                return result
 
         value.expression = expression
         return value
@@ -719,10 +730,21 @@ def _path(node):
     name = first.value
     read = (lambda states, variables: states) if name == "states" else _variable_reader(name)
     steps_plan = tuple(plan)
+    if name == "states" and len(steps_plan) == 2 and steps_plan[0][1] is None and steps_plan[1][1] is None:
+        (first_key, _), (second_key, _) = steps_plan
+
+        def states_field(states, variables):  # $states.input.x: the hot path
+            current = states.get(first_key, UNDEFINED)
+            if type(current) is dict:
+                return current.get(second_key, UNDEFINED)
+            if current is UNDEFINED:
+                return UNDEFINED
+            return _step(current, second_key, None, True)
+        return states_field, 1
     if len(steps_plan) == 2 and steps_plan[0][1] is None and steps_plan[1][1] is None:
         (first_key, _), (second_key, _) = steps_plan
 
-        def two_names(states, variables):  # $states.input.x: the hot path
+        def two_names(states, variables):
             current = read(states, variables)
             if type(current) is not dict:
                 return _step(current, first_key, None, False) if type(current) is list else UNDEFINED
@@ -814,7 +836,36 @@ def _binary(node):
     if kind == "or":
         return (lambda states, variables: _boolean(lhs(states, variables)) or _boolean(rhs(states, variables))), 0
     growth = min(2, left[1] + right[1]) if kind == "concat" else 0
+    constant = _number_literal(node.rhs)
+    if constant is not None and kind == "comparison":
+        compare, constant_type = _COMPARE[node.value], type(constant)
+
+        def compare_with_constant(states, variables):  # $states.input.i >= 20000
+            value = lhs(states, variables)
+            if type(value) is constant_type:
+                return compare(value, constant)
+            return apply(value, constant)
+        return compare_with_constant, 0
+    if constant is not None and node.value in ("+", "-") and type(constant) is int and abs(constant) < _EXACT:
+        add = constant if node.value == "+" else -constant
+
+        def add_constant(states, variables):  # $states.input.i + 1: exact in doubles below 2**52
+            value = lhs(states, variables)
+            if type(value) is int and -_EXACT < value < _EXACT:
+                return value + add
+            return apply(value, constant)
+        return add_constant, 0
     return (lambda states, variables: apply(lhs(states, variables), rhs(states, variables))), growth
+
+
+_EXACT = 2**52
+
+
+def _number_literal(node):
+    if getattr(node, "type", None) == "number" and _plain(node) and _is_number(node.value) \
+            and math.isfinite(node.value):
+        return node.value
+    return None
 
 
 def _is_number(value) -> bool:
@@ -920,6 +971,8 @@ def _boolean(value) -> bool:
         return len(value) > 0
     return False
 
+
+_COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
 _OPERATORS = {
     "+": ("arithmetic", _arithmetic("+", lambda a, b: a + b)),
