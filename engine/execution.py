@@ -272,6 +272,48 @@ class Execution:
             self._end_execution("ExecutionAborted", error=error, cause=cause)
         return self._take_step()
 
+    def redrive(self) -> Step:
+        """RedriveExecution: continue a FAILED, TIMED_OUT or ABORTED execution from its
+        unsuccessful states, with their inputs; within Parallel and Map states only the
+        branches and iterations that did not succeed run again.
+        https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html"""
+        if self.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+            raise ValueError(f"an execution with status {self.status} cannot be redriven")
+        root = next(f for f in self.frames.values() if f.parent is None)
+        self.status = "RUNNING"
+        self.output = self.error = self.cause = None
+        redrive_count = self.execution_context["RedriveCount"] + 1
+        self.execution_context = {**self.execution_context, "RedriveCount": redrive_count}
+        self._event(None, "ExecutionRedriven", {"redriveCount": redrive_count})
+        self._redrive_frame(root)
+        return self._run()
+
+    def _redrive_frame(self, frame):
+        self._dirty.add(frame.id)
+        frame.error = frame.cause = None
+        fan = frame.fan
+        if fan is None:  # it failed, or was aborted, in this state: enter it again
+            frame.status = RUNNING
+            frame.entering = True
+            frame.effect = None
+            frame.timers = {}
+            self._queue(frame)
+            return
+        frame.status = BLOCKED_ON
+        state = frame.machine.states[frame.state]
+        fan.failure = None
+        fan.failed = fan.running = 0
+        for child_id in fan.children:
+            child = self.frames[child_id]
+            if child.status in (FAILED, ABORTED):
+                fan.running += 1
+                if fan.kind == "map":
+                    self._event(frame, "MapIterationStarted", {"name": state.name, "index": child.index})
+                self._redrive_frame(child)
+        if fan.running == 0 or fan.can_launch():
+            frame.resume = lambda: self._launch(frame, state)
+            self._queue(frame)
+
     def pending_effects(self) -> list:
         """The effects still outstanding, e.g. to perform again after a restore."""
         effects = []
@@ -456,6 +498,7 @@ class Execution:
             if matches(retrier.errors, error):
                 attempt = frame.attempts[i]
                 if attempt < retrier.max_attempts:
+                    self._forget_fan(frame)  # a retried Parallel or Map runs all its children again
                     frame.attempts[i] = attempt + 1
                     frame.retry_count += 1
                     self._timer(frame, self.now() + retrier.delay(attempt, self.draw_random()), "retry")
@@ -463,8 +506,11 @@ class Execution:
                 break
         for catcher in state.catchers:
             if matches(catcher.errors, error):
+                self._forget_fan(frame)
                 error_output = {"Error": error} if cause is None else {"Error": error, "Cause": cause}
                 return catcher.next, state.flow.error_output(frame.data, error_output, catcher, frame)
+        # Uncaught: a failed Parallel or Map keeps its children, so a redrive
+        # runs again only the branches and iterations that did not succeed.
         self._fail_frame(frame, error, cause)
         return BLOCKED
 
@@ -663,11 +709,14 @@ class Execution:
         if fan.kind == "map" and (fan.tolerated_count is not None or fan.tolerated_percentage is not None):
             error, cause = "States.ExceedToleratedFailureThreshold", (
                 "The specified tolerated failure threshold was exceeded")
-        self._forget_children(frame)
         self._event(frame, "ParallelStateFailed" if fan.kind == "parallel" else "MapStateFailed")
         failure = errors.StatesError(cause, error)
         failure.verbatim = True
         raise failure
+
+    def _forget_fan(self, frame):
+        if frame.fan is not None:
+            self._forget_children(frame)
 
     def _forget_children(self, frame):
         for child_id in frame.fan.children:
