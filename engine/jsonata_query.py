@@ -34,8 +34,17 @@ What AWS does, where its documentation is silent (sources in parentheses):
   `$range(1, 9, 9)` is `1` (jsonata_array_range_03); `$partition` returns
   an array of arrays even for one chunk (jsonata_array_partition_03).
 - No NaN or Infinity ever leaves an expression: an arithmetic result that
-  is not a finite number fails with D1001 (jsonata-js fails the same way as
-  soon as such a value is used; see the open question in the tests).
+  is not a finite number fails with D1001 "Number out of range: null", the
+  way jsonata-js fails as soon as such a value is used. (Open question:
+  floci issue #2737 reports that AWS returns *a value* when the whole
+  result is non-finite, e.g. `1/0`; which value is not recorded.)
+- JSON null is jsonata's null, not undefined, wherever it sits in the input
+  or in a variable (`$v = null` is true for a null variable).
+- One evaluation by jsonata-python is bounded: EVALUATION_TIMEOUT_MS (D1012)
+  and EVALUATION_MAX_DEPTH nested evaluations (D1011), and a Python
+  RecursionError is D1011 too. jsonata-python's plain Python exceptions
+  (its own bugs) become "threw an error during evaluation: <Type>: <text>".
+- $now() and $millis() read the wall clock at the start of the evaluation.
 """
 from __future__ import annotations
 
@@ -160,7 +169,7 @@ class Expression:
         if fast is not None:
             try:
                 result = fast(states, variables)
-            except _Fallback:
+            except (_Fallback, RecursionError):
                 pass
             except _Failure as failure:
                 raise self._error(field, failure.code, failure.message) from None
@@ -189,6 +198,8 @@ class Expression:
             raise self._error(field, code, message) from None
         try:
             return _from_jsonata(raw, top=True)
+        except RecursionError:
+            raise self._error(field, "D1011", _MESSAGES["D1011"]) from None
         except _Unsupported:
             raise errors.QueryEvaluationError(
                 f"The JSONata expression '{self.source}' specified for the field '{field}' "
@@ -311,7 +322,7 @@ def _compile_template(node, field):
             def value(states, variables, random):  # the closure first, without evaluate()'s call
                 try:
                     result = fast(states, variables)
-                except (_Fallback, _Failure):
+                except (_Fallback, _Failure, RecursionError):
                     result = evaluate(states, variables, random, field)
                 if result is UNDEFINED:
                     raise undefined_error(expression.source, field)
@@ -486,6 +497,8 @@ def _from_jsonata(value, top: bool):
                 continue
             result[key] = _from_jsonata(item, False)
         return result
+    if isinstance(value, tuple):
+        value = list(value)
     if isinstance(value, list):
         if isinstance(value, utils.Utils.RangeList):
             value = list(range(value.a, value.b + 1))

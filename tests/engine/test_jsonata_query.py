@@ -660,3 +660,15 @@ def test_random_expressions_raise_only_syntax_or_query_evaluation_errors(parts, 
             json.dumps(value, allow_nan=False)
     finally:
         jsonata_query.EVALUATION_TIMEOUT_MS = 5_000
+
+
+@pytest.mark.parametrize("text", ["$states.input.a = $states.input.b", "$states.input.a and true", "$states.input.a",
+                                  "$count($states.input.a)", "$states.input.a & ''", "$string($states.input)"])
+def test_a_deeply_nested_input_never_escapes_as_a_recursion_error(text):
+    deep = []
+    for _ in range(5000):
+        deep = [deep]
+    try:
+        compile_expression("{% " + text + " %}").evaluate({"input": {"a": deep, "b": deep}}, {}, random.Random(1), "X")
+    except errors.QueryEvaluationError as e:
+        assert "D1011" in e.cause
