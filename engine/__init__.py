@@ -8,19 +8,13 @@ from .errors import InvalidDefinition, StatesError
 from .execution import Execution, Step
 from .handlers import TaskContext, TaskError, task_handler
 from .runner import Result, run
+from .parsing import parse
 from .states import Machine
+from .teststate import test_state
 from .validation import Problem, validate
-
-
-def parse(definition) -> Machine:
-    """Validate and compile a definition (a parsed JSON object)."""
-    problems = [p for p in validate(definition) if p.severity == "ERROR"]
-    if problems:
-        raise InvalidDefinition(problems)
-    return Machine(definition)
 
 
 __all__ = [
     "Execution", "InvalidDefinition", "Machine", "Problem", "Result", "StatesError", "Step", "TaskContext",
-    "TaskError", "parse", "run", "task_handler", "validate",
+    "TaskError", "parse", "run", "task_handler", "test_state", "validate",
 ]

@@ -52,7 +52,12 @@ class JsonPathFlow:
         """The state's input after InputPath and Parameters."""
         data = _select(self.input_path, raw, scope)
         if self.parameters is not None:
+            if scope.trace is not None:
+                scope.trace["afterInputPath"] = data
             data = self.parameters(data, scope)
+        if scope.trace is not None:
+            scope.trace.setdefault("afterInputPath", data)
+            scope.trace["afterParameters"] = data
         return data
 
     def filtered_input(self, raw, scope):
@@ -61,10 +66,17 @@ class JsonPathFlow:
 
     def output(self, raw, result, scope):
         """The state's output from its raw input and the result of its work."""
+        trace = scope.trace
+        if trace is not None:
+            trace["result"] = result
         if self.result_selector is not None:
             result = self.result_selector(result, scope)
         assigned = self.assign(result, scope) if self.assign is not None else None
-        output = _select(self.output_path, self._place(raw, result), scope)
+        placed = self._place(raw, result)
+        if trace is not None:
+            trace["afterResultSelector"] = result
+            trace["afterResultPath"] = placed
+        output = _select(self.output_path, placed, scope)
         if assigned is not None:
             scope.assign(assigned)
         return output
@@ -132,14 +144,17 @@ class JsonataFlow:
         return template(states, scope.variables or {}, scope.random_source)
 
     def effective_input(self, raw, scope):
-        if self.arguments is None:
-            return raw
-        return self.evaluate(self.arguments, self.states(raw, scope), scope)
+        data = raw if self.arguments is None else self.evaluate(self.arguments, self.states(raw, scope), scope)
+        if scope.trace is not None:
+            scope.trace["afterArguments"] = data
+        return data
 
     def filtered_input(self, raw, scope):
         return raw
 
     def output(self, raw, result, scope):
+        if scope.trace is not None:
+            scope.trace["result"] = result
         if self.assign is None and self.output_template is None:
             return result
         states = self.states(raw, scope, result=result)

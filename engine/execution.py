@@ -46,7 +46,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits",
+        "task_limits", "trace",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -75,6 +75,7 @@ class Frame:
         self.queued = False
         self.task_input = None
         self.task_limits = (None, None)
+        self.trace = None  # TestState's inspection data, when it asks for it
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -157,7 +158,8 @@ class Execution:
 
     def __init__(self, machine, input, *, name="execution", execution_arn=None, state_machine_arn=None,
                  state_machine_name=None, role_arn=None, start_time=None, clock=time.time, seed=None,
-                 token_factory=None, history_limit=None, redrive_count=0, record_events=True):
+                 token_factory=None, history_limit=None, redrive_count=0, record_events=True, variables=None,
+                 trace=None):
         self.machine = machine
         self.input = input
         self.name = name
@@ -169,6 +171,8 @@ class Execution:
         # Event ids are always counted (causes quote them); the events themselves
         # are built only for a caller that keeps them.
         self.record_events = record_events
+        self._initial_variables = variables  # TestState: the variables the state starts with
+        self._trace = trace  # TestState: where the root frame records its data flow
         self.start_time = clock() if start_time is None else start_time
         state_machine_name = state_machine_name or "StateMachine"
         self.machine_context = {
@@ -202,6 +206,8 @@ class Execution:
             "input": self.input, "roleArn": self.execution_context["RoleArn"],
         }, previous=0)
         root = self._new_frame(None, None, self.machine, self.input)
+        root.variables = dict(self._initial_variables) if self._initial_variables else None
+        root.trace = self._trace
         if self.machine.timeout_seconds:
             self._timer(root, self.start_time + self.machine.timeout_seconds, "execution_timeout")
         if size_in_bytes(self.input) > PAYLOAD_LIMIT:
