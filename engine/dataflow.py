@@ -206,7 +206,7 @@ class JsonataFlow:
         return read
 
     def may_grow(self) -> bool:
-        return True
+        return any(t is not None and t.may_grow for t in (self.arguments, self.output_template, self.assign))
 
 
 # `$states.` followed by anything but input/result/errorOutput may read the context object.
