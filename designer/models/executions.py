@@ -33,6 +33,10 @@ class Execution(models.Model):
     mock_test_case = models.CharField(max_length=256, blank=True, default="")
     trace_header = models.CharField(max_length=256, blank=True, default="")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    # A child started by states:startExecution: the parent's task effect, and
+    # how the parent waits for it ("sync", "sync:2"; "" when it does not).
+    parent_effect_id = models.PositiveIntegerField(null=True, blank=True)
+    parent_wait = models.CharField(max_length=8, blank=True, default="")
     started_at = models.DateTimeField()
     stopped_at = models.DateTimeField(null=True, blank=True)
     redrive_count = models.PositiveIntegerField(default=0)
@@ -41,6 +45,12 @@ class Execution(models.Model):
     # The engine's execution record (counters, status) and how far history goes.
     engine_state = models.JSONField(default=dict)
     last_event_id = models.PositiveIntegerField(default=0)
+    # Bumped by every runtime write, so a worker can tell that the engine it
+    # holds in memory is still the stored one (and skip restoring it).
+    revision = models.PositiveIntegerField(default=0)
+    # How many times each state was answered from the mock test case (its
+    # responses are chosen by call number, retries and Map iterations included).
+    mock_calls = models.JSONField(default=dict, blank=True)
     # When the execution next needs a worker without being told: its earliest timer.
     wake_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Which worker advances it, until when. Only the lease holder appends events.
@@ -94,6 +104,10 @@ class Effect(models.Model):
     """An outstanding effect of the engine: a task to invoke or a timer to fire."""
 
     TASK, TIMER = "task", "timer"
+    # state of a task: PENDING to perform, RUNNING (claimed by a worker),
+    # WAITING for an answer from outside (token, activity worker, child
+    # execution), ANSWERED (its answer is in the inbox). A timer is WAITING for its due_at.
+    PENDING, RUNNING, WAITING, ANSWERED = "pending", "running", "waiting", "answered"
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="effects")
     effect_id = models.PositiveIntegerField()
@@ -106,9 +120,11 @@ class Effect(models.Model):
     # A worker performing the task, and until when it counts as alive.
     claimed_by = models.CharField(max_length=128, blank=True, default="")
     claimed_until = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=8, default=PENDING)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["execution", "effect_id"], name="unique_effect")]
+        indexes = [models.Index(fields=["state", "claimed_until"], name="effect_state_claim")]
 
 
 class InboxItem(models.Model):
