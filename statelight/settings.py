@@ -17,7 +17,11 @@ DEBUG = config.env_bool(os.environ.get("DJANGO_DEBUG"))
 ALLOWED_HOSTS = config.allowed_hosts(os.environ.get("DJANGO_ALLOWED_HOSTS"))
 
 INSTALLED_APPS = [
-    # first, so that `manage.py runserver` is Daphne's ASGI server
+    # Before daphne: designer's `runserver` (Daphne's ASGI server plus the
+    # embedded runtime) must win over daphne's own; commands are looked up
+    # first-app-wins.
+    "designer",
+    # before django.contrib.staticfiles, so that `runserver` is Daphne's ASGI server
     "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -26,7 +30,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
-    "designer",
 ]
 
 MIDDLEWARE = [
@@ -99,3 +102,26 @@ LOGGING = {
 
 # The account id in every ARN Statelight issues.
 STATELIGHT_ACCOUNT_ID = os.environ.get("STATELIGHT_ACCOUNT_ID", "123456789012")
+
+# --- the runtime (designer/runtime) and task resources (designer/resources) ---
+
+# Modules whose @engine.task_handler registrations answer Task states, imported
+# once when the runtime first needs a handler (comma-separated in the environment).
+STATELIGHT_HANDLERS = [
+    name.strip() for name in os.environ.get("STATELIGHT_HANDLERS", "examples.handlers").split(",") if name.strip()
+]
+# http:invoke refuses private, loopback and link-local addresses (server-side
+# request forgery) unless this is on.
+STATELIGHT_HTTP_ALLOW_PRIVATE = config.env_bool(os.environ.get("STATELIGHT_HTTP_ALLOW_PRIVATE"))
+# A Step Functions Local MockConfigFile; SFN_MOCK_CONFIG is Step Functions Local's own name for it.
+STATELIGHT_MOCK_CONFIG = os.environ.get("STATELIGHT_MOCK_CONFIG") or os.environ.get("SFN_MOCK_CONFIG") or ""
+# `manage.py runserver` runs the runtime inside the server process; turn off
+# when `manage.py statelight_worker` processes do the work instead.
+STATELIGHT_RUNTIME_EMBEDDED = config.env_bool(os.environ.get("STATELIGHT_RUNTIME_EMBEDDED", "1"))
+# Threads performing task resources (handlers, HTTP calls) per process.
+STATELIGHT_RUNTIME_TASK_THREADS = int(os.environ.get("STATELIGHT_RUNTIME_TASK_THREADS", "8"))
+# How often an idle worker looks for work it was not told about (seconds).
+STATELIGHT_RUNTIME_POLL_SECONDS = float(os.environ.get("STATELIGHT_RUNTIME_POLL_SECONDS", "0.2"))
+# How long a worker's claim on an execution or a running task counts without
+# being renewed; a worker killed on another machine is taken over after this.
+STATELIGHT_RUNTIME_LEASE_SECONDS = float(os.environ.get("STATELIGHT_RUNTIME_LEASE_SECONDS", "30"))
