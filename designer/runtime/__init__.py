@@ -1,0 +1,36 @@
+"""The durable runtime: executions that survive restarts, advanced by workers.
+
+The interface the API (designer/api) and the pages call:
+
+    start_execution(machine, *, owner, name=None, input_text="{}", version=None, alias=None,
+                    mock_test_case="", parent=None, trace_header="") -> Execution
+    start_sync_execution(machine, *, owner, name=None, input_text, ...) -> dict   # EXPRESS, blocking
+    stop_execution(execution, error=None, cause=None) -> Execution
+    redrive_execution(execution) -> Execution
+    send_task_success(token, output_text) / send_task_failure(token, error, cause) / send_task_heartbeat(token)
+    await get_activity_task(activity, worker_name, timeout=60) -> (token, input_text) | None
+    wait_for_execution(execution, timeout) -> Execution                           # tests and scripts
+
+Errors are designer.runtime.errors classes, each with the AWS error name it
+maps to (`aws_name`). How it works: store.py (one step, one transaction),
+worker.py (who advances what), tokens.py (answers from outside),
+DESIGN.md (Runtime).
+"""
+from .errors import (
+    ExecutionAlreadyExists, ExecutionNotRedrivable, ExecutionTimeout, InvalidExecutionInput, InvalidMockTestCase,
+    InvalidName, InvalidOutput, InvalidRequest, InvalidToken, RedriveNotSupported, RefusedRequest, TaskDoesNotExist,
+    TaskTimedOut,
+)
+from .executions import redrive_execution, start_execution, stop_execution, wait_for_execution
+from .express import start_sync_execution
+from .store import HISTORY_LIMIT, advance
+from .tokens import get_activity_task, send_task_failure, send_task_heartbeat, send_task_success
+from .worker import Runtime, start_embedded, stop_embedded
+
+__all__ = [
+    "HISTORY_LIMIT", "ExecutionAlreadyExists", "ExecutionNotRedrivable", "ExecutionTimeout", "InvalidExecutionInput",
+    "InvalidMockTestCase", "InvalidName", "InvalidOutput", "InvalidRequest", "InvalidToken", "RedriveNotSupported",
+    "RefusedRequest", "Runtime", "TaskDoesNotExist", "TaskTimedOut", "advance", "get_activity_task",
+    "redrive_execution", "send_task_failure", "send_task_heartbeat", "send_task_success", "start_embedded",
+    "start_execution", "start_sync_execution", "stop_embedded", "stop_execution", "wait_for_execution",
+]

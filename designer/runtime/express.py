@@ -1,0 +1,127 @@
+"""StartSyncExecution: an EXPRESS execution run to its end in the calling thread.
+
+Nothing is stored (AWS keeps no history for Express either); tasks are
+performed inline through designer.resources (mock test case first), timers
+sleep. Express workflows cannot wait for an answer from outside (callbacks,
+activities, .sync children): such a task fails. AWS ends a synchronous
+Express execution after 5 minutes; so does this.
+
+Blocking: call it from a worker thread (an async view: sync_to_async with
+thread_sensitive=False), never from the event loop or the one thread ASGI
+shares between sync views.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import time
+import uuid
+from collections import deque
+
+from designer import arns
+from designer.models import StateMachine
+from designer.resources import TaskRequest, mocks, perform
+from engine.effects import Cancel, InvokeTask, StartTimer
+from engine.serialize import to_json
+
+from . import errors
+from .executions import resolve_version, validate_input, validate_name
+from .store import RuntimeExecution, parse_definition
+
+MAX_SECONDS = 300
+
+
+def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_text="{}", version=None, alias=None,
+                         mock_test_case="", trace_header="", clock=time.time, sleep=time.sleep) -> dict:
+    """StartSyncExecution's response, timestamps in epoch seconds: executionArn, stateMachineArn,
+    name, startDate, stopDate, status (SUCCEEDED, FAILED, TIMED_OUT), input, inputDetails, output,
+    outputDetails, error, cause, traceHeader, billingDetails."""
+    input_text = validate_input(input_text)
+    name = validate_name(name)
+    version = resolve_version(machine, version, alias)
+    source = version if version is not None else machine
+    mock = None
+    if mock_test_case:
+        try:
+            mock = mocks.case_for(mock_test_case, machine.name)
+        except mocks.MockConfigError as e:
+            raise errors.InvalidMockTestCase(str(e)) from None
+    arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()))
+    started = clock()
+    ex = RuntimeExecution(parse_definition(source.definition), json.loads(input_text), name=name, execution_arn=arn,
+                          state_machine_arn=machine.arn, state_machine_name=machine.name, role_arn=source.role_arn,
+                          start_time=started, clock=clock)
+    status, error, cause = _run(ex, mock, machine.owner_id, started, clock, sleep)
+    stopped = clock()
+    response = {
+        "executionArn": arn, "stateMachineArn": machine.arn, "name": name, "startDate": started,
+        "stopDate": stopped, "status": status, "input": input_text, "inputDetails": {"included": True},
+        "billingDetails": {"billedMemoryUsedInMB": 64,
+                           "billedDurationInMilliseconds": max(100, math.ceil((stopped - started) * 10) * 100)},
+    }
+    if trace_header:
+        response["traceHeader"] = trace_header
+    if status == "SUCCEEDED":
+        response["output"] = to_json(ex.output)
+        response["outputDetails"] = {"included": True}
+    else:
+        if error is not None:
+            response["error"] = error
+        if cause is not None:
+            response["cause"] = cause
+    return response
+
+
+def _run(ex, mock, owner_id, started, clock, sleep):
+    timers, cancelled, work = [], set(), deque()
+
+    def take(step):
+        for effect in step.effects:
+            if isinstance(effect, StartTimer):
+                heapq.heappush(timers, (effect.due, effect.id))
+            elif isinstance(effect, Cancel):
+                cancelled.add(effect.id)
+            elif isinstance(effect, InvokeTask):
+                work.append(effect)
+
+    take(ex.start())
+    while ex.status == "RUNNING":
+        if work:
+            effect = work.popleft()
+            if effect.id not in cancelled:
+                take(_answer(ex, effect, mock, owner_id))
+            continue
+        while timers and timers[0][1] in cancelled:
+            heapq.heappop(timers)
+        if not timers:
+            break
+        due, timer_id = heapq.heappop(timers)
+        if due - started > MAX_SECONDS:
+            ex.stop()
+            return "TIMED_OUT", "States.Timeout", (
+                f"Synchronous Express executions run for at most {MAX_SECONDS} seconds.")
+        delay = due - clock()
+        if delay > 0:
+            sleep(delay)
+        take(ex.fire(timer_id))
+    if ex.status == "RUNNING":
+        ex.stop()
+        return "FAILED", "States.Runtime", "The execution waits for an answer nothing can give to an Express execution."
+    if ex.status == "ABORTED":
+        return "FAILED", ex.error, ex.cause
+    return ex.status, ex.error, ex.cause
+
+
+def _answer(ex, effect, mock, owner_id):
+    if mock is not None and mock.mocks(effect.state):
+        outcome = mocks.answer(mock, effect.state)
+        if outcome[0] == "ok":
+            return ex.complete(effect.id, outcome[1])
+        return ex.fail(effect.id, outcome[1], outcome[2])
+    if arns.parse(effect.resource) is not None and arns.parse(effect.resource)["kind"] == "activity":
+        return ex.fail(effect.id, "States.Runtime", "Express workflows do not support activities.")
+    outcome = perform(TaskRequest.from_effect(effect, owner_id=owner_id))
+    if outcome.kind == "succeeded":
+        return ex.complete(effect.id, outcome.result)
+    return ex.fail(effect.id, outcome.error, outcome.cause)

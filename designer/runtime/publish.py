@@ -1,0 +1,79 @@
+"""Send committed events to the channel layer (websocket viewers).
+
+Groups and messages (the consumers are built on these names):
+    execution-{execution.pk}: {"type": "execution.event", "event": <GetExecutionHistory event>}
+    machine-{machine.pk}:     {"type": "execution.changed", "execution": {executionArn, name, status,
+                                                                           startDate, stopDate}}
+Timestamps are epoch seconds, as in HistoryEvent.to_dict().
+
+Publishing never blocks the runtime and never runs inside a transaction
+(the caller uses transaction.on_commit). The messages are sent from one
+event loop: the server's (Daphne's, in the embedded default, so the
+in-memory layer's queues are used from the loop that reads them), else the
+caller's when it runs under async_to_sync/sync_to_async, else a loop thread
+of our own (Redis layer in `statelight_worker`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+_loop = None
+_own_loop = None
+_lock = threading.Lock()
+
+
+def use_loop(loop):
+    """Send from `loop` (the serving process's event loop), or None for the default."""
+    global _loop
+    _loop = loop
+
+
+def execution_group(execution_id) -> str:
+    return f"execution-{execution_id}"
+
+
+def machine_group(machine_id) -> str:
+    return f"machine-{machine_id}"
+
+
+def publish(messages):
+    """Send [(group, message), ...] in order. Returns a concurrent Future, or None."""
+    if not messages:
+        return None
+    layer = get_channel_layer()
+    if layer is None:
+        return None
+    if _loop is None and getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None:
+        # sync code called from async code: its loop is the one consumers run on
+        try:
+            async_to_sync(_send)(layer, messages)
+        except Exception:
+            log.exception("could not publish %d messages", len(messages))
+        return None
+    loop = _loop if _loop is not None and not _loop.is_closed() else _background_loop()
+    return asyncio.run_coroutine_threadsafe(_send(layer, messages), loop)
+
+
+async def _send(layer, messages):
+    for group, message in messages:
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # a full channel or a lost Redis: viewers replay from the store
+            log.warning("could not publish to %s", group, exc_info=True)
+
+
+def _background_loop():
+    global _own_loop
+    with _lock:
+        if _own_loop is None or _own_loop.is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="statelight-publish", daemon=True).start()
+            _own_loop = loop
+        return _own_loop

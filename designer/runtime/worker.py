@@ -1,0 +1,360 @@
+"""The runtime loop: which executions to advance, which tasks to perform, by whom.
+
+One Runtime per process: inside `manage.py runserver` (the embedded default)
+or `manage.py statelight_worker` (scale-out, any number of processes on
+PostgreSQL + Redis). Its loop thread:
+
+- advances executions that have inbox items or a due timer (wake_at <= now),
+  whose lease is free, expired, or held by a worker known to be dead;
+- hands the tasks those steps scheduled to a bounded thread pool, claimed
+  in the step's own transaction (Effect.claimed_by/claimed_until);
+- performs task effects nobody performs: new ones left unclaimed, and ones
+  claimed by a worker that died (its claim expired, or it was a process of
+  this machine that no longer exists). So a task that was in flight when a
+  process died runs again (same Effect.key); its late answer, if the old
+  process ever gives one, is dropped because the claim moved on;
+- renews the claims of the tasks it is performing, so a long task is not
+  taken over while its worker lives.
+
+Wake-ups: every STATELIGHT_RUNTIME_POLL_SECONDS, and at once when this
+process enqueues work (signals.work_available()).
+
+Timeouts and heartbeats are engine timers (Effect rows with due_at, summed
+up in Execution.wake_at), never sleeping threads.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q
+
+from designer import resources
+from designer.models import Effect, Execution, InboxItem
+
+from . import signals, store
+
+log = logging.getLogger(__name__)
+
+
+# --- who we are, and who is dead ----------------------------------------------
+
+def _namespace() -> str:
+    """This machine's boot and process namespace: two containers with the same host name differ."""
+    parts = []
+    for path in ("/proc/sys/kernel/random/boot_id", "/proc/self/ns/pid"):
+        try:
+            parts.append(open(path).read().strip() if "boot_id" in path else str(os.stat(path).st_ino))
+        except OSError:
+            parts.append("-")
+    return hashlib.sha1("/".join(parts).encode()).hexdigest()[:8]
+
+
+HOST = socket.gethostname().replace(":", "-")[:60] or "host"
+NAMESPACE = _namespace()
+
+
+def make_worker_id() -> str:
+    """host:pid:namespace:nonce, so a worker on this machine can tell that another one's process is gone."""
+    return f"{HOST}:{os.getpid()}:{NAMESPACE}:{uuid.uuid4().hex[:8]}"
+
+
+_process_worker_id = None
+
+
+def process_worker_id() -> str:
+    global _process_worker_id
+    if _process_worker_id is None or _process_worker_id.split(":")[1] != str(os.getpid()):
+        _process_worker_id = make_worker_id()
+    return _process_worker_id
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True only when the owner is a worker of a process of this machine that no longer runs."""
+    parts = owner.split(":")
+    if len(parts) < 4 or parts[0] != HOST or parts[2] != NAMESPACE or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a killed child its parent has not reaped yet
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+# --- the runtime ------------------------------------------------------------
+
+class Runtime:
+    def __init__(self, *, worker_id=None, task_threads=None, poll_seconds=None, lease_seconds=None, clock=time.time,
+                 inline_tasks=False, batch=64):
+        self.worker_id = worker_id or make_worker_id()
+        self.task_threads = task_threads or getattr(settings, "STATELIGHT_RUNTIME_TASK_THREADS", 8)
+        self.poll_seconds = poll_seconds or getattr(settings, "STATELIGHT_RUNTIME_POLL_SECONDS", 0.2)
+        self.lease_seconds = lease_seconds or getattr(settings, "STATELIGHT_RUNTIME_LEASE_SECONDS", 30.0)
+        self.clock = clock
+        self.batch = batch
+        self.inline_tasks = inline_tasks
+        self.cache = store.EngineCache()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._inflight = set()  # Effect pks this worker performs
+        self._queue = deque()  # inline_tasks: performed by run_once
+        self._pool = None
+        self._thread = None
+        self._dead = ()
+        self._last = {"renew": 0.0, "dead": 0.0, "orphans": 0.0}
+
+    # -- life
+    def start(self):
+        resources.load_handlers()
+        if not self.inline_tasks:
+            self._pool = ThreadPoolExecutor(self.task_threads, thread_name_prefix="statelight-task")
+        signals.add_runtime(self)
+        self._thread = threading.Thread(target=self._loop, name="statelight-runtime", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0):
+        """Stop taking work, let running tasks answer (up to `timeout`), hand the rest back."""
+        self._stopping.set()
+        self._wake.set()
+        signals.remove_runtime(self)
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + timeout
+            while self._inflight and time.monotonic() < deadline:
+                time.sleep(0.02)
+        try:
+            with self._lock:
+                unfinished = list(self._inflight)
+            if unfinished:  # whoever comes next performs them again
+                Effect.objects.filter(pk__in=unfinished, claimed_by=self.worker_id).update(
+                    state=Effect.PENDING, claimed_by="", claimed_until=None)
+            store.release(Execution.objects.filter(lease_owner=self.worker_id).values_list("pk", flat=True),
+                          self.worker_id)
+        except Exception:
+            log.warning("could not hand back the work of %s", self.worker_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def notify(self):
+        self._wake.set()
+
+    def _loop(self):
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                worked = self.run_once()
+            except Exception:
+                log.exception("runtime loop")
+                worked = 0
+                close_old_connections()
+                self._stopping.wait(self.poll_seconds)
+            if not worked:
+                self._wake.wait(self.poll_seconds)
+        connection.close()
+
+    # -- one round
+    def run_once(self) -> int:
+        """Advance what can be advanced, start the tasks nobody performs; the amount of work done."""
+        now = self.clock()
+        self._housekeeping(now)
+        done = self._advance_some(now)
+        if self.inline_tasks or not done or now - self._last["orphans"] >= self.poll_seconds:
+            self._last["orphans"] = now
+            done += self._perform_orphans(now)
+        if self.inline_tasks:
+            done += self._perform_queued()
+        return done
+
+    def drain(self, timeout: float = 30.0, until=None):
+        """Run rounds in this thread until nothing is left to do (and `until()` holds). For tests."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            worked = self.run_once()
+            if not worked and (until is None or until()):
+                return
+            if not worked:
+                time.sleep(0.01)
+        raise TimeoutError(f"the runtime still had work after {timeout} s")
+
+    def _advance_some(self, now: float) -> int:
+        now_dt = store.to_datetime(now)
+        free = Q(lease_owner="") | Q(lease_expires_at__lt=now_dt) | Q(lease_owner=self.worker_id)
+        inbox_free = (Q(execution__lease_owner="") | Q(execution__lease_expires_at__lt=now_dt)
+                      | Q(execution__lease_owner=self.worker_id))
+        if self._dead:
+            free |= Q(lease_owner__in=self._dead)
+            inbox_free |= Q(execution__lease_owner__in=self._dead)
+        ids = list(InboxItem.objects.filter(inbox_free).order_by().values_list("execution_id", flat=True)
+                   .distinct()[:self.batch])
+        ids += Execution.objects.filter(free, wake_at__lte=now_dt).order_by("wake_at").values_list(
+            "id", flat=True)[:self.batch]
+        if not ids:
+            return 0
+        claimed = store.claim(list(dict.fromkeys(ids)), self.worker_id, now=now, lease_seconds=self.lease_seconds,
+                              dead=self._dead)
+        if not claimed:
+            return 0
+        rows, items = store.load(claimed)
+        done = 0
+        for pk in claimed:
+            row = rows.get(pk)
+            if row is None:
+                continue
+            try:
+                result = store.advance_claimed(row, items.get(pk, []), self.worker_id, clock=self.clock,
+                                               cache=self.cache, claim_tasks=self._capacity(),
+                                               lease_seconds=self.lease_seconds)
+            except store.LeaseLost:
+                continue
+            except Exception:
+                log.exception("could not advance execution %s", row.arn)
+                continue
+            done += 1
+            if result is not None:
+                self._submit(result.tasks)
+        return done
+
+    # -- tasks
+    def _capacity(self) -> int:
+        with self._lock:
+            return max(0, self.task_threads * 4 - len(self._inflight)) if not self.inline_tasks else 10_000
+
+    def _submit(self, tasks):
+        for task in tasks:
+            with self._lock:
+                self._inflight.add(task.effect_pk)
+            if self._pool is not None:
+                self._pool.submit(self._perform, task)
+            else:
+                self._queue.append(task)
+
+    def _perform_queued(self) -> int:
+        done = 0
+        while self._queue:
+            self._perform(self._queue.popleft())
+            done += 1
+        return done
+
+    def _perform(self, task):
+        try:
+            outcome = resources.perform(task)
+            for attempt in range(5):
+                try:
+                    record_outcome(task, outcome, self.worker_id)
+                    break
+                except Exception:  # e.g. the database is busy: the answer must not be lost lightly
+                    log.warning("could not store the answer of %s (attempt %d)", task.key, attempt + 1,
+                                exc_info=True)
+                    close_old_connections()
+                    time.sleep(0.2 * (attempt + 1))
+        finally:
+            with self._lock:
+                self._inflight.discard(task.effect_pk)
+
+    def _perform_orphans(self, now: float) -> int:
+        capacity = self._capacity()
+        if capacity <= 0:
+            return 0
+        now_dt = store.to_datetime(now)
+        orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
+        if self._dead:
+            orphaned |= Q(state=Effect.RUNNING, claimed_by__in=self._dead)
+        candidates = list(Effect.objects.filter(orphaned, kind=Effect.TASK).order_by("id")
+                          .annotate(owner_id=F("execution__machine__owner_id"))[:capacity])
+        until = store.to_datetime(now + self.lease_seconds)
+        claimed = []
+        for effect in candidates:
+            taken = Effect.objects.filter(orphaned, pk=effect.pk).update(
+                state=Effect.RUNNING, claimed_by=self.worker_id, claimed_until=until)
+            if taken:
+                claimed.append(store.task_request(effect, worker_id=self.worker_id, owner_id=effect.owner_id))
+        self._submit(claimed)
+        return len(claimed)
+
+    # -- claims that must not lapse, workers that are gone
+    def _housekeeping(self, now: float):
+        if now - self._last["renew"] >= self.lease_seconds / 3:
+            self._last["renew"] = now
+            with self._lock:
+                inflight = list(self._inflight)
+            if inflight:
+                Effect.objects.filter(pk__in=inflight, claimed_by=self.worker_id, state=Effect.RUNNING).update(
+                    claimed_until=store.to_datetime(now + self.lease_seconds))
+        if now - self._last["dead"] >= 2.0:
+            self._last["dead"] = now
+            now_dt = store.to_datetime(now)
+            owners = set(Execution.objects.filter(lease_expires_at__gte=now_dt).exclude(lease_owner="")
+                         .order_by().values_list("lease_owner", flat=True).distinct())
+            owners |= set(Effect.objects.filter(state=Effect.RUNNING, claimed_until__gte=now_dt)
+                          .order_by().values_list("claimed_by", flat=True).distinct())
+            self._dead = tuple(owner for owner in owners if owner != self.worker_id and owner_is_dead(owner))
+
+
+def record_outcome(task, outcome, worker_id: str) -> bool:
+    """Store a task's answer in its execution's inbox, if the task is still ours to answer
+    (not cancelled, not taken over). False when the answer was dropped."""
+    with transaction.atomic():
+        claim = Effect.objects.filter(pk=task.effect_pk, claimed_by=worker_id)
+        if outcome.kind == resources.WAITING:
+            return bool(claim.filter(state__in=[Effect.RUNNING, Effect.WAITING]).update(
+                state=Effect.WAITING, claimed_until=None))
+        if not claim.filter(state=Effect.RUNNING).update(state=Effect.ANSWERED):
+            return False
+        if outcome.kind == resources.SUCCEEDED:
+            InboxItem.objects.create(execution_id=task.execution_id, kind=InboxItem.COMPLETE,
+                                     effect_id=task.effect_id, result=outcome.result)
+        else:
+            InboxItem.objects.create(execution_id=task.execution_id, kind=InboxItem.FAIL, effect_id=task.effect_id,
+                                     error=outcome.error, cause=outcome.cause)
+        transaction.on_commit(signals.work_available)
+    return True
+
+
+# --- the embedded runtime ---------------------------------------------------
+
+_embedded = None
+_embedded_lock = threading.Lock()
+
+
+def start_embedded(loop=None) -> Runtime:
+    """Start this process's runtime (runserver does, in the serving process only)."""
+    global _embedded
+    from . import publish
+
+    with _embedded_lock:
+        if _embedded is None:
+            if loop is not None:
+                publish.use_loop(loop)
+            _embedded = Runtime().start()
+            log.info("Statelight runtime started (%s)", _embedded.worker_id)
+        return _embedded
+
+
+def stop_embedded():
+    global _embedded
+    with _embedded_lock:
+        if _embedded is not None:
+            _embedded.stop()
+            _embedded = None
