@@ -1,0 +1,33 @@
+"""`manage.py runserver`: Daphne's ASGI development server, with the Statelight
+runtime running inside the serving process (the embedded default).
+
+inner_run() runs only in the process that serves requests: the child of the
+autoreloader (never its parent, which only watches files) or the one process
+with --noreload. migrate, other commands and tests never get here, so the
+runtime never starts in them. STATELIGHT_RUNTIME_EMBEDDED=0 turns it off when
+`manage.py statelight_worker` processes do the work.
+"""
+from daphne.management.commands.runserver import Command as DaphneRunserver
+from django.conf import settings
+
+
+class Command(DaphneRunserver):
+    help = DaphneRunserver.help + " Runs the Statelight runtime in the same process."
+
+    def inner_run(self, *args, **options):
+        runtime = None
+        if getattr(settings, "STATELIGHT_RUNTIME_EMBEDDED", True):
+            import daphne.server
+
+            from designer.runtime import start_embedded
+
+            # publish from the server's own event loop: the in-memory channel layer is read there
+            runtime = start_embedded(loop=daphne.server.twisted_loop)
+            self.stdout.write(f"Statelight runtime started in this process ({runtime.worker_id}).\n")
+        try:
+            return super().inner_run(*args, **options)
+        finally:
+            if runtime is not None:
+                from designer.runtime import stop_embedded
+
+                stop_embedded()
