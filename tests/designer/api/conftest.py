@@ -1,0 +1,168 @@
+"""A real server for the AWS API tests: Django's live server thread on a
+migrated, file-backed SQLite database (so the server's request threads, the
+API's worker threads, the runtime and the test all share it, each with its
+own connection, as in production), driven by the real boto3 and AWS CLI.
+
+    def test_it_...(sfn):                 # boto3 client signed with alice's key
+    def test_it_...(client_for, bob):     # any user's client
+    def test_it_...(sfn, runtime):        # with the runtime advancing executions
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.db.utils import ConnectionHandler
+from django.test.testcases import LiveServerThread
+
+from designer.api import keys
+from statelight import config
+
+ROOT = Path(__file__).resolve().parents[3]
+SEED = Path("/work/shared/seed/examples")
+REGION = "us-east-1"
+ROLE = "arn:aws:iam::123456789012:role/StatelightTests"
+
+
+def example(name: str) -> str:
+    """The text of examples/NAME.asl.json."""
+    return (ROOT / "examples" / f"{name}.asl.json").read_text()
+
+
+PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+
+
+# --- database -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("api-template") / "template.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    return path
+
+
+@contextmanager
+def using_database(url: str, base_dir):
+    """Every thread's default database is `url` for the duration."""
+    settings_dict = ConnectionHandler({"default": config.database_config(url, base_dir)}).settings["default"]
+    saved_settings, saved_connection = connections.settings["default"], connections["default"]
+    connections.settings["default"] = settings_dict
+    connections["default"] = connections.create_connection("default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections.settings["default"] = saved_settings
+        connections["default"] = saved_connection
+
+
+@pytest.fixture
+def api_db(template_db, tmp_path, django_db_blocker):
+    target = tmp_path / "db.sqlite3"
+    shutil.copyfile(template_db, target)
+    with django_db_blocker.unblock(), using_database(f"sqlite:///{target}", tmp_path):
+        yield target
+
+
+# --- the server -----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_api():
+    """One live server for the session (WSGI, threaded: the async view runs under
+    it too). Each request gets a new thread, hence a new connection to whichever
+    database the running test set up."""
+    thread = LiveServerThread("localhost", static_handler=_static_handler(), port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://localhost:{thread.port}"
+    thread.terminate()
+
+
+@pytest.fixture
+def server(api_db, live_api):
+    """The base URL of the live server, on this test's database."""
+    return live_api
+
+
+def _static_handler():
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    return StaticFilesHandler
+
+
+@pytest.fixture
+def runtime(api_db):
+    """The runtime, in its own threads, for as long as the test runs."""
+    from designer import runtime as rt
+
+    running = rt.Runtime(poll_seconds=0.05).start()
+    yield running
+    running.stop()
+
+
+# --- people and their keys -----------------------------------------------------
+
+# (not pytest-django's django_user_model: it asks for `db`, whose transaction
+# would hide the test's rows from the server's threads)
+
+@pytest.fixture
+def alice(api_db):
+    return get_user_model().objects.create_user("alice", password="alice-password")
+
+
+@pytest.fixture
+def bob(api_db):
+    return get_user_model().objects.create_user("bob")
+
+
+@pytest.fixture
+def staff(api_db):
+    return get_user_model().objects.create_user("carol", is_staff=True)
+
+
+@pytest.fixture
+def credentials():
+    """credentials(user) -> (access key id, secret), a new key each time."""
+    def issue(user):
+        key, secret = keys.issue(user)
+        return key.access_key_id, secret
+    return issue
+
+
+@pytest.fixture
+def client_for(server, credentials):
+    """client_for(user or (id, secret), region=..., **config) -> a boto3 Step Functions client."""
+    def make(who, region=REGION, **options):
+        key_id, secret = who if isinstance(who, tuple) else credentials(who)
+        return boto3.client(
+            "stepfunctions", endpoint_url=server, region_name=region,
+            aws_access_key_id=key_id, aws_secret_access_key=secret,
+            config=Config(inject_host_prefix=False, retries={"max_attempts": 1, "mode": "standard"},
+                          read_timeout=70, **options))
+    return make
+
+
+@pytest.fixture
+def sfn(client_for, alice):
+    return client_for(alice)
+
+
+@pytest.fixture
+def create(sfn):
+    """create(name, definition=PASS, **members) -> the new state machine's ARN (alice's)."""
+    def make(name, definition=PASS, **members):
+        members.setdefault("roleArn", ROLE)
+        return sfn.create_state_machine(name=name, definition=definition, **members)["stateMachineArn"]
+    return make
