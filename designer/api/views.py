@@ -38,9 +38,10 @@ logger = logging.getLogger(__name__)
 TARGET_PREFIX = "AWSStepFunctions."
 CONTENT_TYPE = "application/x-amz-json-1.0"
 # Larger than any valid request: a 1 MiB definition sent by botocore, with
-# every character escaped as \uXXXX, stays under it. Read by the view itself,
-# so Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) never answers instead.
-MAX_BODY = 8 * 1024 * 1024
+# every character escaped (a surrogate pair, \uXXXX\uXXXX, is 12 bytes), stays
+# under it. Read by the view itself, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+# (2.5 MB) never answers instead.
+MAX_BODY = 16 * 1024 * 1024
 
 
 @csrf_exempt

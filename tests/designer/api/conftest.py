@@ -166,3 +166,64 @@ def create(sfn):
         members.setdefault("roleArn", ROLE)
         return sfn.create_state_machine(name=name, definition=definition, **members)["stateMachineArn"]
     return make
+
+
+# --- hand-made requests -----------------------------------------------------------
+
+@pytest.fixture
+def post(server, credentials, alice):
+    """post(target, body, ...) -> an httpx response to a request signed by botocore's
+    own signer with alice's key (or `key=(id, secret)`; `key=None` leaves it unsigned).
+
+    sign_url: the URL the client believes it calls (a proxy in front);
+    service, region, at (a datetime): what the signature claims;
+    headers: sent besides the signed ones; after_signing(headers, body) may spoil them."""
+    import httpx
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    default_key = credentials(alice)
+
+    def send(target="AWSStepFunctions.ListStateMachines", body=b"{}", *, key=default_key, sign_url=None,
+             service="states", region=REGION, at=None, headers=None, after_signing=None, path="/"):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        request_headers = {"Content-Type": "application/x-amz-json-1.0"}
+        if target is not None:
+            request_headers["X-Amz-Target"] = target
+        if key is not None:
+            request = AWSRequest(method="POST", url=sign_url or server + path, data=body, headers=request_headers)
+            signer = SigV4Auth(Credentials(*key), service, region)
+            if at is None:
+                signer.add_auth(request)
+            else:
+                with _clock(at):
+                    signer.add_auth(request)
+            request_headers = dict(request.headers.items())
+        request_headers.update(headers or {})
+        if after_signing is not None:
+            body = after_signing(request_headers, body) or body
+        return httpx.post(server + path, content=body, headers=request_headers, timeout=30)
+
+    return send
+
+
+@contextmanager
+def _clock(at):
+    import botocore.auth
+
+    saved = botocore.auth.get_current_datetime
+    botocore.auth.get_current_datetime = lambda: at
+    try:
+        yield
+    finally:
+        botocore.auth.get_current_datetime = saved
+
+
+def aws_error(response) -> tuple[int, str, str]:
+    """(status, code as botocore reads it, message) of an error response."""
+    body = json.loads(response.content)
+    return response.status_code, body["__type"].rsplit("#", 1)[1], body.get("message", "")
