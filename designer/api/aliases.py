@@ -151,5 +151,5 @@ def list_state_machine_aliases(call):
         aliases = aliases.filter(pk__in=[a.pk for a in aliases if any(
             r.get("stateMachineVersionArn") == arn for r in a.routing)])
     rows, token = pagination.page(aliases, call.params, call.operation, ["name", "id"], query=[arn])
-    items = [{"stateMachineAliasArn": a.arn, "creationDate": timestamp(a.created_at)} for a in rows]
+    items = [{"stateMachineAliasArn": f"{machine.arn}:{a.name}", "creationDate": timestamp(a.created_at)} for a in rows]
     return compact({"stateMachineAliases": items, "nextToken": token})

@@ -1,6 +1,8 @@
 """ValidateStateMachineDefinition and TestState."""
 from __future__ import annotations
 
+import json
+
 import engine
 
 from . import definitions
@@ -33,24 +35,60 @@ def test_state(call):
     definition = definitions.read(p)
     payload = definitions.read_payload(p, "input", "InvalidExecutionInput", default="{}")
     variables = definitions.read_payload(p, "variables", "InvalidExecutionInput")
-    context = definitions.read_payload(p, "context", "InvalidExecutionInput")
+    definitions.read_payload(p, "context", "InvalidExecutionInput")  # checked; the engine brings its own
     inspection = p.string("inspectionLevel", choices=["INFO", "DEBUG", "TRACE"], default="INFO")
     state_name = p.string("stateName", min_length=1, max_length=80)
-    mock = p.structure("mock")
-    configuration = p.structure("stateConfiguration")
+    configuration = p.structure("stateConfiguration") or {}
+    retry_count = configuration.get("retrierRetryCount", 0)
+    if not isinstance(retry_count, int) or isinstance(retry_count, bool) or retry_count < 0:
+        raise ApiError("ValidationException", "stateConfiguration.retrierRetryCount is a whole number >= 0")
     p.string("roleArn", max_length=256)
     p.boolean("revealSecrets")
-    run = getattr(engine, "test_state", None)
-    if run is None:
-        raise ApiError("ValidationException", "TestState is not available in this Statelight version yet: the "
-                                              "engine has no test_state. Use ValidateStateMachineDefinition or start "
-                                              "an execution.")
     value, error = definitions.parse_json(definition)
     if error is not None:
         raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: '{error}'")
     try:
-        result = run(value, input=payload, state_name=state_name, inspection_level=inspection,
-                     variables=variables, context=context, mock=mock, state_configuration=configuration)
+        result = engine.test_state(
+            value, state_name=state_name, input=json.loads(payload),
+            variables=json.loads(variables) if variables is not None else None, mock=_mock(p),
+            retrier_retry_count=retry_count, inspection_level=inspection, perform=_performer(call.user))
     except engine.InvalidDefinition as e:
-        raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: {e}") from None
-    return compact(result if isinstance(result, dict) else result.to_dict())
+        problems = getattr(e, "problems", None) or []
+        shown = ", ".join(f"'{pr.code}: {pr.message} at {pr.path or '/'}'" for pr in problems) or str(e)
+        raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: {shown}") from None
+    except ValueError as e:  # no state of that name
+        raise ApiError("ValidationException", str(e)) from None
+    return compact(result)
+
+
+def _mock(params) -> dict | None:
+    """The API's mock (result as JSON text, or errorOutput) as the engine takes it."""
+    mock = params.structure("mock")
+    if mock is None:
+        return None
+    if "errorOutput" in mock:
+        failure = mock["errorOutput"]
+        if not isinstance(failure, dict):
+            raise ApiError("SerializationException", "Member 'mock.errorOutput' must be a structure")
+        return {"errorOutput": failure}
+    result = mock.get("result")
+    if not isinstance(result, str):
+        raise ApiError("ValidationException", "mock needs a result (JSON text) or an errorOutput")
+    try:
+        return {"result": json.loads(result)}
+    except ValueError as e:
+        raise ApiError("ValidationException", f"mock.result is not valid JSON: {e}") from None
+
+
+def _performer(user):
+    """Without a mock the task really runs, through the app's task resources."""
+    def perform(effect):
+        from designer.resources import TaskRequest, perform as perform_task
+
+        outcome = perform_task(TaskRequest.from_effect(effect, owner_id=user.pk))
+        if outcome.kind == "succeeded":
+            return ("ok", outcome.result)
+        if outcome.kind == "failed":
+            return ("fail", outcome.error, outcome.cause)
+        return ("fail", "States.Runtime", "TestState cannot wait for a callback, an activity or a child execution")
+    return perform
