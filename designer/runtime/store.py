@@ -70,15 +70,39 @@ class LeaseLost(Exception):
 
 
 class RuntimeExecution(engine.Execution):
-    """engine.Execution, with one workaround until the engine has it (reported to the lead):
-    schedule_task evaluates a .waitForTaskToken task's Parameters once before it makes the
-    token, so `$$.Task.Token` fails with States.Runtime. A token set beforehand lets that first
-    evaluation pass; the engine then makes the real token and evaluates again."""
+    """engine.Execution with workarounds for two engine bugs (reported to the lead; remove
+    each once the engine has its fix):
+
+    1. schedule_task evaluates a .waitForTaskToken task's Parameters once before it makes
+       the token, so `$$.Task.Token` fails with States.Runtime. A token set beforehand lets
+       that first evaluation pass; the engine then makes the real token and evaluates again.
+    2. changes() misses frames changed without being queued: a Parallel/Map parent whose
+       child ended (fan counters, last event id), a frame whose heartbeat timer restarted.
+       Restored from those changes, a Parallel never ends. Every frame an event, a timer or a
+       child touches is marked written here.
+    """
 
     def schedule_task(self, state, frame):
         if state.pattern == "wait_for_task_token" and frame.token is None:
             frame.token = "pending"
         return super().schedule_task(state, frame)
+
+    def _child_ended(self, child):
+        self._dirty.add(child.parent)
+        return super()._child_ended(child)
+
+    def _event(self, frame, type, details=None, previous=None):
+        if frame is not None:
+            self._dirty.add(frame.id)
+        return super()._event(frame, type, details, previous)
+
+    def _timer(self, frame, due, purpose):
+        self._dirty.add(frame.id)
+        return super()._timer(frame, due, purpose)
+
+    def _cancel_timer(self, frame, timer_id):
+        self._dirty.add(frame.id)
+        return super()._cancel_timer(frame, timer_id)
 
 
 # --- what a step leaves for the caller -------------------------------------

@@ -215,3 +215,40 @@ def test_an_engine_crash_fails_the_execution_with_a_closing_event(machine, alice
     assert first_run_end == 12
     assert execution2.status == "FAILED" and "ZeroDivisionError: boom" in execution2.cause
     assert [e.type for e in history(execution2)] == ["ExecutionFailed"]
+
+
+MIXED = {"StartAt": "Both", "States": {
+    "Both": {"Type": "Parallel", "Next": "Each", "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:TaskA",
+                                          "End": True}}},
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 5, "Next": "B"},
+                                      "B": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:TaskB",
+                                            "End": True}}}]},
+    "Each": {"Type": "Map", "ItemsPath": "$", "MaxConcurrency": 1, "End": True, "ItemProcessor": {
+        "StartAt": "One", "States": {"One": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:TaskA",
+                                             "End": True}}}}}}
+
+
+@pytest.mark.parametrize("definition", [TWO_TASKS, PARALLEL, MIXED], ids=["chain", "parallel", "mixed"])
+def test_a_step_restored_from_the_store_goes_on_as_one_kept_in_memory(machine, alice, definition):
+    outcomes = []
+    for n, keep_in_memory in enumerate((True, False)):
+        execution = runtime_start(machine(f"M{n}", definition), alice)
+        worker = rt.Runtime(inline_tasks=True, worker_id=f"w{n}", clock=FixedClock())
+        if not keep_in_memory:
+            worker.cache = None  # every step restores from engine_state + frame rows
+        for _ in range(20):
+            worker.clock.now += 5
+            worker.drain()
+        execution.refresh_from_db()
+        outcomes.append((execution.status, execution.output, [e.type for e in history(execution)]))
+    assert outcomes[0][0] == "SUCCEEDED"
+    assert outcomes[0] == outcomes[1]
+
+
+class FixedClock:
+    def __init__(self):
+        self.now = 1_800_000_000.0
+
+    def __call__(self):
+        return self.now

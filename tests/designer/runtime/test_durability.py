@@ -1,0 +1,207 @@
+"""Kill a real server with SIGKILL in the middle of running executions, start it again, and
+every execution finishes as if nothing happened: right output, history ids 1..N without gaps or
+duplicates, and no committed step ran twice (only a task in flight at the kill may run again)."""
+import collections
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from django.contrib.auth import get_user_model
+
+from designer import runtime as rt
+from designer.models import Effect, Execution, HistoryEvent, TaskToken
+
+from .conftest import ROOT, make_machine, migrated_sqlite, using_database
+from .durable_handlers import attempt_key
+
+SLOW = "arn:aws:lambda:us-east-1:123456789012:function:Slow"
+
+
+def slow(next_state=None, **extra):
+    state = {"Type": "Task", "Resource": SLOW, **extra}
+    state.update({"Next": next_state} if next_state else {"End": True})
+    return state
+
+
+WORKFLOWS = {
+    "Chain": ({"StartAt": "A", "States": {"A": slow("B"), "B": slow("C"), "C": slow()}},
+              lambda n: {"n": n},
+              lambda n: {"n": n, "steps": ["A", "B", "C"]}),
+    "Nap": ({"StartAt": "Begin", "States": {
+        "Begin": {"Type": "Pass", "Next": "Nap"},
+        "Nap": {"Type": "Wait", "Seconds": 2, "Next": "Work"},
+        "Work": slow()}},
+        lambda n: {"n": n},
+        lambda n: {"n": n, "steps": ["Work"]}),
+    "Fan": ({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": True,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Work", "States": {"Work": slow()}}}}},
+        lambda n: {"items": [{"n": n, "i": i} for i in range(5)]},
+        lambda n: [{"n": n, "i": i, "steps": ["Work"]} for i in range(5)]),
+    "Branches": ({"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Left", "States": {"Left": slow()}},
+        {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 1, "Next": "Right"}, "Right": slow()}},
+        {"StartAt": "Middle", "States": {"Middle": slow()}}]}}},
+        lambda n: {"n": n},
+        lambda n: [{"n": n, "steps": ["Left"]}, {"n": n, "steps": ["Right"]}, {"n": n, "steps": ["Middle"]}]),
+    "Ask": ({"StartAt": "Before", "States": {
+        "Before": slow("Ask"),
+        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {"FunctionName": "Noop", "Payload": {"token.$": "$$.Task.Token"}},
+                "ResultPath": "$.answer", "Next": "After"},
+        "After": slow()}},
+        lambda n: {"n": n},
+        lambda n: {"n": n, "steps": ["Before", "After"], "answer": {"approved": n}}),
+}
+PER_WORKFLOW = 3
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`manage.py runserver --noreload` in a process of its own, on the test's database."""
+
+    def __init__(self, url, log_path, tmp_path):
+        self.port = free_port()
+        self.env = {**os.environ, "DATABASE_URL": url, "STATELIGHT_TEST_LOG": str(log_path),
+                    "STATELIGHT_HANDLERS": "examples.handlers,tests.designer.runtime.durable_handlers",
+                    "STATELIGHT_RUNTIME_POLL_SECONDS": "0.1", "DJANGO_SECRET_KEY": "durability-test",
+                    "STATELIGHT_RUNTIME_EMBEDDED": "1", "PYTHONUNBUFFERED": "1"}
+        self.output = tmp_path / "server.log"
+        self.process = None
+
+    def start(self):
+        with open(self.output, "ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output.read_text()
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("the server did not come up:\n" + self.output.read_text())
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def log_lines(path):
+    if not path.exists():
+        return []
+    return [line.split(" ", 2) for line in path.read_text().splitlines() if line]
+
+
+def wait_until(condition, timeout, message):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(message)
+
+
+def in_flight_keys():
+    """The Slow attempts outstanding in the store (so possibly running when the server died)."""
+    keys = set()
+    for effect in Effect.objects.filter(kind="task"):
+        p = effect.payload
+        if p["resource"] == SLOW:
+            keys.add(attempt_key(p["context"]["Execution"]["Id"], p["state"], p["attempt"], p["input"]))
+    return keys
+
+
+def diagnose(execution) -> str:
+    """What a stuck execution waits for, for the failure message."""
+    row = Execution.objects.get(pk=execution.pk)
+    events = [(e.event_id, e.type) for e in HistoryEvent.objects.filter(execution=row).order_by("event_id")]
+    effects = list(Effect.objects.filter(execution=row).values("effect_id", "kind", "state", "claimed_by",
+                                                               "claimed_until", "due_at"))
+    inbox = list(row.inbox.values("kind", "effect_id"))
+    return (f"{row.name} still runs: lease {row.lease_owner!r} until {row.lease_expires_at}, wake_at {row.wake_at}, "
+            f"revision {row.revision}\nevents {events}\neffects {effects}\ninbox {inbox}")
+
+
+def answer_callbacks(answered):
+    for token in TaskToken.objects.filter(kind="callback", answered_at=None).select_related("execution"):
+        execution = token.execution
+        if execution.pk not in answered:
+            n = json.loads(execution.input)["n"]
+            rt.send_task_success(token.token, json.dumps({"approved": n}))
+            answered.add(execution.pk)
+
+
+def test_executions_survive_a_killed_server(tmp_path, django_db_blocker):
+    url = migrated_sqlite(tmp_path)
+    log_path = tmp_path / "calls.log"
+    server = Server(url, log_path, tmp_path)
+    with django_db_blocker.unblock(), using_database(url, tmp_path):
+        owner = get_user_model().objects.create_user("durable")
+        started = []
+        for name, (definition, make_input, expected) in WORKFLOWS.items():
+            machine = make_machine(owner, name, definition)
+            for n in range(PER_WORKFLOW):
+                execution = rt.start_execution(machine, owner=owner, name=f"{name}-{n}",
+                                               input_text=json.dumps(make_input(n)))
+                started.append((execution, expected(n)))
+        try:
+            server.start()
+            # mid-way: tasks have run and are running, timers and callbacks are pending
+            wait_until(lambda: sum(1 for line in log_lines(log_path) if line[0] == "done") >= 12, 60,
+                       "the server ran no tasks")
+            server.kill()
+            first_pid = server.process.pid
+            assert Execution.objects.filter(status="RUNNING").count() > 0
+            outstanding = in_flight_keys()
+            assert outstanding  # killed with tasks in flight, not between them
+
+            # answered while no server runs: the answer waits in the inbox
+            answered = set()
+            answer_callbacks(answered)
+            server.start()
+            wait_until(lambda: (answer_callbacks(answered), len(answered) == PER_WORKFLOW)[1], 60,
+                       "the callbacks were never scheduled")
+            for execution, expected in started:
+                try:
+                    done = rt.wait_for_execution(execution, timeout=60)
+                except rt.ExecutionTimeout:
+                    raise AssertionError(diagnose(execution)) from None
+                assert (done.name, done.status, done.error, done.cause) == (execution.name, "SUCCEEDED", None, None)
+                assert json.loads(done.output) == expected
+                ids = list(HistoryEvent.objects.filter(execution=done).order_by("event_id")
+                           .values_list("event_id", flat=True))
+                assert ids == list(range(1, done.last_event_id + 1))
+        finally:
+            server.stop()
+
+    starts = collections.Counter(key for kind, pid, key in log_lines(log_path) if kind == "start")
+    pids = {pid for kind, pid, key in log_lines(log_path)}
+    assert str(first_pid) in pids and len(pids) == 2  # both lives of the server did work
+    ran_twice = {key for key, count in starts.items() if count > 1}
+    assert ran_twice <= outstanding, "a committed step ran again"
+    assert max(starts.values()) <= 2
+    # every Slow attempt of every execution ran: 3 + 1 + 5 + 3 + 2 per n
+    assert len(starts) == PER_WORKFLOW * 14
