@@ -2,6 +2,7 @@
 (GetActivityTask, then SendTask*) and .waitForTaskToken callbacks (SendTask*)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from designer import arns
@@ -17,6 +18,7 @@ from .shapes import compact, encryption, timestamp
 MAX_TAGS = 50
 # AWS holds a GetActivityTask open up to 60 seconds; the CLI and boto3 read
 # for 60 s by default, so clients need a longer read timeout (README).
+# STATELIGHT_ACTIVITY_POLL_SECONDS shortens it (tests).
 LONG_POLL_SECONDS = 60
 
 
@@ -79,7 +81,8 @@ def activity_for_poll(call) -> tuple[Activity, str]:
 
 @operation("GetActivityTask", is_async=True, prepare=activity_for_poll)
 async def get_activity_task(call, activity: Activity, worker_name: str):
-    task = await runtime().get_activity_task(activity, worker_name=worker_name, timeout=LONG_POLL_SECONDS)
+    timeout = getattr(settings, "STATELIGHT_ACTIVITY_POLL_SECONDS", LONG_POLL_SECONDS)
+    task = await runtime().get_activity_task(activity, worker_name=worker_name, timeout=timeout)
     if task is None:
         return {}  # nothing to do within the poll: AWS answers without a token
     token, input_text = task
