@@ -341,10 +341,10 @@ class _Step:
         for item in self.items:
             kind = item.kind
             if kind == InboxItem.START:
-                if self.engine is not None:
-                    continue  # started already: a START stored twice
-                self._create(item)
-                self._take(self.engine.start())
+                if self.engine is None:  # else started already: a START stored twice
+                    self._create(item)
+                    self._take(self.engine.start())
+                    self._answer_inline()
                 continue
             ex = self.engine
             if ex is None:
