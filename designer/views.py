@@ -1,19 +1,13 @@
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from designer.examples import load_examples
+from designer import editor
 
 
-# GET only: POST / is kept for the AWS-protocol API, which a later change
-# dispatches here (CSRF-exempt, never redirected to the login page).
-@require_safe
-@login_required
+# GET only: POST / is the AWS-protocol API (designer/api dispatches here).
+# The home page is the user's state machines (designer/editor.py).
 def home(request):
-    examples = load_examples(settings.STATELIGHT_EXAMPLES_DIR)
-    return render(request, "designer/home.html", {"examples": examples})
+    return editor.machine_list(request)
 
 
 @require_safe

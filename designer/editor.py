@@ -1,0 +1,383 @@
+"""The designer's pages and JSON endpoints.
+
+Pages: the machine list (the home page), a form to create a machine, the
+designer itself, and a machine's runs. JSON endpoints under /machines/<pk>/
+(session auth + CSRF, like any form on the site): validate, draft
+(autosave), save, publish, versions (list, one, diff), import, export, run.
+
+A definition travels as text, exactly as the code view shows it: the model
+keeps it byte for byte (AWS returns it that way), and the layout (node
+positions) travels beside it, never inside it.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import uuid
+from functools import wraps
+
+import yaml
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+import engine
+from designer import arns
+from designer.examples import load_examples
+from designer.models import StateMachine, StateMachineVersion
+
+BLANK = '{\n  "StartAt": "",\n  "States": {}\n}'
+MAX_IMPORT_BYTES = 1024 * 1024  # AWS's limit for a definition
+
+
+# --- helpers ------------------------------------------------------------------
+
+def _get_machine_for_user(request, pk) -> StateMachine:
+    """The machine if the user owns it or is staff; 404 otherwise (never say it exists)."""
+    try:
+        machine = StateMachine.objects.get(pk=pk)
+    except (StateMachine.DoesNotExist, ValueError):
+        raise Http404("No such state machine") from None
+    if machine.owner_id != request.user.pk and not request.user.is_staff:
+        raise Http404("No such state machine")
+    return machine
+
+
+def _json_login_required(view):
+    # a JSON endpoint answers 401, never a redirect to the login page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Log in first."}, status=401)
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def _body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _definition_text(data) -> str:
+    text = data.get("definition")
+    return text if isinstance(text, str) else ""
+
+
+def _layout(data) -> dict:
+    layout = data.get("layout")
+    return layout if isinstance(layout, dict) else {}
+
+
+def problems_of(text: str) -> list[dict]:
+    """The validator's problems for a definition's text (a JSON error is one too)."""
+    try:
+        definition = json.loads(text)
+    except ValueError as e:
+        return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": f"Not valid JSON: {e}", "severity": "ERROR"}]
+    return [p.to_dict() for p in engine.validate(definition)]
+
+
+def _errors(problems) -> list[dict]:
+    return [p for p in problems if p["severity"] == "ERROR"]
+
+
+def _save_definition(machine: StateMachine, text: str, layout: dict):
+    machine.definition = text
+    machine.draft = ""
+    machine.layout = layout
+    machine.revision_id = uuid.uuid4()
+    machine.save(update_fields=["definition", "draft", "layout", "revision_id", "updated_at"])
+
+
+def _urls(machine) -> dict:
+    base = f"/machines/{machine.pk}/"
+    return {
+        "home": reverse("home"),
+        "validate": base + "validate",
+        "draft": base + "draft",
+        "save": base + "save",
+        "publish": base + "publish",
+        "versions": base + "versions/",
+        "diff": base + "versions/diff",
+        "import": base + "import",
+        "export": base + "export",
+        "run": base + "run",
+        "runs": base + "runs/",
+    }
+
+
+# --- pages --------------------------------------------------------------------
+
+@login_required
+@require_safe
+def machine_list(request):
+    machines = StateMachine.objects.select_related("owner")
+    if not request.user.is_staff:
+        machines = machines.filter(owner=request.user)
+    return render(request, "designer/home.html", {"machines": machines})
+
+
+def _initial_definition(template: str) -> str | None:
+    if template in ("", "blank"):
+        return BLANK
+    for example in load_examples(settings.STATELIGHT_EXAMPLES_DIR):
+        if example.name == template and not example.error:
+            return example.path.read_text(encoding="utf-8")
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def machine_new(request):
+    examples = [e for e in load_examples(settings.STATELIGHT_EXAMPLES_DIR) if not e.error]
+    form = {"name": "", "type": StateMachine.STANDARD, "template": "blank"}
+    error = ""
+    if request.method == "POST":
+        form = {key: request.POST.get(key, default).strip() for key, default in form.items()}
+        definition = _initial_definition(form["template"])
+        arn = arns.arn("stateMachine", arns.DEFAULT_REGION, form["name"])
+        if not arns.is_valid_name(form["name"]):
+            error = "A name has 1 to 80 letters, digits, '-' or '_'."
+        elif form["type"] not in (StateMachine.STANDARD, StateMachine.EXPRESS):
+            error = "Choose Standard or Express."
+        elif definition is None:
+            error = "No such example."
+        elif StateMachine.objects.filter(arn=arn).exists():
+            error = f"A state machine named {form['name']} already exists."
+        else:
+            try:
+                machine = StateMachine.objects.create(
+                    arn=arn, name=form["name"], region=arns.DEFAULT_REGION, owner=request.user, type=form["type"],
+                    definition=definition, role_arn=f"arn:aws:iam::{arns.account_id()}:role/StatelightExecution")
+            except IntegrityError:
+                error = f"A state machine named {form['name']} already exists."
+            else:
+                return redirect("designer", pk=machine.pk)
+    return render(request, "designer/machine_new.html",
+                  {"form": form, "error": error, "examples": examples}, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def designer(request, pk):
+    machine = _get_machine_for_user(request, pk)
+    config = {
+        "machine": {"pk": machine.pk, "name": machine.name, "type": machine.type, "arn": machine.arn},
+        "definition": machine.definition,
+        "draft": machine.draft,
+        "layout": machine.layout or {},
+        "urls": _urls(machine),
+    }
+    return render(request, "designer/designer.html", {"machine": machine, "config": config})
+
+
+@login_required
+@require_GET
+def runs(request, pk):
+    machine = _get_machine_for_user(request, pk)
+    executions = machine.executions.all()[:200]
+    return render(request, "designer/runs.html", {"machine": machine, "executions": executions})
+
+
+# --- JSON endpoints -------------------------------------------------------------
+
+@_json_login_required
+@require_POST
+def validate(request, pk):
+    _get_machine_for_user(request, pk)
+    return JsonResponse({"problems": problems_of(_definition_text(_body(request)))})
+
+
+@_json_login_required
+@require_POST
+def save_draft(request, pk):
+    # anything goes in a draft, invalid JSON included: it is work in progress
+    machine = _get_machine_for_user(request, pk)
+    data = _body(request)
+    text = _definition_text(data)
+    # a draft that says what the machine says is no draft
+    machine.draft = "" if text == machine.definition else text
+    machine.layout = _layout(data)
+    machine.save(update_fields=["draft", "layout", "updated_at"])
+    return JsonResponse({"saved": "draft"})
+
+
+@_json_login_required
+@require_POST
+def save(request, pk):
+    """Save the machine; an invalid definition is kept as the draft instead."""
+    machine = _get_machine_for_user(request, pk)
+    data = _body(request)
+    text = _definition_text(data)
+    problems = problems_of(text)
+    if _errors(problems):
+        machine.draft = text
+        machine.layout = _layout(data)
+        machine.save(update_fields=["draft", "layout", "updated_at"])
+        return JsonResponse({"saved": "draft", "problems": problems})
+    _save_definition(machine, text, _layout(data))
+    return JsonResponse({"saved": "definition", "problems": problems})
+
+
+@_json_login_required
+@require_POST
+def publish(request, pk):
+    """Save and publish a new immutable version; refused while there are errors."""
+    machine = _get_machine_for_user(request, pk)
+    data = _body(request)
+    text = _definition_text(data)
+    problems = problems_of(text)
+    if _errors(problems):
+        return JsonResponse({"error": "Fix the problems before publishing.", "problems": problems}, status=400)
+    description = data.get("description") if isinstance(data.get("description"), str) else ""
+    with transaction.atomic():
+        machine = StateMachine.objects.select_for_update().get(pk=machine.pk)
+        _save_definition(machine, text, _layout(data))
+        version = StateMachineVersion.objects.create(
+            machine=machine, number=machine.next_version_number(), definition=text, layout=machine.layout,
+            role_arn=machine.role_arn, description=description[:256], revision_id=machine.revision_id)
+    return JsonResponse({"version": _version_dict(version)})
+
+
+def _version_dict(version) -> dict:
+    return {"number": version.number, "arn": version.arn, "description": version.description,
+            "created_at": version.created_at.isoformat()}
+
+
+@_json_login_required
+@require_GET
+def versions(request, pk):
+    machine = _get_machine_for_user(request, pk)
+    return JsonResponse({"versions": [_version_dict(v) for v in machine.versions.all()]})
+
+
+@_json_login_required
+@require_GET
+def version(request, pk, number):
+    machine = _get_machine_for_user(request, pk)
+    found = machine.versions.filter(number=number).first()
+    if found is None:
+        return JsonResponse({"error": f"No version {number}."}, status=404)
+    return JsonResponse({**_version_dict(found), "definition": found.definition, "layout": found.layout})
+
+
+def _pretty(text: str) -> list[str]:
+    # compare documents, not formatting: the same JSON diffs as equal
+    try:
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        pass
+    return text.splitlines()
+
+
+@_json_login_required
+@require_POST
+def version_diff(request, pk):
+    """A unified diff between two of: a version number, "saved", "editor" (the text sent)."""
+    machine = _get_machine_for_user(request, pk)
+    data = _body(request)
+
+    def side(which):
+        which = str(which or "")
+        if which == "saved":
+            return "saved", machine.definition
+        if which == "editor":
+            return "editor", _definition_text(data)
+        if which.isdigit():
+            found = machine.versions.filter(number=int(which)).first()
+            if found is not None:
+                return f"version {which}", found.definition
+        return None, None
+
+    (a_name, a), (b_name, b) = side(data.get("from")), side(data.get("to"))
+    if a is None or b is None:
+        return JsonResponse({"error": "Choose two versions to compare."}, status=400)
+    lines = list(difflib.unified_diff(_pretty(a), _pretty(b), a_name, b_name, lineterm="", n=3))
+    return JsonResponse({"from": a_name, "to": b_name, "lines": lines[2:]})  # without the ---/+++ header
+
+
+def parse_import(text: str):
+    """An ASL document given as JSON or YAML -> (definition, error)."""
+    try:
+        definition = json.loads(text)
+    except ValueError:
+        try:
+            definition = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            return None, f"Neither JSON nor YAML: {str(e).splitlines()[0]}"
+    if not isinstance(definition, dict) or not isinstance(definition.get("States"), dict):
+        return None, "Not a state machine: it needs a States object."
+    try:
+        json.dumps(definition)
+    except (TypeError, ValueError):
+        # YAML dates and the like have no JSON form
+        return None, "The document has values JSON cannot hold (dates? quote them)."
+    return definition, None
+
+
+@_json_login_required
+@require_POST
+def import_definition(request, pk):
+    _get_machine_for_user(request, pk)
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size > MAX_IMPORT_BYTES:
+            return JsonResponse({"error": "The file is larger than 1 MiB."}, status=400)
+        raw = upload.read()
+    else:
+        raw = (request.POST.get("text") or "").encode()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return JsonResponse({"error": "The file is not UTF-8 text."}, status=400)
+    if not text.strip():
+        return JsonResponse({"error": "Nothing to import."}, status=400)
+    definition, error = parse_import(text)
+    if error:
+        return JsonResponse({"error": error}, status=400)
+    return JsonResponse({"definition": definition})
+
+
+@login_required
+@require_GET
+def export(request, pk):
+    machine = _get_machine_for_user(request, pk)
+    text = machine.draft if request.GET.get("draft") and machine.draft else machine.definition
+    response = HttpResponse(text, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{machine.name}.asl.json"'
+    return response
+
+
+@_json_login_required
+@require_POST
+def run(request, pk):
+    """Save the editor's definition (it must be valid), start it, say where to watch."""
+    machine = _get_machine_for_user(request, pk)
+    data = _body(request)
+    text = _definition_text(data) or machine.definition
+    problems = problems_of(text)
+    if _errors(problems):
+        return JsonResponse({"error": "Fix the problems before running.", "problems": problems}, status=400)
+    input_text = data.get("input") if isinstance(data.get("input"), str) else "{}"
+    try:
+        json.loads(input_text)
+    except ValueError as e:
+        return JsonResponse({"error": f"The input is not valid JSON: {e}"}, status=400)
+    mock = data.get("mock_test_case") if isinstance(data.get("mock_test_case"), str) else ""
+    if text != machine.definition:
+        _save_definition(machine, text, _layout(data) or machine.layout)
+    from designer import runtime  # the runtime imports the models: import it late
+
+    try:
+        execution = runtime.start_execution(machine, owner=request.user, input_text=input_text,
+                                            mock_test_case=mock.strip())
+    except runtime.RefusedRequest as e:
+        return JsonResponse({"error": e.message}, status=400)
+    return JsonResponse({"execution": execution.pk, "arn": execution.arn, "url": f"/executions/{execution.pk}/"})

@@ -1,0 +1,229 @@
+// The state graph: one component for the designer (mode "edit") and the
+// execution viewer (mode "view"). Three separate inputs, as in Airflow's
+// graph view: structure (definition), layout (positions), run status
+// (statuses: {stateName or node id: {status, waitingFor}}), applied last.
+import {
+  Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, getNodesBounds,
+  getViewportForBounds, useReactFlow,
+} from "@xyflow/react";
+import { toPng, toSvg } from "html-to-image";
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
+
+import { aslToGraph } from "../asl/graph.js";
+import { parseId } from "../asl/edit.js";
+import { absolute, isContainerType, measure } from "./geometry.js";
+import { nodeTypes } from "./nodes.jsx";
+import { problemsByNode } from "./problems.js";
+
+export const TEMPLATE_MIME = "application/x-statelight-template";
+
+function handleOf(edge) {
+  if (edge.kind === "choice" || edge.kind === "catch") return `${edge.kind}-${edge.index}`;
+  return edge.kind;
+}
+
+function toFlowNodes(graph, boxes, problems, statuses, selected, editable, children) {
+  return graph.nodes.map((node) => {
+    const box = boxes.get(node.id) ?? { x: 0, y: 0, w: 10, h: 10 };
+    const common = { id: node.id, position: { x: box.x, y: box.y }, parentId: node.parent ?? undefined };
+    if (node.kind === "lane") {
+      const empty = !(children.get(node.id) ?? []).length;
+      return {
+        ...common, type: "lane", draggable: false, selectable: false, connectable: false, focusable: false,
+        width: box.w, height: box.h, style: { width: box.w, height: box.h }, data: { node, empty },
+      };
+    }
+    const status = statuses?.[node.id] ?? statuses?.[node.name];
+    return {
+      ...common,
+      type: isContainerType(node.type) ? "container" : "state",
+      extent: node.parent ? "parent" : undefined,
+      selected: selected.has(node.id),
+      draggable: editable,
+      width: box.w,
+      height: box.h,
+      style: { width: box.w, height: box.h },
+      data: { node, problems: problems.byNode.get(node.id), status, editable },
+    };
+  });
+}
+
+function toFlowEdges(graph, selected) {
+  return graph.edges.map((edge) => ({
+    id: edge.id,
+    source: edge.source,
+    target: edge.target,
+    sourceHandle: handleOf(edge),
+    targetHandle: "in",
+    label: edge.label || undefined,
+    type: "smoothstep",
+    selected: selected.has(edge.id),
+    className: `sl-edge sl-edge-${edge.kind}`,
+    markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+    data: { edge },
+    pathOptions: { borderRadius: 10 },
+  }));
+}
+
+const Canvas = forwardRef(function Canvas(props, ref) {
+  const {
+    definition, layout, statuses, problems, mode = "view", selected = [], onSelect, onMove, onConnect, onDrop,
+    onNodeDoubleClick, minimap = true, className = "",
+  } = props;
+  const editable = mode === "edit";
+  const wrapper = useRef(null);
+  const flow = useReactFlow();
+  const graph = useMemo(() => aslToGraph(definition, layout), [definition, layout]);
+  const boxes = useMemo(() => measure(graph), [graph]);
+  const byProblem = useMemo(() => problemsByNode(graph, problems), [graph, problems]);
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
+  const children = useMemo(() => {
+    const map = new Map();
+    for (const n of graph.nodes) if (n.parent) map.set(n.parent, [...(map.get(n.parent) ?? []), n]);
+    return map;
+  }, [graph]);
+  const flowNodes = useMemo(
+    () => toFlowNodes(graph, boxes, byProblem, statuses, selectedSet, editable, children),
+    [graph, boxes, byProblem, statuses, selectedSet, editable, children],
+  );
+  const flowEdges = useMemo(() => toFlowEdges(graph, selectedSet), [graph, selectedSet]);
+  const [nodes, setNodes] = useState(flowNodes);
+  useEffect(() => setNodes(flowNodes), [flowNodes]);
+
+  const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
+
+  // the innermost lane under a point of the flow ("" for the machine), and the point inside it
+  const scopeAt = useCallback((point) => {
+    let best = { scopeId: "", position: point, depth: -1 };
+    for (const node of graph.nodes) {
+      if (node.kind !== "lane") continue;
+      const box = boxes.get(node.id);
+      const at = absolute(boxes, byId, node.id);
+      if (point.x >= at.x && point.y >= at.y && point.x <= at.x + box.w && point.y <= at.y + box.h) {
+        const depth = node.id.split("/").length;
+        if (depth > best.depth) best = { scopeId: node.id, position: { x: point.x - at.x, y: point.y - at.y }, depth };
+      }
+    }
+    return best;
+  }, [graph, boxes, byId]);
+
+  useImperativeHandle(ref, () => ({
+    fitView: () => flow.fitView({ padding: 0.15, maxZoom: 1, duration: 0 }),
+    graph: () => graph,
+    scopeAt,
+    // the whole graph as an SVG or PNG data URL
+    async exportImage(format) {
+      const bounds = getNodesBounds(flow.getNodes());
+      const width = Math.min(4096, Math.ceil(bounds.width + 80));
+      const height = Math.min(4096, Math.ceil(bounds.height + 80));
+      const viewport = getViewportForBounds(bounds, width, height, 0.1, 2, 40);
+      const element = wrapper.current?.querySelector(".react-flow__viewport");
+      const render = format === "svg" ? toSvg : toPng;
+      return render(element, {
+        backgroundColor: "#ffffff", width, height,
+        style: { width: `${width}px`, height: `${height}px`, transform: `translate(${viewport.x}px, ${viewport.y}px) scale(${viewport.zoom})` },
+      });
+    },
+  }), [flow, graph, scopeAt]);
+
+  const onNodesChange = useCallback((changes) => {
+    setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== "remove"), current));
+  }, []);
+
+  const onSelectionChange = useCallback(({ nodes: ns, edges: es }) => {
+    if (!onSelect) return;
+    const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
+    if (ids.length === selectedSet.size && ids.every((id) => selectedSet.has(id))) return;
+    onSelect(ids);
+  }, [onSelect, selectedSet]);
+
+  const onNodeDragStop = useCallback((_event, _node, dragged) => {
+    if (!onMove) return;
+    const moved = {};
+    for (const n of dragged) moved[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+    onMove(moved);
+  }, [onMove]);
+
+  const isValidConnection = useCallback((c) => {
+    if (c.source === c.target) return false;
+    const a = byId.get(c.source);
+    const b = byId.get(c.target);
+    return Boolean(a && b && a.kind === "state" && b.kind === "state" && a.scope === b.scope);
+  }, [byId]);
+
+  const handleConnect = useCallback((c) => {
+    if (onConnect && isValidConnection(c)) onConnect(c.source, c.sourceHandle ?? "next", c.target);
+  }, [onConnect, isValidConnection]);
+
+  const onDragOver = useCallback((event) => {
+    if (!editable) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, [editable]);
+
+  const handleDrop = useCallback((event) => {
+    if (!editable || !onDrop) return;
+    const templateId = event.dataTransfer.getData(TEMPLATE_MIME) || event.dataTransfer.getData("text/plain");
+    if (!templateId) return;
+    event.preventDefault();
+    const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    // dropped on an edge: insert the state there
+    let edge = null;
+    for (const el of document.elementsFromPoint(event.clientX, event.clientY)) {
+      const g = el.closest?.(".react-flow__edge");
+      if (g) {
+        const id = (g.getAttribute("data-testid") ?? "").replace(/^rf__edge-/, "");
+        edge = graph.edges.find((e) => e.id === id) ?? null;
+        if (edge) break;
+      }
+    }
+    if (edge) {
+      const scopeId = parseId(edge.source).scopeId;
+      onDrop({ templateId, edge, scopeId, position: null });
+      return;
+    }
+    const scope = scopeAt(point);
+    onDrop({ templateId, edge: null, scopeId: scope.scopeId, position: { x: Math.round(scope.position.x - 105), y: Math.round(scope.position.y - 29) } });
+  }, [editable, onDrop, flow, graph, scopeAt]);
+
+  return (
+    <div ref={wrapper} className={`sl-graph ${className}`} data-mode={mode} onDragOver={onDragOver} onDrop={handleDrop}>
+      <ReactFlow
+        nodes={nodes}
+        edges={flowEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onSelectionChange={onSelectionChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={handleConnect}
+        isValidConnection={isValidConnection}
+        onNodeDoubleClick={onNodeDoubleClick}
+        nodesDraggable={editable}
+        nodesConnectable={editable}
+        edgesFocusable={editable}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        connectionRadius={28}
+        minZoom={0.1}
+        maxZoom={2}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements={graph.nodes.length > 150}
+      >
+        <Background gap={20} size={1} color="#d9dde5" />
+        <Controls showInteractive={false} position="bottom-left" />
+        {minimap ? <MiniMap pannable zoomable position="bottom-right" nodeStrokeWidth={2} className="sl-minimap" /> : null}
+      </ReactFlow>
+    </div>
+  );
+});
+
+export const StateGraph = forwardRef(function StateGraph(props, ref) {
+  return (
+    <ReactFlowProvider>
+      <Canvas {...props} ref={ref} />
+    </ReactFlowProvider>
+  );
+});

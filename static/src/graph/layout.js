@@ -1,0 +1,58 @@
+// Auto-layout with ELK's layered algorithm, one scope at a time from the
+// innermost out: a container's size depends on its lanes, so its lanes are
+// laid out first and the container enters its own scope at its real size.
+import ELK from "elkjs/lib/elk.bundled.js";
+
+import { LANE, childrenByParent, measure } from "./geometry.js";
+
+const elk = new ELK();
+
+const OPTIONS = {
+  "elk.algorithm": "layered",
+  "elk.direction": "DOWN",
+  "elk.spacing.nodeNode": "40",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "56",
+  "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+  "elk.padding": "[top=0,left=0,bottom=0,right=0]",
+};
+
+const ROOT_ORIGIN = { x: 40, y: 40 };
+
+// Returns {positions: {id: {x, y}}} for every state (lanes are derived).
+export async function autoLayout(graph) {
+  const children = childrenByParent(graph.nodes);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const depth = (id) => {
+    let d = 0;
+    for (let n = byId.get(id); n && n.parent; n = byId.get(n.parent)) d++;
+    return d;
+  };
+  // scopes: "" (the machine) and every lane, deepest first
+  const scopes = [{ key: "", depth: -1 }, ...graph.nodes.filter((n) => n.kind === "lane").map((n) => ({ key: n.id, depth: depth(n.id) }))];
+  const levels = new Map();
+  for (const scope of scopes) {
+    if (!levels.has(scope.depth)) levels.set(scope.depth, []);
+    levels.get(scope.depth).push(scope.key);
+  }
+  const positions = {};
+  for (const d of [...levels.keys()].sort((a, b) => b - a)) {
+    const boxes = measure(graph, positions);
+    await Promise.all(levels.get(d).map(async (key) => {
+      const states = (children.get(key) ?? []).filter((n) => n.kind === "state");
+      if (!states.length) return;
+      const ids = new Set(states.map((n) => n.id));
+      const result = await elk.layout({
+        id: key || "root",
+        layoutOptions: OPTIONS,
+        children: states.map((n) => ({ id: n.id, width: boxes.get(n.id).w, height: boxes.get(n.id).h })),
+        edges: graph.edges
+          .filter((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target)
+          .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+      });
+      const origin = key ? { x: LANE.pad, y: LANE.head } : ROOT_ORIGIN;
+      for (const child of result.children) positions[child.id] = { x: Math.round(origin.x + child.x), y: Math.round(origin.y + child.y) };
+    }));
+  }
+  return { positions };
+}
