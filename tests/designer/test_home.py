@@ -2,6 +2,13 @@ import json
 
 import pytest
 
+from designer.examples import load_examples
+from designer.models import StateMachine
+
+
+def arn(name):
+    return f"arn:aws:states:us-east-1:123456789012:stateMachine:{name}"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -15,17 +22,35 @@ def test_it_redirects_anonymous_user_to_login(client):
     assert r["Location"] == "/accounts/login/?next=/"
 
 
-def test_it_lists_the_shipped_examples(alice_client):
+def test_it_lists_my_machines_with_edit_and_runs_links(alice_client, alice, django_user_model):
+    mine = StateMachine.objects.create(arn=arn("Mine"), name="Mine", region="us-east-1", owner=alice, definition="{}")
+    bob = django_user_model.objects.create_user("bob")
+    StateMachine.objects.create(arn=arn("Theirs"), name="Theirs", region="us-east-1", owner=bob, definition="{}")
     r = alice_client.get("/")
     assert r.status_code == 200
+    assert [m.name for m in r.context["machines"]] == ["Mine"]
+    html = r.content.decode()
+    assert f'href="/machines/{mine.pk}/"' in html
+    assert f'href="/machines/{mine.pk}/runs/"' in html
+    assert "Theirs" not in html
+
+
+def test_it_shows_staff_every_machine(client, alice, django_user_model):
+    StateMachine.objects.create(arn=arn("Mine"), name="Mine", region="us-east-1", owner=alice, definition="{}")
+    staff = django_user_model.objects.create_user("root", is_staff=True)
+    client.force_login(staff)
+    assert [m.name for m in client.get("/").context["machines"]] == ["Mine"]
+
+
+def test_it_offers_the_shipped_examples_to_start_from(alice_client):
+    r = alice_client.get("/machines/new")
     examples = {example.name: example for example in r.context["examples"]}
     assert {"two_tasks", "parallel"} <= examples.keys()
     assert examples["two_tasks"].comment == "A simple Step Function example"
     assert examples["two_tasks"].state_count == 2
     # ParallelState and the one task in each of its two branches
     assert examples["parallel"].state_count == 3
-    assert b"A simple Step Function example" in r.content
-    assert b"2 states" in r.content
+    assert b"two_tasks (2 states)" in r.content
 
 
 def test_it_counts_states_inside_map_and_parallel(alice_client, settings, tmp_path):
@@ -39,29 +64,25 @@ def test_it_counts_states_inside_map_and_parallel(alice_client, settings, tmp_pa
             "Par": {"Type": "Parallel", "Branches": [inner, inner], "End": True},
         },
     })
-    r = alice_client.get("/")
-    [example] = r.context["examples"]
+    [example] = load_examples(tmp_path)
     assert example.state_count == 3 + 1 + 1 + 2
-    assert b"7 states" in r.content
 
 
-def test_it_shows_a_broken_example_instead_of_failing(alice_client, settings, tmp_path):
+def test_it_leaves_broken_examples_out(alice_client, settings, tmp_path):
     settings.STATELIGHT_EXAMPLES_DIR = tmp_path
     (tmp_path / "broken.asl.json").write_text("{ not json")
     write_machine(tmp_path, "no_states", {"StartAt": "A"})
-    r = alice_client.get("/")
-    assert r.status_code == 200
-    errors = {example.name: example.error for example in r.context["examples"]}
+    errors = {example.name: example.error for example in load_examples(tmp_path)}
     assert errors["broken"].startswith("unreadable:")
     assert errors["no_states"] == "not a state machine: no States object"
+    assert alice_client.get("/machines/new").context["examples"] == []
 
 
-def test_it_says_so_when_there_are_no_examples(alice_client, settings, tmp_path):
-    settings.STATELIGHT_EXAMPLES_DIR = tmp_path / "missing"
+def test_it_says_so_when_there_are_no_machines(alice_client):
     r = alice_client.get("/")
     assert r.status_code == 200
-    assert r.context["examples"] == []
-    assert b"No examples yet" in r.content
+    assert list(r.context["machines"]) == []
+    assert b"No state machines yet" in r.content
 
 
 def test_it_shows_the_user_and_a_logout_form(alice_client):
