@@ -10,7 +10,7 @@ def expect():
     return expect
 
 
-def test_it_logs_in_and_lists_the_examples(page, alice, expect, tmp_path):
+def test_it_logs_in_and_lists_my_machines(page, alice, expect, tmp_path):
     page.goto("/")
 
     # anonymous: sent to the login page first
@@ -20,11 +20,9 @@ def test_it_logs_in_and_lists_the_examples(page, alice, expect, tmp_path):
     page.get_by_label("Password").fill("alice-password")
     page.get_by_role("button", name="Log in").click()
 
-    examples = page.get_by_role("list", name="Example workflows")
-    expect(examples).to_be_visible()
-    expect(examples.locator('[data-example="two_tasks"]')).to_contain_text("A simple Step Function example")
-    expect(examples.locator('[data-example="two_tasks"]')).to_contain_text("2 states")
-    expect(examples.locator('[data-example="parallel"]')).to_contain_text("3 states")
+    expect(page.get_by_role("heading", name="State machines")).to_be_visible()
+    expect(page.get_by_text("No state machines yet")).to_be_visible()
+    expect(page.get_by_role("link", name="New state machine")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     # the stylesheet loaded (served by WhiteNoise): the header is laid out

@@ -3,7 +3,7 @@
 // drawn from it, and what gets saved is graphToAsl of that graph.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-import { addState, disconnect, insertOnEdge, parseId, pasteStates, removeStates, stateAt, uniqueName, connect } from "../asl/edit.js";
+import { addState, connect, disconnect, insertOnEdge, parseId, pasteStates, removeStates, renameState, stateAt, uniqueName } from "../asl/edit.js";
 import { aslToGraph, graphToAsl, isObject } from "../asl/graph.js";
 import { join, within } from "../asl/pointer.js";
 import { templateById } from "../asl/templates.js";
@@ -130,6 +130,12 @@ export function Designer({ config }) {
       return record(h, { definition: next, layout: { ...l, positions } });
     });
   }, []);
+
+  const rename = useCallback((id, newName) => {
+    const newId = join(parseId(id).scopeId, "States", newName);
+    edit((d) => renameState(d, id, newName), null, (l) => rekey(l, id, newId));
+    setSelected([newId]);
+  }, [edit]);
 
   const onConnect = useCallback((source, handle, target) => edit((d) => connect(d, source, handle, target)), [edit]);
 
@@ -380,8 +386,7 @@ export function Designer({ config }) {
         </div>
         {codeOpen ? <CodeView text={text} onText={onCodeText} error={codeError} /> : null}
         <Inspector definition={definition} selectedId={selectedState} problems={selectedState ? byNode.byNode.get(selectedState) : []}
-          machineProblems={machineProblems} onEdit={edit}
-          onSelect={setSelected} />
+          machineProblems={machineProblems} onEdit={edit} onRename={rename} />
       </div>
       <Problems problems={problems} nodeOf={nodeOf} definition={definition} onSelect={setSelected} onEdit={edit} pending={checking}
         collapsed={problemsCollapsed} onToggle={() => setProblemsCollapsed((v) => !v)} />

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 
 import { isObject } from "../asl/graph.js";
 import { HAS_RETRY_CATCH, HAS_TRANSITION, MACHINE_FIELDS, fieldsFor, queryLanguage } from "../asl/fields.js";
-import { parseId, renameState, replaceState, scopeAt, setFields, setScopeFields, stateAt } from "../asl/edit.js";
+import { parseId, replaceState, scopeAt, setFields, setScopeFields, stateAt } from "../asl/edit.js";
 import { join } from "../asl/pointer.js";
 import { StateIcon } from "../graph/icons.jsx";
 import { quickFixes } from "./fixes.js";
@@ -73,7 +73,7 @@ function NameField({ name, onRename }) {
   );
 }
 
-function StateInspector({ definition, id, problems, onEdit, onSelect }) {
+function StateInspector({ definition, id, problems, onEdit, onRename }) {
   const state = stateAt(definition, id);
   const { scopeId, name } = parseId(id);
   const scope = scopeAt(definition, scopeId);
@@ -112,9 +112,7 @@ function StateInspector({ definition, id, problems, onEdit, onSelect }) {
         </div>
       ) : null}
       <NameField name={name} onRename={(newName) => {
-        if (siblings.includes(newName)) return;
-        onEdit((d) => renameState(d, id, newName), null);
-        onSelect([join(scopeId, "States", newName)]);
+        if (!siblings.includes(newName)) onRename(id, newName);
       }} />
       <TextField label="Comment" value={state.Comment} onChange={set("Comment")} problems={fieldProblems(problems, "Comment")} />
       <SelectField label="QueryLanguage" value={state.QueryLanguage ?? ""} options={["", "JSONPath", "JSONata"]}
@@ -234,12 +232,12 @@ function MachineInspector({ definition, problems, onEdit }) {
   );
 }
 
-export function Inspector({ definition, selectedId, problems, machineProblems, onEdit, onSelect }) {
+export function Inspector({ definition, selectedId, problems, machineProblems, onEdit, onRename }) {
   const valid = selectedId && stateAt(definition, selectedId) !== undefined;
   return (
     <aside className="sl-inspector" aria-label="Inspector">
       {valid
-        ? <StateInspector key={selectedId} definition={definition} id={selectedId} problems={problems} onEdit={onEdit} onSelect={onSelect} />
+        ? <StateInspector key={selectedId} definition={definition} id={selectedId} problems={problems} onEdit={onEdit} onRename={onRename} />
         : isObject(definition) ? <MachineInspector definition={definition} problems={machineProblems} onEdit={onEdit} /> : null}
     </aside>
   );

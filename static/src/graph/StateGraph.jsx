@@ -15,6 +15,12 @@ import { absolute, isContainerType, measure } from "./geometry.js";
 import { nodeTypes } from "./nodes.jsx";
 import { problemsByNode } from "./problems.js";
 
+export const TYPE_COLOURS = {
+  Task: "#93b4f5", Pass: "#b8c2d1", Choice: "#f3c47a", Wait: "#c4b1f5", Succeed: "#96dcae", Fail: "#f4a3a3",
+  Parallel: "#d7f0ed", Map: "#f5d9f7",
+};
+const minimapColour = (n) => (n.type === "lane" ? "transparent" : TYPE_COLOURS[n.data?.node?.type] ?? "#cbd5e1");
+
 export const TEMPLATE_MIME = "application/x-statelight-template";
 
 function handleOf(edge) {
@@ -88,7 +94,21 @@ const Canvas = forwardRef(function Canvas(props, ref) {
   );
   const flowEdges = useMemo(() => toFlowEdges(graph, selectedSet), [graph, selectedSet]);
   const [nodes, setNodes] = useState(flowNodes);
-  useEffect(() => setNodes(flowNodes), [flowNodes]);
+  // fit an opened machine once; an empty canvas keeps its viewport, so
+  // the first dropped state does not make the view jump
+  const [fitOnOpen] = useState(() => graph.nodes.length > 0);
+  useEffect(() => {
+    // keep what React Flow measured (handle positions) for nodes whose size
+    // did not change: without it every edit re-measures, and a connection
+    // dragged meanwhile finds no handle to land on
+    setNodes((current) => {
+      const before = new Map(current.map((n) => [n.id, n]));
+      return flowNodes.map((n) => {
+        const old = before.get(n.id);
+        return old?.measured && old.width === n.width && old.height === n.height ? { ...n, measured: old.measured } : n;
+      });
+    });
+  }, [flowNodes]);
 
   const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
 
@@ -126,16 +146,32 @@ const Canvas = forwardRef(function Canvas(props, ref) {
     },
   }), [flow, graph, scopeAt]);
 
-  const onNodesChange = useCallback((changes) => {
-    setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== "remove"), current));
-  }, []);
+  // Selection has one owner: the `selected` prop. React Flow's select
+  // changes become onSelect calls, never local state, so the two cannot fight.
+  const selectedRef = useRef(selectedSet);
+  selectedRef.current = selectedSet;
+  const applySelect = useCallback((changes) => {
+    const picks = changes.filter((c) => c.type === "select");
+    if (!picks.length || !onSelect) return;
+    const next = new Set(selectedRef.current);
+    for (const c of picks) {
+      if (c.selected) next.add(c.id);
+      else next.delete(c.id);
+    }
+    const same = next.size === selectedRef.current.size && [...next].every((id) => selectedRef.current.has(id));
+    if (!same) {
+      selectedRef.current = next;
+      onSelect([...next]);
+    }
+  }, [onSelect]);
 
-  const onSelectionChange = useCallback(({ nodes: ns, edges: es }) => {
-    if (!onSelect) return;
-    const ids = [...ns.map((n) => n.id), ...es.map((e) => e.id)];
-    if (ids.length === selectedSet.size && ids.every((id) => selectedSet.has(id))) return;
-    onSelect(ids);
-  }, [onSelect, selectedSet]);
+  const onNodesChange = useCallback((changes) => {
+    applySelect(changes);
+    const rest = changes.filter((c) => c.type !== "remove" && c.type !== "select");
+    if (rest.length) setNodes((current) => applyNodeChanges(rest, current));
+  }, [applySelect]);
+
+  const onEdgesChange = useCallback((changes) => applySelect(changes), [applySelect]);
 
   const onNodeDragStop = useCallback((_event, _node, dragged) => {
     if (!onMove) return;
@@ -193,7 +229,7 @@ const Canvas = forwardRef(function Canvas(props, ref) {
         edges={flowEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
-        onSelectionChange={onSelectionChange}
+        onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
         onConnect={handleConnect}
         isValidConnection={isValidConnection}
@@ -207,14 +243,14 @@ const Canvas = forwardRef(function Canvas(props, ref) {
         connectionRadius={28}
         minZoom={0.1}
         maxZoom={2}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements={graph.nodes.length > 150}
       >
         <Background gap={20} size={1} color="#d9dde5" />
         <Controls showInteractive={false} position="bottom-left" />
-        {minimap ? <MiniMap pannable zoomable position="bottom-right" nodeStrokeWidth={2} className="sl-minimap" /> : null}
+        {minimap ? <MiniMap pannable zoomable position="bottom-right" nodeColor={minimapColour} nodeStrokeWidth={0} className="sl-minimap" /> : null}
       </ReactFlow>
     </div>
   );

@@ -1,0 +1,224 @@
+"""Journeys through the designer in real Chromium: what a person does, end to end.
+
+Screenshots go to test-results/designer/ (gitignored) so they can be looked at.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from designer.models import Execution, StateMachine
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-results" / "designer"
+SEED_TWO_TASKS = {
+    "Comment": "A simple Step Function example",
+    "StartAt": "FirstTask",
+    "States": {
+        "FirstTask": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:FirstFunction",
+                      "Next": "SecondTask"},
+        "SecondTask": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:SecondFunction",
+                       "End": True},
+    },
+}
+RETRY_CATCH = {
+    "StartAt": "FailingTask",
+    "States": {
+        "FailingTask": {
+            "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:UnreliableFunction",
+            "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 5, "MaxAttempts": 3, "BackoffRate": 2}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "ErrorHandler"}],
+        },
+        "ErrorHandler": {"Type": "Fail"},
+    },
+}
+
+pytestmark = pytest.mark.skipif(not (ROOT / "static/build/designer.js").exists(),
+                                reason="no front-end bundle: run `npm ci && npm run build` (scripts/test does)")
+
+
+@pytest.fixture
+def expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def log_in(page):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("alice-password")
+    page.get_by_role("button", name="Log in").click()
+
+
+def state(page, name):
+    return page.locator(f'[data-state-name="{name}"]')
+
+
+def flow_node(page, name):
+    return page.locator(f'.react-flow__node:has(> [data-state-name="{name}"])')
+
+
+def drop_from_palette(page, template, x, y):
+    page.drag_and_drop(f'[data-template="{template}"]', ".sl-canvas .react-flow__pane", target_position={"x": x, "y": y})
+
+
+def drag_between(page, source, target):
+    a, b = source.bounding_box(), target.bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=12)
+    page.mouse.up()
+
+
+def connect(page, source, handle, target):
+    drag_between(page, flow_node(page, source).locator(f'.react-flow__handle[data-handleid="{handle}"]'),
+                 flow_node(page, target).locator('.react-flow__handle[data-handleid="in"]'))
+
+
+def code_text(page):
+    return "\n".join(page.locator(".sl-code .cm-line").all_inner_texts())
+
+
+def set_code(page, text):
+    page.locator(".sl-code .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+
+
+def position(page, name):
+    box = flow_node(page, name).bounding_box()
+    return box["x"], box["y"]
+
+
+def flow_position(page, name):
+    """Where a node is on the canvas, in flow coordinates (independent of zoom and pan)."""
+    transform = flow_node(page, name).evaluate("el => el.style.transform")
+    x, y = re.match(r"translate\(([-\d.]+)px, ([-\d.]+)px\)", transform).groups()
+    return {"x": round(float(x)), "y": round(float(y))}
+
+
+def inspector_field(page, label):
+    return page.locator(f'.sl-inspector [data-field="{label}"]').locator("input, select, textarea").first
+
+
+def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_server, alice, expect):
+    log_in(page)
+    page.get_by_role("link", name="New state machine").click()
+    page.get_by_label("Name").fill("TwoTasks")
+    page.get_by_role("button", name="Create and open the designer").click()
+    expect(page).to_have_url(re.compile(r"/machines/\d+/$"))
+    expect(page.locator(".sl-canvas-empty")).to_be_visible()
+    machine = StateMachine.objects.get(name="TwoTasks")
+
+    # two Python-handler tasks dragged from the palette onto the empty canvas
+    drop_from_palette(page, "python", 420, 120)
+    expect(state(page, "Handler")).to_be_visible()
+    drop_from_palette(page, "python", 420, 330)
+    expect(state(page, "Handler 2")).to_be_visible()
+    expect(state(page, "Handler")).to_have_attribute("data-start", "")
+
+    # Next: from the first task's bottom handle to the second task
+    connect(page, "Handler", "next", "Handler 2")
+    expect(page.locator(".react-flow__edge")).to_have_count(1)
+    expect(state(page, "Handler")).not_to_have_attribute("data-end", "")
+
+    # the inspector: names and resources
+    state(page, "Handler").click()
+    inspector_field(page, "Name").fill("FirstTask")
+    inspector_field(page, "Name").press("Enter")
+    inspector_field(page, "Resource").fill("arn:aws:lambda:us-east-1:123456789012:function:FirstFunction")
+    state(page, "Handler 2").click()
+    inspector_field(page, "Name").fill("SecondTask")
+    inspector_field(page, "Name").press("Enter")
+    inspector_field(page, "Resource").fill("arn:aws:lambda:us-east-1:123456789012:function:SecondFunction")
+    page.locator(".sl-canvas .react-flow__pane").click(position={"x": 60, "y": 60})
+    inspector_field(page, "Comment").fill("A simple Step Function example")
+    expect(state(page, "FirstTask")).to_contain_text("FirstFunction")
+    shot(page, "01-built-by-hand")
+
+    # the code view follows the graph: it is the seed's example, key for key
+    page.get_by_role("button", name="Code").click()
+    expect(page.locator(".sl-code .cm-content")).to_contain_text("A simple Step Function example")
+    assert json.loads(code_text(page)) == SEED_TWO_TASKS
+    shot(page, "02-code-view")
+
+    # ...and the graph follows the code: a third state typed in JSON
+    edited = json.loads(code_text(page))
+    edited["States"]["SecondTask"] = {**edited["States"]["SecondTask"], "Next": "Done"}
+    del edited["States"]["SecondTask"]["End"]
+    edited["States"]["Done"] = {"Type": "Pass", "End": True}
+    set_code(page, json.dumps(edited, indent=2))
+    expect(state(page, "Done")).to_be_visible()
+    expect(page.locator(".react-flow__edge")).to_have_count(2)
+
+    # invalid JSON never destroys the graph
+    set_code(page, '{"StartAt": "FirstTask", "States": {')
+    expect(page.locator(".sl-code-error")).to_be_visible()
+    expect(state(page, "Done")).to_be_visible()
+    shot(page, "03-invalid-json-keeps-graph")
+    set_code(page, json.dumps(edited, indent=2))
+    expect(page.locator(".sl-code-error")).to_have_count(0)
+    page.get_by_role("button", name="Code").click()
+
+    # a validation error, painted on the node and listed in the panel
+    state(page, "Done").click()
+    inspector_field(page, "End").uncheck()
+    expect(state(page, "Done")).to_have_attribute("data-problems", "error")
+    problems = page.get_by_role("region", name="Problems")
+    expect(problems.locator('[data-path="/States/Done"]')).to_contain_text("neither 'Next' nor 'End'")
+    expect(page.get_by_role("button", name="Publish")).to_be_disabled()
+    shot(page, "04-validation-error")
+
+    # undo / redo
+    page.get_by_role("button", name="Undo").click()
+    expect(state(page, "Done")).not_to_have_attribute("data-problems", "error")
+    page.get_by_role("button", name="Redo").click()
+    expect(state(page, "Done")).to_have_attribute("data-problems", "error")
+    page.keyboard.press("Escape")
+    page.locator(".sl-canvas .react-flow__pane").click(position={"x": 60, "y": 60})
+    page.keyboard.press("Control+Z")
+    expect(state(page, "Done")).not_to_have_attribute("data-problems", "error")
+
+    # auto-layout: a straight column, top to bottom
+    page.get_by_role("button", name="Auto-layout").click()
+    page.wait_for_timeout(300)
+    (x1, y1), (x2, y2), (x3, y3) = (position(page, n) for n in ("FirstTask", "SecondTask", "Done"))
+    assert y1 < y2 < y3
+    assert abs(x1 - x2) < 2 and abs(x2 - x3) < 2
+    shot(page, "05-auto-layout")
+
+    # free positioning: move Done aside, save, reload: it stays where it was put
+    done = flow_node(page, "Done").locator(".sl-node-name")
+    box = done.bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 205, box["y"] + 45, steps=10)
+    page.mouse.up()
+    moved = flow_position(page, "Done")
+    assert moved["x"] - flow_position(page, "SecondTask")["x"] > 150
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".sl-save-state")).to_have_text("Saved")
+    machine.refresh_from_db()
+    assert json.loads(machine.definition)["States"]["Done"] == {"Type": "Pass", "End": True}
+    assert machine.layout["positions"]["/States/Done"] == moved
+    page.reload()
+    expect(state(page, "Done")).to_be_visible()
+    assert flow_position(page, "Done") == moved
+    shot(page, "06-after-reload")
+
+    # run it: input, then the execution viewer's URL
+    page.get_by_role("button", name="Run").click()
+    page.get_by_label("Input (JSON)").fill('{"order": 1}')
+    page.get_by_role("button", name="Start execution").click()
+    expect(page).to_have_url(re.compile(r"/executions/\d+/$"))
+    execution = Execution.objects.get()
+    assert page.url.endswith(f"/executions/{execution.pk}/")
+    assert execution.input == '{"order": 1}'
+    assert json.loads(execution.definition)["States"]["Done"]["Type"] == "Pass"
