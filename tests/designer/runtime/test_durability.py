@@ -11,7 +11,6 @@ import sys
 import time
 
 import httpx
-import pytest
 from django.contrib.auth import get_user_model
 
 from designer import runtime as rt
