@@ -125,3 +125,6 @@ STATELIGHT_RUNTIME_POLL_SECONDS = float(os.environ.get("STATELIGHT_RUNTIME_POLL_
 # How long a worker's claim on an execution or a running task counts without
 # being renewed; a worker killed on another machine is taken over after this.
 STATELIGHT_RUNTIME_LEASE_SECONDS = float(os.environ.get("STATELIGHT_RUNTIME_LEASE_SECONDS", "30"))
+# This machine's name in worker ids (default: the host name). A worker takes over the work of a
+# dead process of its own machine at once; of another machine, when that one's lease runs out.
+STATELIGHT_RUNTIME_HOST = os.environ.get("STATELIGHT_RUNTIME_HOST", "")

@@ -59,7 +59,9 @@ def _namespace() -> str:
     return hashlib.sha1("/".join(parts).encode()).hexdigest()[:8]
 
 
-HOST = socket.gethostname().replace(":", "-")[:60] or "host"
+# STATELIGHT_RUNTIME_HOST names this machine in worker ids (default: the host name); workers
+# that share a name and a process namespace take over each other's dead processes at once.
+HOST = (getattr(settings, "STATELIGHT_RUNTIME_HOST", "") or socket.gethostname()).replace(":", "-")[:60] or "host"
 NAMESPACE = _namespace()
 
 
