@@ -79,11 +79,12 @@ class Server:
         self.output = tmp_path / "server.log"
         self.process = None
 
-    def start(self):
+    def start(self, reload=False):
+        options = [] if reload else ["--noreload"]
         with open(self.output, "ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+                [sys.executable, "manage.py", "runserver", *options, f"127.0.0.1:{self.port}"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.output.read_text()
@@ -100,12 +101,14 @@ class Server:
         self.process.wait(10)
 
     def stop(self):
+        """Terminate the server and whatever it started (the autoreloader's child): its process group."""
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
-                self.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
 
 
 def log_lines(path):
