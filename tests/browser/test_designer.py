@@ -222,3 +222,86 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     assert page.url.endswith(f"/executions/{execution.pk}/")
     assert execution.input == '{"order": 1}'
     assert json.loads(execution.definition)["States"]["Done"]["Type"] == "Pass"
+
+
+def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_server, alice, expect, tmp_path):
+    machine = StateMachine.objects.create(
+        arn="arn:aws:states:us-east-1:123456789012:stateMachine:RetryCatch", name="RetryCatch", region="us-east-1",
+        owner=alice, definition='{"StartAt": "", "States": {}}')
+    log_in(page)
+    page.goto(f"/machines/{machine.pk}/")
+
+    # import the seed's retry/catch example from a file
+    seed = tmp_path / "retry-catch.asl.json"
+    seed.write_text(json.dumps(RETRY_CATCH, indent=2))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_label("A JSON or YAML file").set_input_files(str(seed))
+    expect(state(page, "FailingTask")).to_be_visible()
+
+    # the validator's problem is on the node, in the inspector and in the panel, with one-click fixes
+    expect(state(page, "FailingTask")).to_have_attribute("data-problems", "error")
+    row = page.get_by_role("region", name="Problems").locator('[data-path="/States/FailingTask"]')
+    expect(row).to_contain_text("has neither 'Next' nor 'End'")
+    expect(row.get_by_role("button", name="Connect Next → ErrorHandler")).to_be_visible()
+    shot(page, "10-retry-catch-problem")
+    row.get_by_role("button", name="Add End: true").click()
+    expect(state(page, "FailingTask")).not_to_have_attribute("data-problems", "error")
+    expect(page.locator("body")).to_have_attribute("data-validation", "valid")
+
+    # publish version 1
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".sl-toast")).to_have_text("Published version 1")
+    assert machine.versions.get().number == 1
+
+    # drop a Wait onto the catch edge: it is inserted between the two states
+    label = page.locator(".react-flow__edge.sl-edge-catch .react-flow__edge-textwrapper, .react-flow__edge.sl-edge-catch text").first
+    box = label.bounding_box()
+    pane = page.locator(".sl-canvas .react-flow__pane").bounding_box()
+    drop_from_palette(page, "Wait", box["x"] + box["width"] / 2 - pane["x"], box["y"] + box["height"] / 2 - pane["y"])
+    expect(state(page, "Wait")).to_be_visible()
+    page.get_by_role("button", name="Code").click()
+    expect(page.locator(".sl-code .cm-content")).to_contain_text('"Wait"')
+    definition = json.loads(code_text(page))
+    assert definition["States"]["FailingTask"]["Catch"][0]["Next"] == "Wait"
+    assert definition["States"]["Wait"]["Next"] == "ErrorHandler"
+    page.get_by_role("button", name="Code").click()
+
+    # a Parallel, and a Pass dropped into its first branch
+    page.get_by_role("button", name="Auto-layout").click()
+    page.wait_for_timeout(200)
+    drop_from_palette(page, "Parallel", 620, 80)
+    expect(state(page, "Parallel")).to_be_visible()
+    lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/0"]').bounding_box()
+    drop_from_palette(page, "Pass", lane["x"] + lane["width"] / 2 - pane["x"], lane["y"] + lane["height"] / 2 + 10 - pane["y"])
+    expect(page.locator('.react-flow__node[data-id="/States/Parallel/Branches/0/States/Pass"]')).to_be_visible()
+
+    # copy, paste, delete
+    state(page, "Wait").click()
+    page.keyboard.press("Control+C")
+    page.keyboard.press("Control+V")
+    expect(state(page, "Wait 2")).to_be_visible()
+    page.keyboard.press("Delete")
+    expect(state(page, "Wait 2")).to_have_count(0)
+    page.get_by_role("button", name="Auto-layout").click()
+    page.wait_for_timeout(300)
+    shot(page, "11-containers-and-insert")
+
+    # the versions dialog diffs version 1 against the editor
+    page.get_by_role("button", name="Versions").click()
+    dialog = page.get_by_role("dialog", name="Versions")
+    expect(dialog.locator('[data-version="1"]')).to_be_visible()
+    expect(dialog.get_by_label("Diff")).to_contain_text('+    "Wait": {')
+    shot(page, "12-versions-diff")
+    dialog.get_by_role("button", name="Close").click()
+
+    # export: the ASL JSON as a file, and the graph as SVG
+    page.get_by_text("Export", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="ASL JSON").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["States"]["Parallel"]["Branches"][0]["States"]["Pass"]["Type"] == "Pass"
+    page.get_by_text("Export", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Graph as SVG").click()
+    assert download.value.suggested_filename == "RetryCatch.svg"
+    assert Path(download.value.path()).read_text().startswith("<svg")

@@ -17,6 +17,7 @@ import { createHistory, record, redo, replacePresent, undo } from "./history.js"
 import { Inspector } from "./Inspector.jsx";
 import { Palette } from "./Palette.jsx";
 import { Problems } from "./Problems.jsx";
+import { load, store } from "./storage.js";
 
 const EMPTY = { StartAt: "", States: {} };
 
@@ -51,7 +52,7 @@ export function Designer({ config }) {
   }));
   const { definition, layout } = history.present;
   const [selected, setSelected] = useState([]);
-  const [codeOpen, setCodeOpen] = useState(() => localStorage.getItem("sl-code-open") === "1");
+  const [codeOpen, setCodeOpen] = useState(() => load("sl-code-open") === "1");
   const [codeError, setCodeError] = useState(null);
   const [problems, setProblems] = useState([]);
   const [checking, setChecking] = useState(false);
@@ -61,6 +62,11 @@ export function Designer({ config }) {
   const [toast, setToast] = useState(null);
   const graphRef = useRef(null);
   const first = useRef(true);
+  // a machine opened without positions is laid out before it is first drawn
+  const [ready, setReady] = useState(() => {
+    const states = aslToGraph(history.present.definition, history.present.layout).nodes.filter((n) => n.kind === "state");
+    return !(states.length && states.every((n) => !n.position));
+  });
 
   const graph = useMemo(() => aslToGraph(definition, layout), [definition, layout]);
   // what gets saved, validated, exported and shown in the code view
@@ -94,9 +100,11 @@ export function Designer({ config }) {
     const started = performance.now();
     const { positions } = await autoLayout(aslToGraph(history.present.definition, {}));
     setHistory((h) => (asStep ? record : replacePresent)(h, { ...h.present, layout: { ...h.present.layout, positions } }));
+    setReady(true);
     requestAnimationFrame(() => requestAnimationFrame(() => {
       graphRef.current?.fitView();
       document.body.dataset.layoutMs = String(Math.round(performance.now() - started));
+      document.body.dataset.laidOutAt = String(Math.round(performance.now()));
     }));
   }, [history.present.definition]);
 
@@ -104,8 +112,7 @@ export function Designer({ config }) {
   useEffect(() => {
     if (first.current) {
       first.current = false;
-      const states = graph.nodes.filter((n) => n.kind === "state");
-      if (states.length && states.every((n) => !n.position)) runLayout(false);
+      if (!ready) runLayout(false);
     }
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -335,7 +342,7 @@ export function Designer({ config }) {
   }, [dialog, save, doUndo, doRedo, copySelection, deleteSelection, paste, runLayout, graph]);
 
   useEffect(() => {
-    localStorage.setItem("sl-code-open", codeOpen ? "1" : "0");
+    store("sl-code-open", codeOpen ? "1" : "0");
   }, [codeOpen]);
 
   const selectedState = selected.length === 1 && stateAt(definition, selected[0]) !== undefined ? selected[0] : null;
@@ -379,9 +386,9 @@ export function Designer({ config }) {
       <div className={`sl-workspace${codeOpen ? " with-code" : ""}`}>
         <Palette onAdd={(templateId) => addTemplate({ templateId, scopeId: "" })} />
         <div className="sl-canvas" aria-label="Canvas">
-          <StateGraph ref={graphRef} definition={definition} layout={layout} problems={problems} mode="edit"
+          {ready ? <StateGraph ref={graphRef} definition={definition} layout={layout} problems={problems} mode="edit"
             selected={selected} onSelect={setSelected} onMove={moveNodes} onConnect={onConnect} onDrop={addTemplate}
-            onNodeDoubleClick={(_e, node) => setSelected([node.id])} />
+            onNodeDoubleClick={(_e, node) => setSelected([node.id])} /> : <div className="sl-canvas-empty">Laying out…</div>}
           {graph.nodes.length === 0 ? <div className="sl-canvas-empty">Drag a state from the palette to start.</div> : null}
         </div>
         {codeOpen ? <CodeView text={text} onText={onCodeText} error={codeError} /> : null}

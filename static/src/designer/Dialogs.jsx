@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 
 import { call } from "./api.js";
+import { load, store } from "./storage.js";
 
 export function Modal({ title, onClose, children, wide = false }) {
   useEffect(() => {
@@ -20,7 +21,7 @@ export function Modal({ title, onClose, children, wide = false }) {
 }
 
 export function RunDialog({ urls, text, onClose }) {
-  const [input, setInput] = useState(() => localStorage.getItem(`sl-run-input:${urls.run}`) ?? "{}");
+  const [input, setInput] = useState(() => load(`sl-run-input:${urls.run}`, "{}"));
   const [testCase, setTestCase] = useState("");
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -31,7 +32,7 @@ export function RunDialog({ urls, text, onClose }) {
       setError("The input is not valid JSON: " + e.message);
       return;
     }
-    localStorage.setItem(`sl-run-input:${urls.run}`, input);
+    store(`sl-run-input:${urls.run}`, input);
     setBusy(true);
     const r = await call(urls.run, { body: { definition: text, input, mock_test_case: testCase } });
     setBusy(false);

@@ -18,6 +18,25 @@ const OPTIONS = {
 };
 
 const ROOT_ORIGIN = { x: 40, y: 40 };
+const GAP = 56; // = elk.layered.spacing.nodeNodeBetweenLayers
+
+// The states in order if the edges make one simple path through all of them, else null.
+function chainOrder(states, edges) {
+  if (states.length === 1) return [states[0].id];
+  if (edges.length !== states.length - 1) return null;
+  const next = new Map();
+  const incoming = new Map();
+  for (const e of edges) {
+    if (next.has(e.source) || incoming.has(e.target)) return null;
+    next.set(e.source, e.target);
+    incoming.set(e.target, e.source);
+  }
+  const heads = states.filter((n) => !incoming.has(n.id));
+  if (heads.length !== 1) return null;
+  const order = [];
+  for (let id = heads[0].id; id !== undefined; id = next.get(id)) order.push(id);
+  return order.length === states.length ? order : null;
+}
 
 // Returns {positions: {id: {x, y}}} for every state (lanes are derived).
 export async function autoLayout(graph) {
@@ -42,15 +61,26 @@ export async function autoLayout(graph) {
       const states = (children.get(key) ?? []).filter((n) => n.kind === "state");
       if (!states.length) return;
       const ids = new Set(states.map((n) => n.id));
+      const origin = key ? { x: LANE.pad, y: LANE.head } : ROOT_ORIGIN;
+      const inScope = graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target);
+      const column = chainOrder(states, inScope);
+      if (column) {
+        // a plain sequence (most branches and processors): a centred column, as ELK would draw it
+        const width = Math.max(...column.map((id) => boxes.get(id).w));
+        let y = origin.y;
+        for (const id of column) {
+          const box = boxes.get(id);
+          positions[id] = { x: Math.round(origin.x + (width - box.w) / 2), y };
+          y += box.h + GAP;
+        }
+        return;
+      }
       const result = await elk.layout({
         id: key || "root",
         layoutOptions: OPTIONS,
         children: states.map((n) => ({ id: n.id, width: boxes.get(n.id).w, height: boxes.get(n.id).h })),
-        edges: graph.edges
-          .filter((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target)
-          .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+        edges: inScope.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
       });
-      const origin = key ? { x: LANE.pad, y: LANE.head } : ROOT_ORIGIN;
       for (const child of result.children) positions[child.id] = { x: Math.round(origin.x + child.x), y: Math.round(origin.y + child.y) };
     }));
   }
