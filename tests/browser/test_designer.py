@@ -275,6 +275,17 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     drop_from_palette(page, "Pass", lane["x"] + lane["width"] / 2 - pane["x"], lane["y"] + lane["height"] / 2 + 10 - pane["y"])
     expect(page.locator('.react-flow__node[data-id="/States/Parallel/Branches/0/States/Pass"]')).to_be_visible()
 
+    # a state already on the canvas, dragged into the second branch
+    drop_from_palette(page, "Succeed", 120, 80)
+    expect(state(page, "Success")).to_be_visible()
+    grip = state(page, "Success").locator(".sl-node-name").bounding_box()
+    lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1"]').bounding_box()
+    page.mouse.move(grip["x"] + 5, grip["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(lane["x"] + lane["width"] / 2, lane["y"] + lane["height"] / 2, steps=15)
+    page.mouse.up()
+    expect(page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1/States/Success"]')).to_be_visible()
+
     # copy, paste, delete
     state(page, "Wait").click()
     page.keyboard.press("Control+C")
@@ -300,6 +311,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
         page.get_by_role("button", name="ASL JSON").click()
     exported = json.loads(Path(download.value.path()).read_text())
     assert exported["States"]["Parallel"]["Branches"][0]["States"]["Pass"]["Type"] == "Pass"
+    assert exported["States"]["Parallel"]["Branches"][1] == {"StartAt": "Success", "States": {"Success": {"Type": "Succeed"}}}
     page.get_by_text("Export", exact=True).click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Graph as SVG").click()

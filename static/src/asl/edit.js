@@ -285,3 +285,20 @@ function renameNested(state, taken, outer) {
   }
   return copy;
 }
+
+// Move a state into another scope (e.g. dropped into a Parallel branch).
+// Transitions do not cross scopes: what pointed at it follows its Next (or
+// ends), and its own transitions that the new scope cannot satisfy go.
+export function moveState(definition, id, toScopeId) {
+  const { scopeId, name } = parseId(id);
+  const state = stateAt(definition, id);
+  if (state === undefined || scopeId === toScopeId || toScopeId.startsWith(id + "/")) return definition;
+  let out = removeStates(definition, [id]);
+  const target = scopeAt(out, toScopeId);
+  if (!target) return definition;
+  const there = new Set(Object.keys(isObject(target.States) ? target.States : {}));
+  let moved = mapTransitions(state, (to) => (there.has(to) ? to : null));
+  if (isObject(moved) && moved.Next === undefined && !["Choice", "Succeed", "Fail"].includes(moved.Type)) moved = { ...moved, End: true };
+  out = addState(out, toScopeId, name, moved);
+  return out;
+}

@@ -76,3 +76,15 @@ test("states go into Parallel branches and Map processors; names stay unique", (
   assert.equal(definition.States["P 2"].Branches[0].StartAt, "Inner 2");
   assert.deepEqual(graphToAsl(aslToGraph(definition)), definition);
 });
+
+test("a state moved into a branch leaves its transitions behind", async () => {
+  const { moveState } = await import("./edit.js");
+  let d = addState(twoTasks(), "", "P", { Type: "Parallel", Branches: [{ StartAt: "", States: {} }], End: true });
+  d = moveState(d, "/States/SecondTask", "/States/P/Branches/0");
+  assert.deepEqual(Object.keys(d.States), ["FirstTask", "P"]);
+  assert.equal(d.States.FirstTask.End, true);
+  assert.equal(d.States.P.Branches[0].StartAt, "SecondTask");
+  assert.equal(d.States.P.Branches[0].States.SecondTask.End, true);
+  // never into itself
+  assert.equal(moveState(d, "/States/P", "/States/P/Branches/0"), d);
+});

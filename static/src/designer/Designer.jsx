@@ -3,7 +3,7 @@
 // drawn from it, and what gets saved is graphToAsl of that graph.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-import { addState, connect, disconnect, insertOnEdge, parseId, pasteStates, removeStates, renameState, stateAt, uniqueName } from "../asl/edit.js";
+import { addState, connect, disconnect, insertOnEdge, moveState, parseId, pasteStates, removeStates, renameState, stateAt, uniqueName } from "../asl/edit.js";
 import { aslToGraph, graphToAsl, isObject } from "../asl/graph.js";
 import { join, within } from "../asl/pointer.js";
 import { templateById } from "../asl/templates.js";
@@ -141,6 +141,15 @@ export function Designer({ config }) {
   const rename = useCallback((id, newName) => {
     const newId = join(parseId(id).scopeId, "States", newName);
     edit((d) => renameState(d, id, newName), null, (l) => rekey(l, id, newId));
+    setSelected([newId]);
+  }, [edit]);
+
+  const moveToScope = useCallback((id, scopeId, position) => {
+    const newId = join(scopeId, "States", parseId(id).name);
+    edit((d) => moveState(d, id, scopeId), null, (l) => {
+      const moved = rekey(l, id, newId);
+      return { ...moved, positions: { ...moved.positions, [newId]: position } };
+    });
     setSelected([newId]);
   }, [edit]);
 
@@ -387,7 +396,7 @@ export function Designer({ config }) {
         <Palette onAdd={(templateId) => addTemplate({ templateId, scopeId: "" })} />
         <div className="sl-canvas" aria-label="Canvas">
           {ready ? <StateGraph ref={graphRef} definition={definition} layout={layout} problems={problems} mode="edit"
-            selected={selected} onSelect={setSelected} onMove={moveNodes} onConnect={onConnect} onDrop={addTemplate}
+            selected={selected} onSelect={setSelected} onMove={moveNodes} onMoveToScope={moveToScope} onConnect={onConnect} onDrop={addTemplate}
             onNodeDoubleClick={(_e, node) => setSelected([node.id])} /> : <div className="sl-canvas-empty">Laying out…</div>}
           {graph.nodes.length === 0 ? <div className="sl-canvas-empty">Drag a state from the palette to start.</div> : null}
         </div>

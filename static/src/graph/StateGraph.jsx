@@ -73,7 +73,7 @@ function toFlowEdges(graph, selected) {
 
 const Canvas = forwardRef(function Canvas(props, ref) {
   const {
-    definition, layout, statuses, problems, mode = "view", selected = [], onSelect, onMove, onConnect, onDrop,
+    definition, layout, statuses, problems, mode = "view", selected = [], onSelect, onMove, onMoveToScope, onConnect, onDrop,
     onNodeDoubleClick, minimap = true, className = "",
   } = props;
   const editable = mode === "edit";
@@ -173,12 +173,25 @@ const Canvas = forwardRef(function Canvas(props, ref) {
 
   const onEdgesChange = useCallback((changes) => applySelect(changes), [applySelect]);
 
-  const onNodeDragStop = useCallback((_event, _node, dragged) => {
+  const onNodeDragStop = useCallback((_event, node, dragged) => {
+    // one state dropped into another lane (or out onto the machine): it changes scope
+    const moving = byId.get(node.id);
+    if (onMoveToScope && dragged.length === 1 && moving?.kind === "state" && !moving.parent) {
+      const box = boxes.get(node.id);
+      const centre = { x: node.position.x + box.w / 2, y: node.position.y + box.h / 2 };
+      const target = scopeAt(centre);
+      if (target.scopeId !== moving.scope && !target.scopeId.startsWith(node.id + "/")) {
+        onMoveToScope(node.id, target.scopeId, {
+          x: Math.round(target.position.x - box.w / 2), y: Math.round(target.position.y - box.h / 2),
+        });
+        return;
+      }
+    }
     if (!onMove) return;
     const moved = {};
     for (const n of dragged) moved[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
     onMove(moved);
-  }, [onMove]);
+  }, [onMove, onMoveToScope, byId, boxes, scopeAt]);
 
   const isValidConnection = useCallback((c) => {
     if (c.source === c.target) return false;
@@ -250,7 +263,7 @@ const Canvas = forwardRef(function Canvas(props, ref) {
       >
         <Background gap={20} size={1} color="#d9dde5" />
         <Controls showInteractive={false} position="bottom-left" />
-        {minimap ? <MiniMap pannable zoomable position="bottom-right" nodeColor={minimapColour} nodeStrokeWidth={0} className="sl-minimap" /> : null}
+        {minimap ? <MiniMap pannable zoomable position="bottom-right" style={{ width: 168, height: 112 }} nodeColor={minimapColour} nodeStrokeWidth={0} className="sl-minimap" /> : null}
       </ReactFlow>
     </div>
   );
