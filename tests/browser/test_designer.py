@@ -317,3 +317,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
         page.get_by_role("button", name="Graph as SVG").click()
     assert download.value.suggested_filename == "RetryCatch.svg"
     assert Path(download.value.path()).read_text().startswith("<svg")
+    page.get_by_text("Export", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Graph as PNG").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")

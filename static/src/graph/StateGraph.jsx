@@ -4,7 +4,7 @@
 // (statuses: {stateName or node id: {status, waitingFor}}), applied last.
 import {
   Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, getNodesBounds,
-  getViewportForBounds, useReactFlow,
+  useReactFlow,
 } from "@xyflow/react";
 import { toPng, toSvg } from "html-to-image";
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
@@ -134,13 +134,16 @@ const Canvas = forwardRef(function Canvas(props, ref) {
     // the whole graph as an SVG or PNG data URL
     async exportImage(format) {
       const bounds = getNodesBounds(flow.getNodes());
-      const width = Math.min(4096, Math.ceil(bounds.width + 80));
-      const height = Math.min(4096, Math.ceil(bounds.height + 80));
-      const viewport = getViewportForBounds(bounds, width, height, 0.1, 2, 40);
+      // at 1:1 with a margin, scaled down only past 4096 px
+      const zoom = Math.min(1, 4000 / Math.max(bounds.width, bounds.height, 1));
+      const width = Math.ceil(bounds.width * zoom + 80);
+      const height = Math.ceil(bounds.height * zoom + 80);
+      const viewport = { x: 40 - bounds.x * zoom, y: 40 - bounds.y * zoom, zoom };
       const element = wrapper.current?.querySelector(".react-flow__viewport");
       const render = format === "svg" ? toSvg : toPng;
       return render(element, {
         backgroundColor: "#ffffff", width, height,
+        filter: (el) => !el.classList?.contains("react-flow__handle"), // a picture has nothing to drag
         style: { width: `${width}px`, height: `${height}px`, transform: `translate(${viewport.x}px, ${viewport.y}px) scale(${viewport.zoom})` },
       });
     },
