@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import errors, jsonata_query
+from . import errors
 from .jsonpath import PathNotFound, ResultPathMatchFailure, compile_path
 from .payload import compile_template
 from .serialize import to_json
@@ -120,18 +120,18 @@ class JsonataFlow:
     jsonata = True
 
     def __init__(self, spec: dict, *, arguments="Arguments"):
-        self.arguments = jsonata_query.compile_template(spec[arguments], arguments) if arguments in spec else None
+        self.arguments = jsonata().compile_template(spec[arguments], arguments) if arguments in spec else None
         self.output_template = self.compile_output(spec["Output"]) if "Output" in spec else None
         self.assign = self.compile_assign(spec["Assign"]) if "Assign" in spec else None
         self.uses_context = uses_context(spec)
 
     @staticmethod
     def compile_assign(value):
-        return jsonata_query.compile_template(value, "Assign")
+        return jsonata().compile_template(value, "Assign")
 
     @staticmethod
     def compile_output(value):
-        return jsonata_query.compile_template(value, "Output")
+        return jsonata().compile_template(value, "Output")
 
     def states(self, raw, scope, **more):
         """The $states binding; the context object is built only for expressions that read it."""
@@ -189,14 +189,14 @@ class JsonataFlow:
     def reader(self, value, field):
         """A field that is a literal, an expression, or a value with expressions inside
         (e.g. Items: [1, "{% ... %}"]): returns read(raw, scope)."""
-        if not jsonata_query.is_expression(value):
-            template = jsonata_query.compile_template(value, field)
+        if not jsonata().is_expression(value):
+            template = jsonata().compile_template(value, field)
             return lambda raw, scope: self.evaluate(template, self.states(raw, scope), scope)
-        expression = jsonata_query.compile_expression(value)
+        expression = jsonata().compile_expression(value)
 
         def read(raw, scope):
             result = expression.evaluate(self.states(raw, scope), scope.variables or {}, scope.random_source, field)
-            if result is jsonata_query.UNDEFINED:
+            if result is jsonata().UNDEFINED:
                 raise errors.QueryEvaluationError(
                     f"The JSONata expression '{expression.source}' specified for the field '{field}' "
                     "returned nothing (undefined).")
@@ -253,3 +253,10 @@ def read_path(path, data, scope, field):
         raise errors.Runtime(
             f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input "
             f"'{to_json(data)}'") from None
+
+
+def jsonata():
+    """The JSONata layer, imported on first use: JSONPath-only runs never pay for loading it."""
+    from . import jsonata_query
+
+    return jsonata_query

@@ -6,9 +6,9 @@ scheduling in execution.py) lives in one place for all of them.
 """
 from __future__ import annotations
 
-from . import errors, jsonata_query
+from . import errors
 from .choice import compile_rule
-from .dataflow import flow_for, read_path
+from .dataflow import flow_for, jsonata, read_path
 from .jsonpath import compile_path
 from .payload import compile_selector, compile_template
 from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
@@ -221,7 +221,7 @@ class Choice(State):
         def test(raw, scope):
             value = read(raw, scope)
             if not isinstance(value, bool):
-                jsonata_query.check_type(value, "boolean", getattr(read, "expression", None), "Condition")
+                jsonata().check_type(value, "boolean", getattr(read, "expression", None), "Condition")
             return value
 
         return test
@@ -343,7 +343,7 @@ class Map(State):
         if selector_field is None:
             self.item_selector = None
         elif self.jsonata:
-            self.item_selector = jsonata_query.compile_template(spec[selector_field], selector_field)
+            self.item_selector = jsonata().compile_template(spec[selector_field], selector_field)
         else:
             self.item_selector = compile_template(spec[selector_field], selector_field)
         self.max_concurrency = self.field(spec, "MaxConcurrency", "MaxConcurrencyPath")
@@ -356,7 +356,7 @@ class Map(State):
             self.max_bytes_per_batch = self.field(batcher, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
             batch_input = batcher.get("BatchInput")
             self.batch_input = None if batch_input is None else (
-                jsonata_query.compile_template(batch_input, "BatchInput") if self.jsonata
+                jsonata().compile_template(batch_input, "BatchInput") if self.jsonata
                 else compile_template(batch_input, "BatchInput"))
         self.label = spec.get("Label")
 
@@ -375,7 +375,7 @@ class Map(State):
                 items = self.items(raw, frame)
                 expression = getattr(self.items, "expression", None)
                 if expression is not None and not isinstance(items, list):
-                    jsonata_query.check_type(items, "array", expression, "Items")
+                    jsonata().check_type(items, "array", expression, "Items")
         else:
             items = read_path(self.items_path, self.flow.filtered_input(raw, frame), frame, "ItemsPath") \
                 if self.items_path.text != "$" else self.flow.filtered_input(raw, frame)
