@@ -254,7 +254,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     assert machine.versions.get().number == 1
 
     # drop a Wait onto the catch edge: it is inserted between the two states
-    label = page.locator(".react-flow__edge.sl-edge-catch .react-flow__edge-textwrapper, .react-flow__edge.sl-edge-catch text").first
+    label = page.locator(".sl-edge-label-catch").first
     box = label.bounding_box()
     pane = page.locator(".sl-canvas .react-flow__pane").bounding_box()
     drop_from_palette(page, "Wait", box["x"] + box["width"] / 2 - pane["x"], box["y"] + box["height"] / 2 - pane["y"])

@@ -12,6 +12,7 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRe
 import { aslToGraph } from "../asl/graph.js";
 import { parseId } from "../asl/edit.js";
 import { absolute, isContainerType, measure } from "./geometry.js";
+import { edgeTypes } from "./edges.jsx";
 import { nodeTypes } from "./nodes.jsx";
 import { problemsByNode } from "./problems.js";
 
@@ -55,6 +56,11 @@ function toFlowNodes(graph, boxes, problems, statuses, selected, editable, child
 }
 
 function toFlowEdges(graph, selected) {
+  const pairs = new Map();
+  for (const edge of graph.edges) {
+    const key = `${edge.source}→${edge.target}`;
+    pairs.set(key, [...(pairs.get(key) ?? []), edge.id]);
+  }
   return graph.edges.map((edge) => ({
     id: edge.id,
     source: edge.source,
@@ -62,13 +68,16 @@ function toFlowEdges(graph, selected) {
     sourceHandle: handleOf(edge),
     targetHandle: "in",
     label: edge.label || undefined,
-    type: "smoothstep",
+    type: "state",
     selected: selected.has(edge.id),
     className: `sl-edge sl-edge-${edge.kind}`,
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-    data: { edge },
-    pathOptions: { borderRadius: 10 },
+    data: { edge, labelShift: labelShift(pairs.get(`${edge.source}→${edge.target}`), edge.id) },
   }));
+}
+
+function labelShift(ids, id) {
+  return ids.length < 2 ? 0 : ids.indexOf(id) - (ids.length - 1) / 2;
 }
 
 const Canvas = forwardRef(function Canvas(props, ref) {
@@ -222,9 +231,9 @@ const Canvas = forwardRef(function Canvas(props, ref) {
     // dropped on an edge: insert the state there
     let edge = null;
     for (const el of document.elementsFromPoint(event.clientX, event.clientY)) {
-      const g = el.closest?.(".react-flow__edge");
+      const g = el.closest?.(".react-flow__edge, [data-edge-id]");
       if (g) {
-        const id = (g.getAttribute("data-testid") ?? "").replace(/^rf__edge-/, "");
+        const id = g.dataset.edgeId ?? (g.getAttribute("data-testid") ?? "").replace(/^rf__edge-/, "");
         edge = graph.edges.find((e) => e.id === id) ?? null;
         if (edge) break;
       }
@@ -244,6 +253,7 @@ const Canvas = forwardRef(function Canvas(props, ref) {
         nodes={nodes}
         edges={flowEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}

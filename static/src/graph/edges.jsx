@@ -1,0 +1,31 @@
+// Edges: a rounded step path, and its label as HTML above the nodes, so a
+// label is never hidden behind a container. Edges between the same two
+// states (a Choice rule and the Default) spread their labels apart.
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath } from "@xyflow/react";
+import { memo } from "react";
+
+export const StateEdge = memo(function StateEdge(props) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, data, selected } = props;
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: 18,
+  });
+  const shift = (data?.labelShift ?? 0) * 22;
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={22} />
+      {label ? (
+        <EdgeLabelRenderer>
+          <div
+            className={`sl-edge-label sl-edge-label-${data?.edge?.kind ?? "next"}${selected ? " is-selected" : ""} nodrag nopan`}
+            data-edge-id={id}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + shift}px)` }}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
+    </>
+  );
+});
+
+export const edgeTypes = { state: StateEdge };
