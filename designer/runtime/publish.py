@@ -20,7 +20,7 @@ import logging
 import threading
 
 from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,12 @@ def publish(messages):
     layer = get_channel_layer()
     if layer is None:
         return None
+    if isinstance(layer, InMemoryChannelLayer):
+        # nobody can be listening on a group this process's layer does not know: skip the sends
+        # (a busy runtime makes thousands of events a second, most of them watched by nobody)
+        messages = [(group, message) for group, message in messages if layer.groups.get(group)]
+        if not messages:
+            return None
     if _loop is None and getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None:
         # sync code called from async code: its loop is the one consumers run on
         try:

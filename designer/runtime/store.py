@@ -213,13 +213,22 @@ def release(ids, worker_id: str):
     Execution.objects.filter(id__in=list(ids), lease_owner=worker_id).update(lease_owner="", lease_expires_at=None)
 
 
-def load(ids):
-    """{id: execution row (without its big columns)}, {id: [inbox items in order]}."""
+def load(ids, cache=None):
+    """{id: execution row}, {id: [inbox items in order]}. The big columns (definition, input,
+    engine record) are read in one query for the executions that need them: those starting and
+    those whose engine is not in `cache`."""
     rows = {row.pk: row for row in Execution.objects.filter(id__in=list(ids)).defer(*_HEAVY).order_by()
             .annotate(machine_owner=F("machine__owner_id"))}
     items = collections.defaultdict(list)
     for item in InboxItem.objects.filter(execution_id__in=list(rows)).order_by("id"):
         items[item.execution_id].append(item)
+    heavy = [pk for pk, row in rows.items() if row.status == RUNNING or items.get(pk)]
+    if cache is not None:
+        heavy = [pk for pk in heavy if cache.get(pk, rows[pk].revision) is None]
+    if heavy:
+        for pk, definition, input_text, state in Execution.objects.filter(id__in=heavy).values_list(
+                "id", "definition", "input", "engine_state"):
+            rows[pk].heavy = {"definition": definition, "input": input_text, "engine_state": state}
     return rows, items
 
 
@@ -242,8 +251,13 @@ def advance_claimed(row, items, worker_id, *, clock=time.time, cache=None, claim
                     lease_seconds=DEFAULT_LEASE_SECONDS) -> Advanced | None:
     """advance() for an execution whose lease this worker holds, loaded by load()."""
     try:
-        step = _Step(row, items, worker_id, clock, cache, claim_tasks, lease_seconds)
-        return step.run()
+        with transaction.atomic():
+            write = compute(row, items, worker_id, clock=clock, cache=cache, claim_tasks=claim_tasks,
+                            lease_seconds=lease_seconds)
+            _, lost = write_batch([write], worker_id, cache)
+        if lost:
+            raise LeaseLost(row.pk)
+        return write.result
     except BaseException:
         if cache is not None:
             cache.drop(row.pk)
@@ -252,6 +266,192 @@ def advance_claimed(row, items, worker_id, *, clock=time.time, cache=None, claim
         except Exception:  # the database is gone; the lease expires on its own
             log.warning("could not release the lease of execution %s", row.pk, exc_info=True)
         raise
+
+
+def compute(row, items, worker_id, *, clock=time.time, cache=None, claim_tasks=0,
+            lease_seconds=DEFAULT_LEASE_SECONDS) -> "Write":
+    """Advance the engine of an execution whose lease this worker holds; what to store. Reads only."""
+    return _Step(row, items, worker_id, clock, cache, claim_tasks, lease_seconds).run()
+
+
+class Answer:
+    """A task's answer held in memory by the worker that performed it, applied like an InboxItem
+    (a crash before the step is stored loses it, and the task runs again: it was in flight)."""
+
+    __slots__ = ("kind", "effect_id", "result", "error", "cause", "pk")
+
+    def __init__(self, kind, effect_id, result=None, error=None, cause=None):
+        self.kind, self.effect_id, self.result, self.error, self.cause = kind, effect_id, result, error, cause
+        self.pk = None
+
+
+class Write:
+    """What one step stores, applied by write_batch() only if the execution's row still has the
+    lease owner and revision the step was computed from."""
+
+    def __init__(self, row, result):
+        self.execution_id = row.pk
+        self.revision = row.revision
+        self.fields = {}
+        self.history = []
+        self.frames = []
+        self.dropped_frames = []
+        self.gone_effects = ()  # effect ids; ALL for every effect of the execution
+        self.effects = []
+        self.tokens = []
+        self.closed_tokens = ()  # effect ids; ALL for every open token of the execution
+        self.inbox_done = []
+        self.inbox_new = []
+        self.tasks = []  # (TaskRequest, Effect row) claimed for this worker
+        self.after = None  # run after commit
+        self.keep = None  # the engine to remember (_Loaded), or None to forget it
+        self.result = result
+
+
+ALL = "all"
+
+
+def write_batch(writes, worker_id: str, cache=None):
+    """Store the steps of several executions in the current transaction: one guarded UPDATE per
+    execution, then one statement per table for all of them. Returns (stored, lost)."""
+    stored, lost = [], []
+    for write in writes:
+        (stored if _guarded_update(write, worker_id) else lost).append(write)
+    if stored:
+        _insert_and_delete(stored)
+    for write in stored:
+        if write.after is not None:
+            transaction.on_commit(write.after)
+        if cache is not None:
+            if write.keep is not None:
+                cache.put(write.execution_id, write.keep)
+            else:
+                cache.drop(write.execution_id)
+        write.result.tasks = [_attach(task, record) for task, record in write.tasks]
+    for write in lost:
+        if cache is not None:
+            cache.drop(write.execution_id)
+    return stored, lost
+
+
+_EXECUTION_TABLE = None
+
+
+def _guarded_update(write, worker_id) -> int:
+    """UPDATE the execution row if it still has our lease at the revision the step read (raw SQL:
+    the ORM's query building costs more than the statement)."""
+    global _EXECUTION_TABLE
+    if _EXECUTION_TABLE is None:
+        _EXECUTION_TABLE = connection.ops.quote_name(Execution._meta.db_table)
+    quote = connection.ops.quote_name
+    sets, params = [], []
+    for name, value in write.fields.items():
+        field = Execution._meta.get_field(name)
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    params += [write.execution_id, worker_id, write.revision]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_EXECUTION_TABLE} SET {', '.join(sets)} WHERE {quote('id')} = %s AND "
+                       f"{quote('lease_owner')} = %s AND {quote('revision')} = %s", params)
+        return cursor.rowcount
+
+
+_HISTORY_SQL = None
+
+
+def _insert_history(rows):
+    """INSERT the events (tuples in column order) with executemany: the ORM's bulk_create spends
+    more time building model objects and SQL than the database spends storing them."""
+    global _HISTORY_SQL
+    if _HISTORY_SQL is None:
+        quote = connection.ops.quote_name
+        meta = HistoryEvent._meta
+        columns = ", ".join(quote(meta.get_field(name).column) for name in _HISTORY_COLUMNS)
+        _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                        f"VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(_HISTORY_SQL, rows)
+
+
+def _upsert_frames(rows):
+    """INSERT or UPDATE frame records ((execution id, frame id, record) tuples): the same
+    ON CONFLICT statement on SQLite and PostgreSQL, executemany for the same reason as history."""
+    global _FRAMES_SQL
+    if _FRAMES_SQL is None:
+        quote = connection.ops.quote_name
+        meta = ExecutionFrame._meta
+        execution, frame_id, record = (quote(meta.get_field(name).column) for name in ("execution", "frame_id",
+                                                                                         "record"))
+        _FRAMES_SQL = (f"INSERT INTO {quote(meta.db_table)} ({execution}, {frame_id}, {record}) VALUES (%s, %s, %s) "
+                       f"ON CONFLICT ({execution}, {frame_id}) DO UPDATE SET {record} = excluded.{record}")
+    with connection.cursor() as cursor:
+        cursor.executemany(_FRAMES_SQL, rows)
+
+
+_FRAMES_SQL = None
+_HISTORY_COLUMNS = ("execution", "event_id", "previous_event_id", "timestamp", "type", "details")
+_JSON_FIELD = HistoryEvent._meta.get_field("details")
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _adapters():
+    """(datetime -> column value, JSON value -> column value) for raw statements. SQLite stores
+    both as text, in the form Django's own adapters write (naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff',
+    JSON text) but without their per-value overhead; other databases use Django's adapters."""
+    if connection.vendor == "sqlite":
+        return _sqlite_time, _sqlite_json
+    return connection.ops.adapt_datetimefield_value, lambda value: _JSON_FIELD.get_db_prep_save(value, connection)
+
+
+def _sqlite_time(moment):
+    return str(moment.replace(tzinfo=None))
+
+
+def _sqlite_json(value):
+    return None if value is None else _compact_json(value)
+
+
+def _by_execution(writes, attribute, field):
+    """One Q for every execution's ids (ALL: every row of the execution), or None."""
+    condition = None
+    for write in writes:
+        ids = getattr(write, attribute)
+        if not ids:
+            continue
+        q = Q(execution_id=write.execution_id) if ids == ALL else Q(execution_id=write.execution_id,
+                                                                    **{f"{field}__in": list(ids)})
+        condition = q if condition is None else condition | q
+    return condition
+
+
+def _insert_and_delete(writes):
+    history = [event for w in writes for event in w.history]
+    if history:
+        _insert_history(history)
+    frames = [frame for w in writes for frame in w.frames]
+    if frames:
+        _upsert_frames(frames)
+    dropped = _by_execution(writes, "dropped_frames", "frame_id")
+    if dropped is not None:
+        ExecutionFrame.objects.filter(dropped).delete()
+    gone = _by_execution(writes, "gone_effects", "effect_id")
+    if gone is not None:
+        Effect.objects.filter(gone).delete()
+    effects = [effect for w in writes for effect in w.effects]
+    if effects:
+        Effect.objects.bulk_create(effects)
+    tokens = [token for w in writes for token in w.tokens]
+    if tokens:
+        TaskToken.objects.bulk_create(tokens)
+    closed = _by_execution(writes, "closed_tokens", "effect_id")
+    if closed is not None:
+        TaskToken.objects.filter(closed, answered_at=None).update(answered_at=datetime.now(timezone.utc))
+    done = [pk for w in writes for pk in w.inbox_done]
+    if done:
+        InboxItem.objects.filter(id__in=done).delete()
+    new = [item for w in writes for item in w.inbox_new]
+    if new:
+        InboxItem.objects.bulk_create(new)
 
 
 class _Step:
@@ -278,7 +478,7 @@ class _Step:
         self.redriven = False
 
     # -- 1. the engine
-    def run(self) -> Advanced | None:
+    def run(self) -> Write:
         row = self.row
         starting = any(item.kind == InboxItem.START for item in self.items)
         redriving = any(item.kind == "redrive" for item in self.items)
@@ -299,9 +499,12 @@ class _Step:
             return self._crashed(e)
         if self.engine is None:
             return self._drop_inbox()
-        return self._store()
+        return self._write()
 
     def _heavy(self, *names):
+        heavy = getattr(self.row, "heavy", None)
+        if heavy is not None:
+            return tuple(heavy[name] for name in names)
         return Execution.objects.filter(pk=self.row.pk).values_list(*names).get()
 
     def _restore(self) -> bool:
@@ -435,97 +638,70 @@ class _Step:
             self.activities[arn] = Activity.objects.filter(arn=arn).values_list("pk", flat=True).first()
         return self.activities[arn]
 
-    # -- 3. the transaction
-    def _store(self) -> Advanced | None:
+    # -- 3. what to store
+    def _write(self) -> Write:
         row, ex = self.row, self.engine
         now = self.clock()
-        now_dt = to_datetime(now)
         changes = ex.changes()
         pending = ex.pending
         new_effects = {i: e for i, e in self.new_effects.items() if i in pending}
-        gone = (self.consumed | self.cancelled) - pending.keys()
+        status = ex.status
+        ended = status != RUNNING and (row.status == RUNNING or self.redriven)
+        result = Advanced(row.pk, status, ended=ended)
+        write = Write(row, result)
+        _, adapt_json = _adapters()
 
-        history, published = self._history()
-        frames, dropped_frames = [], []
+        write.history, result.events = self._history()
         for frame_id, record in changes["frames"].items():
             if record is None:
-                dropped_frames.append(int(frame_id))
+                write.dropped_frames.append(int(frame_id))
             else:
-                frames.append(ExecutionFrame(execution_id=row.pk, frame_id=int(frame_id), record=record))
-        effects, tokens, tasks, activity_ids = self._effect_rows(new_effects, now)
+                write.frames.append((row.pk, int(frame_id), adapt_json(record)))
+        write.gone_effects = (self.consumed | self.cancelled) - pending.keys()
+        write.effects, write.tokens, write.tasks, activity_ids = self._effect_rows(new_effects, now)
+        write.inbox_done = [item.pk for item in self.items if item.pk is not None]
 
-        status = ex.status
-        was_running = row.status == RUNNING and not self.redriven
-        ended = status != RUNNING and (was_running or self.redriven)
-        fields = {
-            "engine_state": {"format": changes["format"], "execution": changes["execution"]},
-            "last_event_id": ex.next_event_id - 1, "status": status, "revision": row.revision + 1,
-            "lease_owner": "", "lease_expires_at": None,
-        }
+        fields = write.fields
+        fields.update(engine_state={"format": changes["format"], "execution": changes["execution"]},
+                      last_event_id=ex.next_event_id - 1, status=status, revision=row.revision + 1,
+                      lease_owner="", lease_expires_at=None)
         if self.timers_changed or ended:
             timers = self._timers() if status == RUNNING else []
             fields["wake_at"] = to_datetime(timers[0][0]) if timers else None
         if ended or self.redriven:
             fields["output"] = to_json(ex.output) if status == Execution.SUCCEEDED else None
             fields["error"], fields["cause"] = ex.error, ex.cause
-            fields["stopped_at"] = to_datetime(self.events[-1].timestamp) if ended and self.events else (
-                now_dt if ended else None)
+            fields["stopped_at"] = (to_datetime(self.events[-1].timestamp if self.events else now) if ended
+                                    else None)
         if self.mock_used:
             fields["mock_calls"] = dict(self.mock.calls)
 
-        children_to_stop = []
-        with transaction.atomic():
-            updated = Execution.objects.filter(pk=row.pk, lease_owner=self.worker_id,
-                                               revision=row.revision).update(**fields)
-            if not updated:
-                raise LeaseLost(row.pk)
-            if history:
-                HistoryEvent.objects.bulk_create(history)
-            if frames:
-                ExecutionFrame.objects.bulk_create(frames, update_conflicts=True,
-                                                   unique_fields=["execution", "frame_id"], update_fields=["record"])
-            if dropped_frames:
-                ExecutionFrame.objects.filter(execution_id=row.pk, frame_id__in=dropped_frames).delete()
-            if gone:
-                Effect.objects.filter(execution_id=row.pk, effect_id__in=gone).delete()
-            if effects:
-                Effect.objects.bulk_create(effects)
-            if tokens:
-                TaskToken.objects.bulk_create(tokens)
-            if self.cancelled:
-                TaskToken.objects.filter(execution_id=row.pk, effect_id__in=self.cancelled,
-                                         answered_at=None).update(answered_at=now_dt)
-                children_to_stop = list(Execution.objects.filter(
-                    parent_id=row.pk, parent_effect_id__in=self.cancelled, status=RUNNING
-                ).values_list("pk", flat=True))
-                InboxItem.objects.bulk_create([InboxItem(
-                    execution_id=child, kind=InboxItem.STOP, error="States.Aborted",
-                    cause="The parent execution stopped waiting for this execution.") for child in children_to_stop])
-            if self.items:
-                InboxItem.objects.filter(id__in=[item.pk for item in self.items]).delete()
-            if ended and row.parent_id and row.parent_wait and row.parent_effect_id is not None:
-                InboxItem.objects.create(execution_id=row.parent_id, effect_id=row.parent_effect_id,
-                                         **self._parent_answer(status))
-            tasks = [_attach(task, effect) for task, effect in tasks]
-            transaction.on_commit(lambda: self._after_commit(published, ended, activity_ids,
-                                                             bool(children_to_stop) or (ended and row.parent_wait)))
-
-        if self.cache is not None:
-            if status == RUNNING:
-                self.cache.put(row.pk, _Loaded(row.revision + 1, ex, self.mock))
-            else:
-                self.cache.drop(row.pk)
-        return Advanced(row.pk, status, published, tasks, ended)
+        enqueued = False
+        if self.cancelled:
+            write.closed_tokens = self.cancelled
+            children = Execution.objects.filter(parent_id=row.pk, parent_effect_id__in=self.cancelled,
+                                                status=RUNNING).values_list("pk", flat=True)
+            for child in children:
+                write.inbox_new.append(InboxItem(execution_id=child, kind=InboxItem.STOP, error="States.Aborted",
+                                                 cause="The parent execution stopped waiting for this execution."))
+                enqueued = True
+        if ended and row.parent_id and row.parent_wait and row.parent_effect_id is not None:
+            write.inbox_new.append(InboxItem(execution_id=row.parent_id, effect_id=row.parent_effect_id,
+                                             **self._parent_answer(status)))
+            enqueued = True
+        write.after = lambda: self._after_commit(result.events, status, ended, activity_ids, enqueued)
+        write.keep = _Loaded(row.revision + 1, ex, self.mock) if status == RUNNING else None
+        return write
 
     def _history(self):
         history, published = [], []
         execution_id = self.row.pk
+        adapt_time, adapt_json = _adapters()
         for event in self.events:
             details = wire_details(event.details) if event.details is not None else None
             moment = to_datetime(event.timestamp)
-            history.append(HistoryEvent(execution_id=execution_id, event_id=event.id,
-                                        previous_event_id=event.previous_id, timestamp=moment,
-                                        type=event.type, details=details))
+            history.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type,
+                            adapt_json(details)))
             # the stored precision (microseconds), so a replay from the store matches what was sent
             message = {"timestamp": moment.timestamp(), "type": event.type, "id": event.id,
                        "previousEventId": event.previous_id}
@@ -580,13 +756,13 @@ class _Step:
             return {"kind": InboxItem.COMPLETE, "result": description}
         return {"kind": InboxItem.FAIL, "error": "States.TaskFailed", "cause": json.dumps(description)}
 
-    def _after_commit(self, published, ended, activity_ids, others_enqueued):
+    def _after_commit(self, published, status, ended, activity_ids, others_enqueued):
         row = self.row
         messages = [(publish.execution_group(row.pk), {"type": "execution.event", "event": event})
                     for event in published]
         if ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted"):
             messages.append((publish.machine_group(row.machine_id), {
-                "type": "execution.changed", "execution": summary(row, self.engine.status, self.events)}))
+                "type": "execution.changed", "execution": summary(row, status, self.events)}))
         publish.publish(messages)
         signals.execution_changed()
         if activity_ids:
@@ -595,65 +771,48 @@ class _Step:
             signals.work_available()
 
     # -- the ends that are not steps
-    def _drop_inbox(self) -> Advanced:
+    def _drop_inbox(self) -> Write:
         """Late answers to a closed execution (or nothing to run): drop them, free the lease."""
         row = self.row
-        with transaction.atomic():
-            if self.items:
-                InboxItem.objects.filter(id__in=[item.pk for item in self.items]).delete()
-            Execution.objects.filter(pk=row.pk, lease_owner=self.worker_id).update(lease_owner="",
-                                                                                     lease_expires_at=None)
-        return Advanced(row.pk, row.status)
+        write = Write(row, Advanced(row.pk, row.status))
+        write.inbox_done = [item.pk for item in self.items if item.pk is not None]
+        write.fields = {"lease_owner": "", "lease_expires_at": None}
+        write.keep = self.cache.get(row.pk, row.revision) if self.cache is not None else None
+        return write
 
-    def _refuse_to_start(self, problem: InvalidDefinition) -> Advanced:
+    def _closing(self, events, error, cause) -> Write:
+        """End the execution FAILED outside the engine: `events` close its history."""
+        row = self.row
+        self.events = events
+        now = events[-1].timestamp
+        result = Advanced(row.pk, Execution.FAILED, ended=True)
+        write = Write(row, result)
+        write.history, result.events = self._history()
+        write.fields = {"status": Execution.FAILED, "error": error, "cause": cause, "stopped_at": to_datetime(now),
+                        "wake_at": None, "last_event_id": events[-1].id, "revision": row.revision + 1,
+                        "lease_owner": "", "lease_expires_at": None}
+        write.gone_effects = ALL
+        write.closed_tokens = ALL
+        write.inbox_done = [item.pk for item in self.items if item.pk is not None]
+        write.after = lambda: self._after_commit(result.events, Execution.FAILED, True, [], False)
+        return write
+
+    def _refuse_to_start(self, problem: InvalidDefinition) -> Write:
         """The stored definition does not compile (it was stored around the validator): the
         execution fails at once, with the two events AWS would show."""
-        row = self.row
         now = self.clock()
         cause = "The state machine definition is invalid: " + "; ".join(
             f"{p.location}: {p.message}" for p in getattr(problem, "problems", [])[:10])
-        self.events = [Event(1, 0, now, "ExecutionStarted", {"input": None, "roleArn": ""}),
-                       Event(2, 1, now, "ExecutionFailed", {"error": "States.Runtime", "cause": cause})]
-        history, published = self._history()
-        with transaction.atomic():
-            updated = Execution.objects.filter(pk=row.pk, lease_owner=self.worker_id, revision=row.revision).update(
-                status=Execution.FAILED, error="States.Runtime", cause=cause, stopped_at=to_datetime(now),
-                last_event_id=2, revision=row.revision + 1, lease_owner="", lease_expires_at=None)
-            if not updated:
-                raise LeaseLost(row.pk)
-            HistoryEvent.objects.bulk_create(history)
-            InboxItem.objects.filter(id__in=[item.pk for item in self.items]).delete()
-        publish.publish([(publish.execution_group(row.pk), {"type": "execution.event", "event": event})
-                         for event in published])
-        signals.execution_changed()
-        return Advanced(row.pk, Execution.FAILED, published, ended=True)
+        return self._closing([Event(1, 0, now, "ExecutionStarted", {"input": None, "roleArn": ""}),
+                              Event(2, 1, now, "ExecutionFailed", {"error": "States.Runtime", "cause": cause})],
+                             "States.Runtime", cause)
 
-
-    def _crashed(self, error: Exception) -> Advanced:
+    def _crashed(self, error: Exception) -> Write:
         """The engine raised: end the execution FAILED with one closing event after the stored ones."""
-        row = self.row
-        now = self.clock()
+        last = self.row.last_event_id
         cause = f"Statelight could not advance this execution: {type(error).__name__}: {error}"
-        last = row.last_event_id
-        self.events = [Event(last + 1, last, now, "ExecutionFailed", {"error": "States.Runtime", "cause": cause})]
-        history, published = self._history()
-        with transaction.atomic():
-            updated = Execution.objects.filter(pk=row.pk, lease_owner=self.worker_id, revision=row.revision).update(
-                status=Execution.FAILED, error="States.Runtime", cause=cause, stopped_at=to_datetime(now),
-                wake_at=None, last_event_id=last + 1, revision=row.revision + 1, lease_owner="",
-                lease_expires_at=None)
-            if not updated:
-                raise LeaseLost(row.pk)
-            HistoryEvent.objects.bulk_create(history)
-            Effect.objects.filter(execution_id=row.pk).delete()
-            TaskToken.objects.filter(execution_id=row.pk, answered_at=None).update(answered_at=to_datetime(now))
-            InboxItem.objects.filter(id__in=[item.pk for item in self.items]).delete()
-        if self.cache is not None:
-            self.cache.drop(row.pk)
-        publish.publish([(publish.execution_group(row.pk), {"type": "execution.event", "event": event})
-                         for event in published])
-        signals.execution_changed()
-        return Advanced(row.pk, Execution.FAILED, published, ended=True)
+        return self._closing([Event(last + 1, last, self.clock(), "ExecutionFailed",
+                                    {"error": "States.Runtime", "cause": cause})], "States.Runtime", cause)
 
 
 def _attach(task: TaskRequest, record: Effect) -> TaskRequest:

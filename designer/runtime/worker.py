@@ -119,6 +119,7 @@ class Runtime:
         self._lock = threading.Lock()
         self._inflight = set()  # Effect pks this worker performs
         self._queue = deque()  # inline_tasks: performed by run_once
+        self._answers = deque()  # (task, outcome) performed here, applied by the next round
         self._pool = None
         self._thread = None
         self._dead = ()
@@ -147,6 +148,12 @@ class Runtime:
             while self._inflight and time.monotonic() < deadline:
                 time.sleep(0.02)
         try:
+            answers = self._take_answers()
+            self._to_inbox([(t, o) for t, o in answers if o.kind != resources.WAITING])
+            waiting = [t.effect_pk for t, o in answers if o.kind == resources.WAITING]
+            if waiting:
+                Effect.objects.filter(pk__in=waiting, claimed_by=self.worker_id).update(
+                    state=Effect.WAITING, claimed_until=None)
             with self._lock:
                 unfinished = list(self._inflight)
             if unfinished:  # whoever comes next performs them again
@@ -201,7 +208,55 @@ class Runtime:
         raise TimeoutError(f"the runtime still had work after {timeout} s")
 
     def _advance_some(self, now: float) -> int:
+        """Claim a batch of executions with work and store all their steps in one transaction (one
+        guarded UPDATE per execution, one INSERT/DELETE per table for the batch): on SQLite the
+        write lock is taken once per batch, not once per statement."""
         now_dt = store.to_datetime(now)
+        answers = self._take_answers()
+        ids = self._candidates(now_dt)
+        answered = {}
+        for task, outcome in answers:
+            if outcome.kind != resources.WAITING:
+                answered.setdefault(task.execution_id, []).append((task, outcome))
+        ids += [pk for pk in answered if pk not in ids]
+        waiting = [task.effect_pk for task, outcome in answers if outcome.kind == resources.WAITING]
+        if not ids and not waiting:
+            return 0
+        writes, stored = [], []
+        claimed = []
+        try:
+            with transaction.atomic():
+                if waiting:
+                    Effect.objects.filter(pk__in=waiting, claimed_by=self.worker_id,
+                                          state__in=[Effect.RUNNING, Effect.WAITING]).update(
+                        state=Effect.WAITING, claimed_until=None)
+                claimed = store.claim(ids, self.worker_id, now=now, lease_seconds=self.lease_seconds,
+                                      dead=self._dead) if ids else []
+                held = set(claimed)
+                # answers for executions another worker holds go through their inbox
+                self._to_inbox([a for pk, batch in answered.items() if pk not in held for a in batch])
+                rows, items = store.load(claimed, self.cache)
+                budget = self._capacity()
+                for pk in claimed:
+                    row = rows.get(pk)
+                    if row is None:
+                        continue
+                    local = [_answer_item(outcome, task) for task, outcome in answered.get(pk, [])]
+                    write = store.compute(row, items.get(pk, []) + local, self.worker_id, clock=self.clock,
+                                          cache=self.cache, claim_tasks=budget, lease_seconds=self.lease_seconds)
+                    budget -= len(write.tasks)
+                    writes.append(write)
+                stored, _ = store.write_batch(writes, self.worker_id, self.cache)
+        except BaseException:
+            for pk in claimed:  # the engines in memory ran ahead of a step that was not stored
+                self.cache.drop(pk)
+            raise
+        for write in stored:
+            self._submit(write.result.tasks)
+        return len(writes) + len(waiting)
+
+    def _candidates(self, now_dt) -> list:
+        """Executions with inbox items or a due timer, whose lease is free (or its holder dead)."""
         free = Q(lease_owner="") | Q(lease_expires_at__lt=now_dt) | Q(lease_owner=self.worker_id)
         inbox_free = (Q(execution__lease_owner="") | Q(execution__lease_expires_at__lt=now_dt)
                       | Q(execution__lease_owner=self.worker_id))
@@ -212,31 +267,25 @@ class Runtime:
                    .distinct()[:self.batch])
         ids += Execution.objects.filter(free, wake_at__lte=now_dt).order_by("wake_at").values_list(
             "id", flat=True)[:self.batch]
-        if not ids:
-            return 0
-        claimed = store.claim(list(dict.fromkeys(ids)), self.worker_id, now=now, lease_seconds=self.lease_seconds,
-                              dead=self._dead)
-        if not claimed:
-            return 0
-        rows, items = store.load(claimed)
-        done = 0
-        for pk in claimed:
-            row = rows.get(pk)
-            if row is None:
-                continue
-            try:
-                result = store.advance_claimed(row, items.get(pk, []), self.worker_id, clock=self.clock,
-                                               cache=self.cache, claim_tasks=self._capacity(),
-                                               lease_seconds=self.lease_seconds)
-            except store.LeaseLost:
-                continue
-            except Exception:
-                log.exception("could not advance execution %s", row.arn)
-                continue
-            done += 1
-            if result is not None:
-                self._submit(result.tasks)
-        return done
+        return list(dict.fromkeys(ids))
+
+    # -- answers
+    def _take_answers(self) -> list:
+        answers = []
+        while self._answers:
+            answers.append(self._answers.popleft())
+        return answers
+
+    def _to_inbox(self, answers):
+        """Store answers in their executions' inboxes (an execution another worker holds, or this
+        worker stopping); the task is marked answered so nobody performs it again."""
+        if not answers:
+            return
+        with transaction.atomic():
+            InboxItem.objects.bulk_create([_inbox_item(task, outcome) for task, outcome in answers])
+            Effect.objects.filter(pk__in=[task.effect_pk for task, _ in answers], claimed_by=self.worker_id,
+                                  state=Effect.RUNNING).update(state=Effect.ANSWERED)
+            transaction.on_commit(signals.work_available)
 
     # -- tasks
     def _capacity(self) -> int:
@@ -262,15 +311,8 @@ class Runtime:
     def _perform(self, task):
         try:
             outcome = resources.perform(task)
-            for attempt in range(5):
-                try:
-                    record_outcome(task, outcome, self.worker_id)
-                    break
-                except Exception:  # e.g. the database is busy: the answer must not be lost lightly
-                    log.warning("could not store the answer of %s (attempt %d)", task.key, attempt + 1,
-                                exc_info=True)
-                    close_old_connections()
-                    time.sleep(0.2 * (attempt + 1))
+            self._answers.append((task, outcome))
+            self._wake.set()
         finally:
             with self._lock:
                 self._inflight.discard(task.effect_pk)
@@ -314,24 +356,16 @@ class Runtime:
             self._dead = tuple(owner for owner in owners if owner != self.worker_id and owner_is_dead(owner))
 
 
-def record_outcome(task, outcome, worker_id: str) -> bool:
-    """Store a task's answer in its execution's inbox, if the task is still ours to answer
-    (not cancelled, not taken over). False when the answer was dropped."""
-    with transaction.atomic():
-        claim = Effect.objects.filter(pk=task.effect_pk, claimed_by=worker_id)
-        if outcome.kind == resources.WAITING:
-            return bool(claim.filter(state__in=[Effect.RUNNING, Effect.WAITING]).update(
-                state=Effect.WAITING, claimed_until=None))
-        if not claim.filter(state=Effect.RUNNING).update(state=Effect.ANSWERED):
-            return False
-        if outcome.kind == resources.SUCCEEDED:
-            InboxItem.objects.create(execution_id=task.execution_id, kind=InboxItem.COMPLETE,
-                                     effect_id=task.effect_id, result=outcome.result)
-        else:
-            InboxItem.objects.create(execution_id=task.execution_id, kind=InboxItem.FAIL, effect_id=task.effect_id,
-                                     error=outcome.error, cause=outcome.cause)
-        transaction.on_commit(signals.work_available)
-    return True
+def _answer_item(outcome, task) -> store.Answer:
+    if outcome.kind == resources.SUCCEEDED:
+        return store.Answer(InboxItem.COMPLETE, task.effect_id, result=outcome.result)
+    return store.Answer(InboxItem.FAIL, task.effect_id, error=outcome.error, cause=outcome.cause)
+
+
+def _inbox_item(task, outcome) -> InboxItem:
+    answer = _answer_item(outcome, task)
+    return InboxItem(execution_id=task.execution_id, kind=answer.kind, effect_id=answer.effect_id,
+                     result=answer.result, error=answer.error, cause=answer.cause)
 
 
 # --- the embedded runtime ---------------------------------------------------
