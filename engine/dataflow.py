@@ -12,6 +12,7 @@ the new values apply once the output is computed.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -108,9 +109,12 @@ class JsonPathFlow:
             scope.assign(assigned)
         return output
 
-    def may_grow(self) -> bool:
-        places_result = self.result_path not in (None, _ROOT)
-        return places_result or any(t is not None and t.may_grow for t in (self.parameters, self.result_selector))
+    def growth(self, static):
+        """(factor, constant) such that output size <= factor * input size + constant, the input
+        including a task's result; None when templates can multiply the input (then measure)."""
+        if any(t is not None and t.may_grow for t in (self.parameters, self.result_selector)):
+            return None
+        return (2 if self.result_path not in (None, _ROOT) else 1), static
 
 
 class JsonataFlow:
@@ -205,8 +209,11 @@ class JsonataFlow:
         read.expression = expression
         return read
 
-    def may_grow(self) -> bool:
-        return any(t is not None and t.may_grow for t in (self.arguments, self.output_template, self.assign))
+    def growth(self, static):
+        if any(t is not None and t.may_grow for t in (self.arguments, self.output_template)):
+            return None
+        # without Output, the output is the input or the result (counted in the input)
+        return (1 if self.output_template is None else 2), static
 
 
 # `$states.` followed by anything but input/result/errorOutput may read the context object.
@@ -255,6 +262,7 @@ def read_path(path, data, scope, field):
             f"'{to_json(data)}'") from None
 
 
+@functools.cache
 def jsonata():
     """The JSONata layer, imported on first use: JSONPath-only runs never pay for loading it."""
     from . import jsonata_query

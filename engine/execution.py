@@ -46,7 +46,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace",
+        "task_limits", "trace", "size",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -76,6 +76,7 @@ class Frame:
         self.task_input = None
         self.task_limits = (None, None)
         self.trace = None  # TestState's inspection data, when it asks for it
+        self.size = 0  # an upper bound of the size of `data` as JSON, in bytes
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -97,8 +98,8 @@ class Frame:
 
     @property
     def random_source(self):
-        """A Random drawn only if an expression asks for one ($random, $uuid)."""
-        return _LazyRandom(self.ex)
+        """Randomness drawn only when an expression asks for it ($random, $uuid)."""
+        return self.ex.random_source
 
     def assign(self, values: dict):
         """Set workflow variables in this frame's scope (outer scopes are only read)."""
@@ -107,17 +108,17 @@ class Frame:
         self.variables.update(values)
 
 
-class _LazyRandom:
-    __slots__ = ("_ex", "_random")
+class _RandomSource:
+    """Looks like a random.Random; each use is a fresh draw of the execution's
+    (seed, draw number), so runs are reproducible and survive a restore."""
+
+    __slots__ = ("_ex",)
 
     def __init__(self, ex):
         self._ex = ex
-        self._random = None
 
     def __getattr__(self, name):
-        if self._random is None:
-            self._random = self._ex.draw_random()
-        return getattr(self._random, name)
+        return getattr(self._ex.draw_random(), name)
 
 
 class Fan:
@@ -171,6 +172,7 @@ class Execution:
         # Event ids are always counted (causes quote them); the events themselves
         # are built only for a caller that keeps them.
         self.record_events = record_events
+        self.random_source = _RandomSource(self)
         self._initial_variables = variables  # TestState: the variables the state starts with
         self._trace = trace  # TestState: where the root frame records its data flow
         self.start_time = clock() if start_time is None else start_time
@@ -210,7 +212,8 @@ class Execution:
         root.trace = self._trace
         if self.machine.timeout_seconds:
             self._timer(root, self.start_time + self.machine.timeout_seconds, "execution_timeout")
-        if size_in_bytes(self.input) > PAYLOAD_LIMIT:
+        root.size = size_in_bytes(self.input)
+        if root.size > PAYLOAD_LIMIT:
             self._end_execution("ExecutionFailed", error="States.DataLimitExceeded",
                                 cause="The input to the execution exceeds the maximum number of bytes service limit.")
             return self._take_step()
@@ -454,11 +457,18 @@ class Execution:
                     frame.status = BLOCKED_ON
                 return
             next_name, output = outcome
-            if state.output_may_grow and size_in_bytes(output) > PAYLOAD_LIMIT:
-                outcome = self._recover(frame, state, data_limit_exceeded(state.name))
-                if outcome is BLOCKED:
-                    return
-                next_name, output = outcome
+            growth = state.growth
+            bound = PAYLOAD_LIMIT + 1 if growth is None else frame.size * growth[0] + growth[1]
+            if bound <= PAYLOAD_LIMIT:
+                frame.size = bound
+            else:
+                frame.size = size_in_bytes(output)
+                if frame.size > PAYLOAD_LIMIT:
+                    outcome = self._recover(frame, state, data_limit_exceeded(state.name))
+                    if outcome is BLOCKED:
+                        return
+                    next_name, output = outcome
+                    frame.size = size_in_bytes(output)
             self._event(frame, state.exited_event, {"name": state.name, "output": output})
             if next_name is None:
                 self._finish(frame, output)
@@ -514,6 +524,7 @@ class Execution:
             if matches(catcher.errors, error):
                 self._forget_fan(frame)
                 error_output = {"Error": error} if cause is None else {"Error": error, "Cause": cause}
+                frame.size += size_in_bytes(error_output)
                 return catcher.next, state.flow.error_output(frame.data, error_output, catcher, frame)
         # Uncaught: a failed Parallel or Map keeps its children, so a redrive
         # runs again only the branches and iterations that did not succeed.
@@ -594,8 +605,10 @@ class Execution:
                                                  "output": result})
         else:
             self._event(frame, kind + "Succeeded", {"output": result})
-        if size_in_bytes(result) > PAYLOAD_LIMIT:
+        result_size = size_in_bytes(result)
+        if result_size > PAYLOAD_LIMIT:
             raise data_limit_exceeded(state.name)
+        frame.size += result_size
         return state.next, state.flow.output(frame.data, result, frame)
 
     def _task_failed(self, frame, state, error, cause):
@@ -666,9 +679,13 @@ class Execution:
         fan.running += 1
         if fan.kind == "parallel":
             child = self._new_frame(frame, index, state.branches[index], fan.input)
+            child.size = size_in_bytes(fan.input)
         else:
             item = fan.items[index] if state.batching else state.select_item(frame, index, fan.items[index])
             child = self._new_frame(frame, index, state.processor, item)
+            # an item taken as it is is part of the Map's input: no bigger than it
+            items_from_input = state.item_selector is None and not state.batching and state.items is None
+            child.size = frame.size if items_from_input else size_in_bytes(item)
             self._event(frame, "MapIterationStarted", {"name": state.name, "index": index})
             child.last_id = frame.last_id
         fan.children.append(child.id)
@@ -834,7 +851,7 @@ def format_timestamp_epoch(seconds: float) -> str:
 
 _FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input", "task_limits")
+                 "variables", "task_input", "task_limits", "size")
 _FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
                "tolerated_percentage", "items", "input", "failure", "attempt")
 

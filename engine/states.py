@@ -59,9 +59,11 @@ class State:
         self.flow = flow_for(spec, self.jsonata, self.arguments)
         self.retriers = [Retrier(r) for r in spec.get("Retry", ())]
         self.catchers = [Catcher(c, self.flow) for c in spec.get("Catch", ())]
-        # Whether the output can outgrow the input (results from outside are
-        # measured on arrival), so the 256 KiB limit is checked only then.
-        self.output_may_grow = self.flow.may_grow() or self.type in ("Map", "Parallel")
+        # A bound on the output's size from the input's, so the 256 KiB limit is
+        # measured (a serialisation) only when the bound could pass it; None: always
+        # measure (Map and Parallel outputs, templates that can multiply their input).
+        static = size_in_bytes([spec.get(k) for k in ("Parameters", "ResultSelector", "Arguments", "Output", "Result")])
+        self.growth = None if self.type in ("Map", "Parallel") else self.flow.growth(static)
 
     def __repr__(self):
         return f"<{self.type} {self.name!r}>"
