@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import os
 import random as _random
+import re
 import time
+import uuid
 from collections import ChainMap, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -46,7 +48,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace", "size",
+        "task_limits", "trace", "size", "silent", "entered_prev", "assigned",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -77,6 +79,9 @@ class Frame:
         self.task_limits = (None, None)
         self.trace = None  # TestState's inspection data, when it asks for it
         self.size = 0  # an upper bound of the size of `data` as JSON, in bytes
+        self.silent = False  # a DISTRIBUTED Map's iteration: a child execution, not in this history
+        self.entered_prev = 0
+        self.assigned = None  # the variables this state assigned, for its Exited event
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -106,6 +111,7 @@ class Frame:
         if self.variables is None:
             self.variables = {}
         self.variables.update(values)
+        self.assigned = values if self.assigned is None else {**self.assigned, **values}
 
 
 class _RandomSource:
@@ -125,7 +131,8 @@ class Fan:
     """The children of a running Parallel or Map state."""
 
     __slots__ = ("kind", "total", "launched", "running", "succeeded", "failed", "limit",
-                 "tolerated_count", "tolerated_percentage", "items", "input", "children", "failure", "attempt")
+                 "tolerated_count", "tolerated_percentage", "items", "input", "children", "failure", "attempt",
+                 "after_iteration", "failure_event")
 
     def __init__(self, kind, total, limit=0, items=None, input=None):
         self.kind = kind
@@ -138,6 +145,8 @@ class Fan:
         self.children = []
         self.failure = None
         self.attempt = 0
+        self.after_iteration = None  # the last event of the iteration that just ended
+        self.failure_event = None  # the last event of the child whose failure failed the fan-out
 
     def can_launch(self) -> bool:
         return self.launched < self.total and (self.limit == 0 or self.running < self.limit)
@@ -469,7 +478,11 @@ class Execution:
                         return
                     next_name, output = outcome
                     frame.size = size_in_bytes(output)
-            self._event(frame, state.exited_event, {"name": state.name, "output": output})
+            details = {"name": state.name, "output": output}
+            if frame.assigned is not None:
+                details["assignedVariables"] = frame.assigned
+                frame.assigned = None
+            self._event(frame, state.exited_event, details)
             if next_name is None:
                 self._finish(frame, output)
                 return
@@ -482,6 +495,8 @@ class Execution:
     def _enter(self, frame, state):
         frame.entering = False
         frame.entered_at = self.now()
+        frame.entered_prev = frame.last_id
+        frame.assigned = None
         frame.entered_id = self._event(frame, state.entered_event, {"name": state.name, "input": frame.data})
         frame.attempts = [0] * len(state.retriers) if state.retriers else None
         frame.retry_count = 0
@@ -510,6 +525,12 @@ class Execution:
         error, cause = failure.error, failure.cause
         if not getattr(failure, "verbatim", False) and frame.entered_id:
             cause = f"An error occurred while executing the state '{state.name}' (entered at the event id #{frame.entered_id}). {cause}"
+            if error == "States.QueryEvaluationError":
+                # AWS links it to the state's own predecessor, but to a Wait's entry (as recorded)
+                self._event(frame, "EvaluationFailed", {
+                    "cause": cause, "error": error, "location": _location(failure.cause), "state": state.name,
+                }, previous=frame.entered_id if state.type == "Wait" else frame.entered_prev)
+        fan_event = getattr(failure, "fan_event", None)
         for i, retrier in enumerate(state.retriers):
             if matches(retrier.errors, error):
                 attempt = frame.attempts[i]
@@ -520,6 +541,8 @@ class Execution:
                     self._timer(frame, self.now() + retrier.delay(attempt, self.draw_random()), "retry")
                     return BLOCKED
                 break
+        if fan_event is not None:  # not for an attempt that is retried (as AWS records it)
+            self._event(frame, fan_event)
         for catcher in state.catchers:
             if matches(catcher.errors, error):
                 self._forget_fan(frame)
@@ -600,14 +623,18 @@ class Execution:
     def _task_succeeded(self, frame, state, result):
         frame.token = None
         kind = self._task_event_kind(state)
+        result_size = size_in_bytes(result)
+        if result_size > PAYLOAD_LIMIT:
+            # AWS records the task as failed, naming the resource (the function ARN, or 'lambda' for lambda:invoke)
+            who = state.resource_arn if kind != "Task" else state.resource_type
+            return self._task_failed(frame, state, "States.DataLimitExceeded",
+                                     f"The state/task '{who}' returned a result with a size exceeding the maximum "
+                                     "number of bytes service limit.")
         if kind == "Task":
             self._event(frame, "TaskSucceeded", {"resourceType": state.resource_type, "resource": state.resource_name,
                                                  "output": result})
         else:
             self._event(frame, kind + "Succeeded", {"output": result})
-        result_size = size_in_bytes(result)
-        if result_size > PAYLOAD_LIMIT:
-            raise data_limit_exceeded(state.name)
         frame.size += result_size
         return state.next, state.flow.output(frame.data, result, frame)
 
@@ -662,10 +689,19 @@ class Execution:
         if state.batching:
             items = state.batches(frame, items)
         fan = Fan("map", len(items), items=items)
-        fan.limit, fan.tolerated_count, fan.tolerated_percentage = state.limits(frame)
         self._event(frame, "MapStateStarted", {"length": len(items)})
+        fan.limit, fan.tolerated_count, fan.tolerated_percentage = state.limits(frame)
         frame.fan = fan
+        if state.mode == "DISTRIBUTED":
+            self._event(frame, "MapRunStarted", {"mapRunArn": self._map_run_arn(state)})
         return self._launch(frame, state)
+
+    def _map_run_arn(self, state) -> str:
+        parts = self.execution_context["Id"].split(":")
+        region, account = (parts[3], parts[4]) if len(parts) > 4 else ("us-east-1", "123456789012")
+        run_id = uuid.UUID(int=self.draw_random().getrandbits(128), version=4)
+        return (f"arn:aws:states:{region}:{account}:mapRun:{self.machine_context['Name']}/"
+                f"{state.label or state.name}:{run_id}")
 
     def _launch(self, frame, state):
         """Start the next child of a fan-out (one per call, so children run in order)."""
@@ -686,8 +722,13 @@ class Execution:
             # an item taken as it is is part of the Map's input: no bigger than it
             items_from_input = state.item_selector is None and not state.batching and state.items is None
             child.size = frame.size if items_from_input else size_in_bytes(item)
-            self._event(frame, "MapIterationStarted", {"name": state.name, "index": index})
-            child.last_id = frame.last_id
+            if state.mode == "DISTRIBUTED":
+                child.silent = True
+            else:
+                # AWS links an iteration's start to the last state event of the one before
+                previous, fan.after_iteration = fan.after_iteration, None
+                self._event(frame, "MapIterationStarted", {"name": state.name, "index": index}, previous)
+                child.last_id = frame.last_id
         fan.children.append(child.id)
         frame.resume = lambda: self._launch(frame, state)
         self._queue(frame, first=True)
@@ -699,18 +740,21 @@ class Execution:
         fan = parent.fan
         fan.running -= 1
         state = parent.machine.states[parent.state]
+        iteration = fan.kind == "map" and not child.silent
         if child.status == DONE:
             fan.succeeded += 1
-            if fan.kind == "map":
+            if iteration:
                 self._event(parent, "MapIterationSucceeded", {"name": state.name, "index": child.index}, child.last_id)
+                fan.after_iteration = child.last_id
         else:
             fan.failed += 1
-            if fan.kind == "map":
+            if iteration:
                 self._event(parent, "MapIterationFailed", {"name": state.name, "index": child.index}, child.last_id)
+                fan.after_iteration = parent.last_id = child.last_id  # a failure links back past its event
             if fan.failure is None and (fan.kind == "parallel" or fan.exceeds_tolerance()):
                 fan.failure = (child.error, child.cause)
                 self._abort_children(parent)
-        if parent.last_id < child.last_id:
+        if fan.kind == "parallel" and parent.last_id < child.last_id:
             parent.last_id = child.last_id
         if fan.failure is not None and fan.running == 0:
             parent.resume = lambda: self._fan_out_failed(parent, state)
@@ -723,7 +767,12 @@ class Execution:
         fan = frame.fan
         results = [self.frames[child_id].output for child_id in fan.children]
         self._forget_children(frame)
+        if fan.kind == "map" and state.mode == "DISTRIBUTED":
+            self._event(frame, "MapRunSucceeded")
+        # the Exited event links where Succeeded does, to the last event before it
+        last = frame.last_id
         self._event(frame, "ParallelStateSucceeded" if fan.kind == "parallel" else "MapStateSucceeded")
+        frame.last_id = last
         return state.next, state.flow.output(frame.data, results, frame)
 
     def _fan_out_failed(self, frame, state):
@@ -732,9 +781,11 @@ class Execution:
         if fan.kind == "map" and (fan.tolerated_count is not None or fan.tolerated_percentage is not None):
             error, cause = "States.ExceedToleratedFailureThreshold", (
                 "The specified tolerated failure threshold was exceeded")
-        self._event(frame, "ParallelStateFailed" if fan.kind == "parallel" else "MapStateFailed")
+        if fan.kind == "map" and state.mode == "DISTRIBUTED":
+            self._event(frame, "MapRunFailed", {k: v for k, v in (("error", error), ("cause", cause)) if v is not None})
         failure = errors.StatesError(cause, error)
         failure.verbatim = True
+        failure.fan_event = "ParallelStateFailed" if fan.kind == "parallel" else "MapStateFailed"
         raise failure
 
     def _forget_fan(self, frame):
@@ -788,6 +839,8 @@ class Execution:
 
     # ------------------------------------------------------------------ events, timers, the end
     def _event(self, frame, type, details=None, previous=None):
+        if frame is not None and frame.silent:
+            return 0
         event_id = self.next_event_id
         self.next_event_id = event_id + 1
         if self.record_events:
@@ -840,6 +893,15 @@ class Execution:
                 self._cancel_timer(frame, timer_id)
 
 
+def _location(cause) -> str | None:
+    """The field an expression failed in, as EvaluationFailed names it ("Output/result", "Timestamp")."""
+    match = _FIELD.search(cause or "")
+    return match.group(1) or match.group(2) if match else None
+
+
+_FIELD = re.compile(r"specified for the field '([^']*)'|^The (\w+) field")
+
+
 def new_task_token() -> str:
     """256 random bits: a task token is a credential (whoever holds it answers the task)."""
     return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
@@ -851,7 +913,7 @@ def format_timestamp_epoch(seconds: float) -> str:
 
 _FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input", "task_limits", "size")
+                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev")
 _FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
                "tolerated_percentage", "items", "input", "failure", "attempt")
 

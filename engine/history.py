@@ -75,7 +75,10 @@ class Event:
 def wire_details(details: dict) -> dict:
     out = {}
     for name, value in details.items():
-        if name in _PAYLOADS:
+        if name == "assignedVariables":  # each variable's value as its own JSON text
+            out[name] = {key: to_json(v) for key, v in value.items()}
+            out["assignedVariablesDetails"] = {"truncated": False}
+        elif name in _PAYLOADS:
             out[name] = to_json(value)
             if _PAYLOADS[name]:
                 out[_PAYLOADS[name]] = {"truncated": False}

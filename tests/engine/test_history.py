@@ -9,10 +9,10 @@ fixture's `checked_against` names file, commit and key). Where the two agree
 `transcripts/<case>.json` holds OUR normalised transcript, and the golden test
 fails whenever it changes.
 
-Where they disagree there is no golden file: an xfail(strict) test asserts the
-AWS event skeleton (id, previousEventId, type, keys of the details member), so
-it turns into a failure (XPASS) once the engine produces AWS's sequence. That is
-the moment to record its golden transcript:
+Where they first disagreed (DIFFERENCES: each entry says what the engine
+did differently before it was fixed), a test asserts the AWS event skeleton
+(id, previousEventId, type, keys of the details member). To record such a
+case's full golden transcript:
 
     STATELIGHT_UPDATE_TRANSCRIPTS=1 pytest tests/engine/test_history.py
 
@@ -289,10 +289,7 @@ def _matches_aws(ours, aws) -> bool:
 
 
 @needs_corpus
-@pytest.mark.parametrize("case_id", [
-    pytest.param(case_id, marks=pytest.mark.xfail(strict=True, reason=reason))
-    for case_id, (_, reason, _) in sorted(DIFFERENCES.items())
-])
+@pytest.mark.parametrize("case_id", sorted(DIFFERENCES))
 def test_history_has_the_event_skeleton_aws_recorded(case_id):
     source, _, aws = DIFFERENCES[case_id]
     ours = skeleton(transcript(run_case(case_id)))
