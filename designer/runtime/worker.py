@@ -123,7 +123,8 @@ class Runtime:
         self._pool = None
         self._thread = None
         self._dead = ()
-        self._last = {"renew": 0.0, "dead": 0.0, "orphans": 0.0}
+        self._last = {"renew": 0.0, "dead": 0.0, "orphans": 0.0, "scan": 0.0}
+        self._scan = True
 
     # -- life
     def start(self):
@@ -167,6 +168,8 @@ class Runtime:
             connection.close()
 
     def notify(self):
+        """Work was stored for some execution: look at the database in the next round."""
+        self._scan = True
         self._wake.set()
 
     def _loop(self):
@@ -213,7 +216,13 @@ class Runtime:
         write lock is taken once per batch, not once per statement."""
         now_dt = store.to_datetime(now)
         answers = self._take_answers()
-        ids = self._candidates(now_dt)
+        # The database is searched for work when told of some, and at least every poll; a round
+        # woken only by answers of this worker's own tasks skips the search (they are in memory).
+        ids = []
+        if self._scan or not answers or now - self._last["scan"] >= self.poll_seconds:
+            self._scan = False
+            self._last["scan"] = now
+            ids = self._candidates(now_dt)
         answered = {}
         for task, outcome in answers:
             if outcome.kind != resources.WAITING:
