@@ -278,11 +278,14 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     # a state already on the canvas, dragged into the second branch
     drop_from_palette(page, "Succeed", 120, 80)
     expect(state(page, "Success")).to_be_visible()
+    page.get_by_role("button", name="Fit", exact=True).click()
+    page.wait_for_timeout(200)
     grip = state(page, "Success").locator(".sl-node-name").bounding_box()
     lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1"]').bounding_box()
     page.mouse.move(grip["x"] + 5, grip["y"] + 5)
     page.mouse.down()
-    page.mouse.move(lane["x"] + lane["width"] / 2, lane["y"] + lane["height"] / 2, steps=15)
+    # the dragged state's centre ends up inside the lane
+    page.mouse.move(lane["x"] + lane["width"] / 2 - 90, lane["y"] + lane["height"] / 2 - 20, steps=15)
     page.mouse.up()
     expect(page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1/States/Success"]')).to_be_visible()
 
