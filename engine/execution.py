@@ -12,27 +12,24 @@ the same history.
 """
 from __future__ import annotations
 
-import base64
 import os
 import random as _random
 import re
 import time
-import uuid
 from collections import ChainMap, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from . import errors
-from .effects import Cancel, InvokeTask, StartTimer
+from .effects import Cancel, StartTimer
+from .fanout import FanOut
+from .frames import (ABORTED, BLOCKED_ON, DONE, FAILED, RUNNING, Frame, RandomSource, format_timestamp_epoch,
+                     frame_from_record, frame_record)
 from .history import Event
-from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
-from .states import BLOCKED, Map, Parallel, data_limit_exceeded, matches
-from .timestamps import format_timestamp
+from .serialize import PAYLOAD_LIMIT, size_in_bytes
+from .states import BLOCKED, data_limit_exceeded, matches
+from .tasks import TaskSteps, new_task_token
 
 SNAPSHOT_FORMAT = 1
-
-# frame.status
-RUNNING, BLOCKED_ON, DONE, FAILED, ABORTED = "RUNNING", "BLOCKED", "DONE", "FAILED", "ABORTED"
 
 
 @dataclass(slots=True)
@@ -41,129 +38,7 @@ class Step:
     effects: list = field(default_factory=list)
 
 
-class Frame:
-    """One running sequence of states, and the evaluation scope of its current state."""
-
-    __slots__ = (
-        "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
-        "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
-        "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace", "size", "silent", "entered_prev", "assigned",
-    )
-
-    def __init__(self, ex, id, parent, index, machine, data):
-        self.ex = ex
-        self.id = id
-        self.parent = parent
-        self.index = index
-        self.machine = machine
-        self.state = machine.start_at
-        self.data = data
-        self.status = RUNNING
-        self.entering = True
-        self.resume = None
-        self.last_id = 0
-        self.entered_id = 0
-        self.entered_at = 0.0
-        self.attempts = None
-        self.retry_count = 0
-        self.effect = None
-        self.timers = {}
-        self.token = None
-        self.fan = None
-        self.output = self.error = self.cause = None
-        self.variables = None
-        self.map_item = None
-        self.queued = False
-        self.task_input = None
-        self.task_limits = (None, None)
-        self.trace = None  # TestState's inspection data, when it asks for it
-        self.size = 0  # an upper bound of the size of `data` as JSON, in bytes
-        self.silent = False  # a DISTRIBUTED Map's iteration: a child execution, not in this history
-        self.entered_prev = 0
-        self.assigned = None  # the variables this state assigned, for its Exited event
-
-    # -- the scope protocol used by paths, templates, intrinsics and choice rules
-    @property
-    def context(self) -> dict:
-        ex = self.ex
-        state = {"Name": self.state, "EnteredTime": format_timestamp_epoch(self.entered_at)}
-        if self.attempts is not None:
-            state["RetryCount"] = self.retry_count
-        context = {"Execution": ex.execution_context, "StateMachine": ex.machine_context, "State": state}
-        if self.token is not None:
-            context["Task"] = {"Token": self.token}
-        if self.map_item is not None:
-            context["Map"] = {"Item": {"Index": self.map_item[0], "Value": self.map_item[1]}}
-        return context
-
-    @property
-    def random(self):
-        return self.ex.draw_random()
-
-    @property
-    def random_source(self):
-        """Randomness drawn only when an expression asks for it ($random, $uuid)."""
-        return self.ex.random_source
-
-    def assign(self, values: dict):
-        """Set workflow variables in this frame's scope (outer scopes are only read)."""
-        if self.variables is None:
-            self.variables = {}
-        self.variables.update(values)
-        self.assigned = values if self.assigned is None else {**self.assigned, **values}
-
-
-class _RandomSource:
-    """Looks like a random.Random; each use is a fresh draw of the execution's
-    (seed, draw number), so runs are reproducible and survive a restore."""
-
-    __slots__ = ("_ex",)
-
-    def __init__(self, ex):
-        self._ex = ex
-
-    def __getattr__(self, name):
-        return getattr(self._ex.draw_random(), name)
-
-
-class Fan:
-    """The children of a running Parallel or Map state."""
-
-    __slots__ = ("kind", "total", "launched", "running", "succeeded", "failed", "limit",
-                 "tolerated_count", "tolerated_percentage", "items", "input", "children", "failure", "attempt",
-                 "after_iteration", "failure_event")
-
-    def __init__(self, kind, total, limit=0, items=None, input=None):
-        self.kind = kind
-        self.total = total
-        self.launched = self.running = self.succeeded = self.failed = 0
-        self.limit = limit
-        self.tolerated_count = self.tolerated_percentage = None
-        self.items = items
-        self.input = input
-        self.children = []
-        self.failure = None
-        self.attempt = 0
-        self.after_iteration = None  # the last event of the iteration that just ended
-        self.failure_event = None  # the last event of the child whose failure failed the fan-out
-
-    def can_launch(self) -> bool:
-        return self.launched < self.total and (self.limit == 0 or self.running < self.limit)
-
-    def exceeds_tolerance(self) -> bool:
-        if self.failed == 0:
-            return False
-        if self.tolerated_count is None and self.tolerated_percentage is None:
-            return True
-        if self.tolerated_count is not None and self.failed > self.tolerated_count:
-            return True
-        if self.tolerated_percentage is not None and self.failed * 100 > self.tolerated_percentage * self.total:
-            return True
-        return False
-
-
-class Execution:
+class Execution(TaskSteps, FanOut):
     """One run of a state machine. See the module docstring."""
 
     def __init__(self, machine, input, *, name="execution", execution_arn=None, state_machine_arn=None,
@@ -181,7 +56,7 @@ class Execution:
         # Event ids are always counted (causes quote them); the events themselves
         # are built only for a caller that keeps them.
         self.record_events = record_events
-        self.random_source = _RandomSource(self)
+        self.random_source = RandomSource(self)
         self._initial_variables = variables  # TestState: the variables the state starts with
         self._trace = trace  # TestState: where the root frame records its data flow
         self.start_time = clock() if start_time is None else start_time
@@ -254,7 +129,6 @@ class Execution:
         frame_id = self.pending.get(effect_id)
         frame = self.frames.get(frame_id)
         if frame is not None and frame.effect == effect_id:
-            state = frame.machine.states[frame.state]
             for timer_id, (purpose, _) in list(frame.timers.items()):
                 if purpose == "heartbeat":
                     self._cancel_timer(frame, timer_id)
@@ -359,13 +233,13 @@ class Execution:
         """The whole position of the execution, as JSON-ready data."""
         self._dirty.clear()
         return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(),
-                "frames": {str(f.id): _frame_record(f) for f in self.frames.values()}}
+                "frames": {str(f.id): frame_record(f) for f in self.frames.values()}}
 
     def changes(self) -> dict:
         """What changed since the last snapshot() or changes(): the execution record and
         the frames written (None for a frame that is gone). Applied in order on top of a
         snapshot, they give the current snapshot; a big Map rewrites only the frames it touched."""
-        frames = {str(i): (_frame_record(self.frames[i]) if i in self.frames else None) for i in self._dirty}
+        frames = {str(i): (frame_record(self.frames[i]) if i in self.frames else None) for i in self._dirty}
         self._dirty.clear()
         return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(), "frames": frames}
 
@@ -395,7 +269,7 @@ class Execution:
             setattr(ex, key, record[key])
         scopes = {m.pointer: m for m in machine.walk()}
         for record in sorted((r for r in snapshot["frames"].values() if r is not None), key=lambda r: r["id"]):
-            frame = _frame_from_record(ex, record, scopes)
+            frame = frame_from_record(ex, record, scopes)
             ex.frames[frame.id] = frame
             for effect_id in ([frame.effect] if frame.effect is not None else []) + list(frame.timers):
                 ex.pending[effect_id] = frame.id
@@ -554,289 +428,6 @@ class Execution:
         self._fail_frame(frame, error, cause)
         return BLOCKED
 
-    # ------------------------------------------------------------------ Task
-    def schedule_task(self, state, frame):
-        parameters = state.flow.effective_input(frame.data, frame)
-        timeout = state.seconds(frame, "timeout")
-        heartbeat = state.seconds(frame, "heartbeat")
-        frame.task_limits = (timeout, heartbeat)
-        effect_id = self._effect_id()
-        frame.effect = effect_id
-        self.pending[effect_id] = frame.id
-        if state.pattern == "wait_for_task_token":
-            frame.token = self.token_factory()
-            parameters = state.flow.effective_input(frame.data, frame)  # now $$.Task.Token resolves
-        details = {"resourceType": state.resource_type, "resource": state.resource_name,
-                   "region": self.region, "parameters": parameters}
-        if timeout is not None:
-            details["timeoutInSeconds"] = timeout
-        if heartbeat is not None:
-            details["heartbeatInSeconds"] = heartbeat
-        if state.resource_type == "lambda" and state.resource_name == "function":
-            self._event(frame, "LambdaFunctionScheduled", {"resource": state.resource_arn, "input": parameters,
-                                                           **({"timeoutInSeconds": timeout} if timeout else {})})
-            self._event(frame, "LambdaFunctionStarted")
-        elif state.resource_type == "activity":
-            self._event(frame, "ActivityScheduled", {"resource": state.resource_arn, "input": parameters,
-                                                     **({"timeoutInSeconds": timeout} if timeout else {}),
-                                                     **({"heartbeatInSeconds": heartbeat} if heartbeat else {})})
-        else:
-            self._event(frame, "TaskScheduled", details)
-            self._event(frame, "TaskStarted", {"resourceType": state.resource_type, "resource": state.resource_name})
-        if timeout is not None:
-            self._timer(frame, self.now() + timeout, "timeout")
-        if heartbeat is not None:
-            self._timer(frame, self.now() + heartbeat, "heartbeat")
-        frame.task_input = parameters
-        self._step.effects.append(self._invoke_effect(frame, state, effect_id, parameters))
-        return BLOCKED
-
-    def _invoke_effect(self, frame, state, effect_id, parameters):
-        attempt = frame.retry_count
-        return InvokeTask(
-            id=effect_id, key=f"{self.execution_context['Id']}/{frame.id}/{frame.entered_id}/{state.name}/{attempt}",
-            resource=state.resource, input=parameters, state=state.name, attempt=attempt,
-            pattern=state.pattern, token=frame.token,
-            timeout_seconds=frame.task_limits[0],
-            heartbeat_seconds=frame.task_limits[1],
-            context=frame.context,
-        )
-
-    @property
-    def region(self) -> str:
-        parts = self.execution_context["Id"].split(":")
-        return parts[3] if len(parts) > 3 else "us-east-1"
-
-    def _claim(self, effect_id, kind):
-        """The frame waiting on this task effect, or None for a late or unknown answer."""
-        frame_id = self.pending.get(effect_id)
-        frame = self.frames.get(frame_id)
-        if frame is None or frame.effect != effect_id or frame.status != BLOCKED_ON:
-            return None
-        del self.pending[effect_id]
-        frame.effect = None
-        frame.task_input = None
-        for timer_id in list(frame.timers):
-            self._cancel_timer(frame, timer_id)
-        return frame
-
-    def _task_succeeded(self, frame, state, result):
-        frame.token = None
-        kind = self._task_event_kind(state)
-        result_size = size_in_bytes(result)
-        if result_size > PAYLOAD_LIMIT:
-            # AWS records the task as failed, naming the resource (the function ARN, or 'lambda' for lambda:invoke)
-            who = state.resource_arn if kind != "Task" else state.resource_type
-            return self._task_failed(frame, state, "States.DataLimitExceeded",
-                                     f"The state/task '{who}' returned a result with a size exceeding the maximum "
-                                     "number of bytes service limit.")
-        if kind == "Task":
-            self._event(frame, "TaskSucceeded", {"resourceType": state.resource_type, "resource": state.resource_name,
-                                                 "output": result})
-        else:
-            self._event(frame, kind + "Succeeded", {"output": result})
-        frame.size += result_size
-        return state.next, state.flow.output(frame.data, result, frame)
-
-    def _task_failed(self, frame, state, error, cause):
-        frame.token = None
-        kind = self._task_event_kind(state)
-        details = {} if kind != "Task" else {"resourceType": state.resource_type, "resource": state.resource_name}
-        if error is not None:
-            details["error"] = error
-        if cause is not None:
-            details["cause"] = cause
-        self._event(frame, kind + "Failed", details)
-        failure = errors.StatesError(cause, error)
-        failure.verbatim = True
-        raise failure
-
-    def _task_timed_out(self, frame, state, purpose):
-        effect_id = frame.effect
-        self.pending.pop(effect_id, None)
-        frame.effect = None
-        frame.token = None
-        for timer_id in list(frame.timers):
-            self._cancel_timer(frame, timer_id)
-        self._step.effects.append(Cancel(effect_id))
-        error = "States.Timeout" if purpose == "timeout" else "States.HeartbeatTimeout"
-        kind = self._task_event_kind(state)
-        details = {"error": error}
-        if kind == "Task":
-            details = {"resourceType": state.resource_type, "resource": state.resource_name, "error": error}
-        self._event(frame, kind + "TimedOut", details)
-        failure = errors.StatesError(None, error)
-        failure.verbatim = True
-        raise failure
-
-    @staticmethod
-    def _task_event_kind(state):
-        if state.resource_type == "lambda" and state.resource_name == "function":
-            return "LambdaFunction"
-        if state.resource_type == "activity":
-            return "Activity"
-        return "Task"
-
-    # ------------------------------------------------------------------ Parallel and Map
-    def start_parallel(self, state, frame):
-        branch_input = state.flow.effective_input(frame.data, frame)
-        self._event(frame, "ParallelStateStarted")
-        frame.fan = Fan("parallel", len(state.branches), input=branch_input)
-        return self._launch(frame, state)
-
-    def start_map(self, state, frame):
-        items = state.read_items(frame)
-        if state.batching:
-            items = state.batches(frame, items)
-        fan = Fan("map", len(items), items=items)
-        self._event(frame, "MapStateStarted", {"length": len(items)})
-        fan.limit, fan.tolerated_count, fan.tolerated_percentage = state.limits(frame)
-        frame.fan = fan
-        if state.mode == "DISTRIBUTED":
-            self._event(frame, "MapRunStarted", {"mapRunArn": self._map_run_arn(state)})
-        return self._launch(frame, state)
-
-    def _map_run_arn(self, state) -> str:
-        parts = self.execution_context["Id"].split(":")
-        region, account = (parts[3], parts[4]) if len(parts) > 4 else ("us-east-1", "123456789012")
-        run_id = uuid.UUID(int=self.draw_random().getrandbits(128), version=4)
-        return (f"arn:aws:states:{region}:{account}:mapRun:{self.machine_context['Name']}/"
-                f"{state.label or state.name}:{run_id}")
-
-    def _launch(self, frame, state):
-        """Start the next child of a fan-out (one per call, so children run in order)."""
-        fan = frame.fan
-        if fan.failure is None and fan.launched == fan.total and fan.running == 0:
-            return self._fan_out_done(frame, state)
-        if fan.failure is not None or not fan.can_launch():
-            return BLOCKED
-        index = fan.launched
-        fan.launched += 1
-        fan.running += 1
-        if fan.kind == "parallel":
-            child = self._new_frame(frame, index, state.branches[index], fan.input)
-            child.size = size_in_bytes(fan.input)
-        else:
-            item = fan.items[index] if state.batching else state.select_item(frame, index, fan.items[index])
-            child = self._new_frame(frame, index, state.processor, item)
-            # an item taken as it is is part of the Map's input: no bigger than it
-            items_from_input = state.item_selector is None and not state.batching and state.items is None
-            child.size = frame.size if items_from_input else size_in_bytes(item)
-            if state.mode == "DISTRIBUTED":
-                child.silent = True
-            else:
-                # AWS links an iteration's start to the last state event of the one before
-                previous, fan.after_iteration = fan.after_iteration, None
-                self._event(frame, "MapIterationStarted", {"name": state.name, "index": index}, previous)
-                child.last_id = frame.last_id
-        fan.children.append(child.id)
-        frame.resume = lambda: self._launch(frame, state)
-        self._queue(frame, first=True)
-        self._queue(child, first=True)
-        return BLOCKED
-
-    def _child_ended(self, child):
-        parent = self.frames[child.parent]
-        fan = parent.fan
-        fan.running -= 1
-        state = parent.machine.states[parent.state]
-        iteration = fan.kind == "map" and not child.silent
-        if child.status == DONE:
-            fan.succeeded += 1
-            if iteration:
-                self._event(parent, "MapIterationSucceeded", {"name": state.name, "index": child.index}, child.last_id)
-                fan.after_iteration = child.last_id
-        else:
-            fan.failed += 1
-            if iteration:
-                self._event(parent, "MapIterationFailed", {"name": state.name, "index": child.index}, child.last_id)
-                fan.after_iteration = parent.last_id = child.last_id  # a failure links back past its event
-            if fan.failure is None and (fan.kind == "parallel" or fan.exceeds_tolerance()):
-                fan.failure = (child.error, child.cause)
-                self._abort_children(parent)
-        if fan.kind == "parallel" and parent.last_id < child.last_id:
-            parent.last_id = child.last_id
-        if fan.failure is not None and fan.running == 0:
-            parent.resume = lambda: self._fan_out_failed(parent, state)
-            self._queue(parent)
-        elif fan.failure is None and (fan.can_launch() or fan.running == 0):
-            parent.resume = lambda: self._launch(parent, state)
-            self._queue(parent)
-
-    def _fan_out_done(self, frame, state):
-        fan = frame.fan
-        results = [self.frames[child_id].output for child_id in fan.children]
-        self._forget_children(frame)
-        if fan.kind == "map" and state.mode == "DISTRIBUTED":
-            self._event(frame, "MapRunSucceeded")
-        # the Exited event links where Succeeded does, to the last event before it
-        last = frame.last_id
-        self._event(frame, "ParallelStateSucceeded" if fan.kind == "parallel" else "MapStateSucceeded")
-        frame.last_id = last
-        return state.next, state.flow.output(frame.data, results, frame)
-
-    def _fan_out_failed(self, frame, state):
-        fan = frame.fan
-        error, cause = fan.failure
-        if fan.kind == "map" and (fan.tolerated_count is not None or fan.tolerated_percentage is not None):
-            error, cause = "States.ExceedToleratedFailureThreshold", (
-                "The specified tolerated failure threshold was exceeded")
-        if fan.kind == "map" and state.mode == "DISTRIBUTED":
-            self._event(frame, "MapRunFailed", {k: v for k, v in (("error", error), ("cause", cause)) if v is not None})
-        failure = errors.StatesError(cause, error)
-        failure.verbatim = True
-        failure.fan_event = "ParallelStateFailed" if fan.kind == "parallel" else "MapStateFailed"
-        raise failure
-
-    def _forget_fan(self, frame):
-        if frame.fan is not None:
-            self._forget_children(frame)
-
-    def _forget_children(self, frame):
-        for child_id in frame.fan.children:
-            self._drop_frame(self.frames[child_id])
-        frame.fan = None
-
-    def _drop_frame(self, frame):
-        if frame.fan is not None:
-            self._forget_children(frame)
-        del self.frames[frame.id]
-        self._dirty.add(frame.id)
-
-    def _abort_children(self, frame):
-        for child_id in frame.fan.children:
-            child = self.frames[child_id]
-            if child.status in (RUNNING, BLOCKED_ON):
-                self._abort_frame(child)
-                frame.fan.running -= 1
-                if frame.fan.kind == "map":
-                    state = frame.machine.states[frame.state]
-                    self._event(frame, "MapIterationAborted", {"name": state.name, "index": child.index})
-
-    def _abort_frame(self, frame):
-        state = frame.machine.states[frame.state]
-        if frame.fan is not None:
-            self._abort_children(frame)
-        if frame.effect is not None:
-            self.pending.pop(frame.effect, None)
-            self._step.effects.append(Cancel(frame.effect))
-            frame.effect = None
-        for timer_id in list(frame.timers):
-            self._cancel_timer(frame, timer_id)
-        if frame.status == BLOCKED_ON and state.type in ("Task", "Wait", "Map", "Parallel"):
-            self._event(frame, state.type + "StateAborted")
-        frame.status = ABORTED
-        frame.resume = None
-        self._dirty.add(frame.id)
-
-    def _abort_all(self):
-        root = next((f for f in self.frames.values() if f.parent is None), None)
-        if root is not None and root.status in (RUNNING, BLOCKED_ON):
-            self._abort_frame(root)
-        for frame in self.frames.values():
-            for timer_id in list(frame.timers):
-                self._cancel_timer(frame, timer_id)
-
     # ------------------------------------------------------------------ events, timers, the end
     def _event(self, frame, type, details=None, previous=None):
         if frame is not None and frame.silent:
@@ -900,44 +491,3 @@ def _location(cause) -> str | None:
 
 
 _FIELD = re.compile(r"specified for the field '([^']*)'|^The (\w+) field")
-
-
-def new_task_token() -> str:
-    """256 random bits: a task token is a credential (whoever holds it answers the task)."""
-    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-
-
-def format_timestamp_epoch(seconds: float) -> str:
-    return format_timestamp(datetime.fromtimestamp(seconds, timezone.utc))
-
-
-_FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
-                 "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev")
-_FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
-               "tolerated_percentage", "items", "input", "failure", "attempt")
-
-
-def _frame_record(frame) -> dict:
-    record = {name: getattr(frame, name) for name in _FRAME_FIELDS}
-    if isinstance(frame.variables, ChainMap):
-        record["variables"] = frame.variables.maps[0]  # the frame's own scope; outer ones are their frames'
-    record["machine"] = frame.machine.pointer
-    record["timers"] = [[timer_id, purpose, due] for timer_id, (purpose, due) in frame.timers.items()]
-    if frame.fan is not None:
-        record["fan"] = {name: getattr(frame.fan, name) for name in _FAN_FIELDS}
-    return record
-
-
-def _frame_from_record(ex, record, scopes):
-    frame = Frame(ex, record["id"], record["parent"], record["index"], scopes[record["machine"]], record["data"])
-    for name in _FRAME_FIELDS:
-        setattr(frame, name, record[name])
-    frame.timers = {timer_id: (purpose, due) for timer_id, purpose, due in record["timers"]}
-    if record.get("fan") is not None:
-        fan = Fan(record["fan"]["kind"], record["fan"]["total"])
-        for name in _FAN_FIELDS:
-            setattr(fan, name, record["fan"][name])
-        fan.failure = tuple(fan.failure) if fan.failure else None
-        frame.fan = fan
-    return frame

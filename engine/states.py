@@ -215,9 +215,9 @@ class Choice(State):
 
     def _condition(self, rule):
         if not self.jsonata:
-            test = compile_rule(rule)
+            rule_test = compile_rule(rule)
             flow = self.flow
-            return lambda raw, scope: test(flow.filtered_input(raw, scope), scope)
+            return lambda raw, scope: rule_test(flow.filtered_input(raw, scope), scope)
         read = self.flow.reader(rule["Condition"], "Condition")
 
         def test(raw, scope):
