@@ -22,7 +22,7 @@ from designer.models import Execution, InboxItem, StateMachine, StateMachineVers
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
-from . import errors, signals, store
+from . import errors, signals, step, store
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} stopped more than {REDRIVE_DAYS} days ago.")
     if execution.redrive_count >= MAX_REDRIVES:
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} was redriven {MAX_REDRIVES} times already.")
-    if execution.last_event_id >= store.HISTORY_LIMIT - 1:
+    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} has reached the history event limit.")
     revision = execution.revision
     with transaction.atomic():

@@ -27,7 +27,7 @@ from engine.serialize import to_json
 
 from . import errors
 from .executions import resolve_version, validate_input, validate_name
-from .store import RuntimeExecution, parse_definition
+from .engines import RuntimeExecution, parse_definition
 
 MAX_SECONDS = 300
 

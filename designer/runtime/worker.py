@@ -41,7 +41,7 @@ from django.db.models import F, Q
 from designer import resources
 from designer.models import Effect, Execution, InboxItem
 
-from . import signals, store
+from . import engines, signals, step, store
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class Runtime:
         self.clock = clock
         self.batch = batch
         self.inline_tasks = inline_tasks
-        self.cache = store.EngineCache()
+        self.cache = engines.EngineCache()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -214,7 +214,7 @@ class Runtime:
         """Claim a batch of executions with work and store all their steps in one transaction (one
         guarded UPDATE per execution, one INSERT/DELETE per table for the batch): on SQLite the
         write lock is taken once per batch, not once per statement."""
-        now_dt = store.to_datetime(now)
+        now_dt = step.to_datetime(now)
         answers = self._take_answers()
         # The database is searched for work when told of some, and at least every poll; a round
         # woken only by answers of this worker's own tasks skips the search (they are in memory).
@@ -330,19 +330,19 @@ class Runtime:
         capacity = self._capacity()
         if capacity <= 0:
             return 0
-        now_dt = store.to_datetime(now)
+        now_dt = step.to_datetime(now)
         orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
         if self._dead:
             orphaned |= Q(state=Effect.RUNNING, claimed_by__in=self._dead)
         candidates = list(Effect.objects.filter(orphaned, kind=Effect.TASK).order_by("id")
                           .annotate(owner_id=F("execution__machine__owner_id"))[:capacity])
-        until = store.to_datetime(now + self.lease_seconds)
+        until = step.to_datetime(now + self.lease_seconds)
         claimed = []
         for effect in candidates:
             taken = Effect.objects.filter(orphaned, pk=effect.pk).update(
                 state=Effect.RUNNING, claimed_by=self.worker_id, claimed_until=until)
             if taken:
-                claimed.append(store.task_request(effect, worker_id=self.worker_id, owner_id=effect.owner_id))
+                claimed.append(step.task_request(effect, worker_id=self.worker_id, owner_id=effect.owner_id))
         self._submit(claimed)
         return len(claimed)
 
@@ -354,10 +354,10 @@ class Runtime:
                 inflight = list(self._inflight)
             if inflight:
                 Effect.objects.filter(pk__in=inflight, claimed_by=self.worker_id, state=Effect.RUNNING).update(
-                    claimed_until=store.to_datetime(now + self.lease_seconds))
+                    claimed_until=step.to_datetime(now + self.lease_seconds))
         if now - self._last["dead"] >= 2.0:
             self._last["dead"] = now
-            now_dt = store.to_datetime(now)
+            now_dt = step.to_datetime(now)
             owners = set(Execution.objects.filter(lease_expires_at__gte=now_dt).exclude(lease_owner="")
                          .order_by().values_list("lease_owner", flat=True).distinct())
             owners |= set(Effect.objects.filter(state=Effect.RUNNING, claimed_until__gte=now_dt)
@@ -365,10 +365,10 @@ class Runtime:
             self._dead = tuple(owner for owner in owners if owner != self.worker_id and owner_is_dead(owner))
 
 
-def _answer_item(outcome, task) -> store.Answer:
+def _answer_item(outcome, task) -> step.Answer:
     if outcome.kind == resources.SUCCEEDED:
-        return store.Answer(InboxItem.COMPLETE, task.effect_id, result=outcome.result)
-    return store.Answer(InboxItem.FAIL, task.effect_id, error=outcome.error, cause=outcome.cause)
+        return step.Answer(InboxItem.COMPLETE, task.effect_id, result=outcome.result)
+    return step.Answer(InboxItem.FAIL, task.effect_id, error=outcome.error, cause=outcome.cause)
 
 
 def _inbox_item(task, outcome) -> InboxItem:

@@ -1,0 +1,529 @@
+"""One step of one execution: the engine advanced from its inbox, and what to store.
+
+_Step restores the engine (from this worker's memory when the stored
+revision is the one it wrote last, else from Execution.engine_state and the
+ExecutionFrame rows) or creates it on the START item, applies the inbox in
+order (start, complete, fail, fire, heartbeat, stop, redrive; the engine
+drops late and unknown answers), fires the timers that are due, answers
+mocked tasks on the spot, and returns a Write: everything the step stores.
+It only reads the database; designer/runtime/store.py writes.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from django.db import connection
+
+from designer import arns
+from designer.models import (
+    Activity, Effect, Execution, ExecutionFrame, HistoryEvent, InboxItem, StateMachine, TaskToken,
+)
+from designer.resources import TaskRequest, mocks
+from engine.effects import Cancel, InvokeTask, StartTimer
+from engine.errors import InvalidDefinition
+from engine.history import DETAILS_KEY, Event, wire_details
+from engine.serialize import to_json
+
+from . import publish, signals
+from .engines import RuntimeExecution, _Loaded, parse_definition
+
+log = logging.getLogger(__name__)
+
+# AWS fails a STANDARD execution at 25,000 history events.
+HISTORY_LIMIT = 25_000
+RUNNING = Execution.RUNNING
+CLOSED_STATUSES = (Execution.SUCCEEDED, Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED)
+
+
+def to_datetime(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+# --- what a step leaves for the caller -------------------------------------
+
+@dataclass
+class Advanced:
+    execution_id: int
+    status: str
+    events: list = field(default_factory=list)  # GetExecutionHistory-shaped dicts
+    tasks: list = field(default_factory=list)  # TaskRequests claimed for this worker to perform
+    ended: bool = False
+
+
+class Answer:
+    """A task's answer held in memory by the worker that performed it, applied like an InboxItem
+    (a crash before the step is stored loses it, and the task runs again: it was in flight)."""
+
+    __slots__ = ("kind", "effect_id", "result", "error", "cause", "pk")
+
+    def __init__(self, kind, effect_id, result=None, error=None, cause=None):
+        self.kind, self.effect_id, self.result, self.error, self.cause = kind, effect_id, result, error, cause
+        self.pk = None
+
+
+class Write:
+    """What one step stores, applied by write_batch() only if the execution's row still has the
+    lease owner and revision the step was computed from."""
+
+    def __init__(self, row, result):
+        self.execution_id = row.pk
+        self.revision = row.revision
+        self.fields = {}
+        self.history = []
+        self.frames = []
+        self.dropped_frames = []
+        self.gone_effects = ()  # effect ids; ALL for every effect of the execution
+        self.effects = []
+        self.tokens = []
+        self.closed_tokens = ()  # effect ids; ALL for every open token of the execution
+        self.inbox_done = []
+        self.inbox_new = []
+        self.tasks = []  # (TaskRequest, Effect row) claimed for this worker
+        self.after = None  # run after commit
+        self.keep = None  # the engine to remember (_Loaded), or None to forget it
+        self.result = result
+
+    def stored(self):
+        """After the rows are written: the tasks claimed for this worker, with their Effect pks."""
+        for task, record in self.tasks:
+            task.effect_pk = record.pk
+        self.result.tasks = [task for task, _ in self.tasks]
+
+
+ALL = "all"
+
+
+def compute(row, items, worker_id, *, clock, cache=None, claim_tasks=0, lease_seconds=30.0) -> Write:
+    """Advance the engine of an execution whose lease this worker holds; what to store. Reads only."""
+    return _Step(row, items, worker_id, clock, cache, claim_tasks, lease_seconds).run()
+
+
+_JSON_FIELD = HistoryEvent._meta.get_field("details")
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _adapters():
+    """(datetime -> column value, JSON value -> column value) for raw statements. SQLite stores
+    both as text, in the form Django's own adapters write (naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff',
+    JSON text) but without their per-value overhead; other databases use Django's adapters."""
+    if connection.vendor == "sqlite":
+        return _sqlite_time, _sqlite_json
+    return connection.ops.adapt_datetimefield_value, lambda value: _JSON_FIELD.get_db_prep_save(value, connection)
+
+
+def _sqlite_time(moment):
+    return str(moment.replace(tzinfo=None))
+
+
+def _sqlite_json(value):
+    return None if value is None else _compact_json(value)
+
+
+class _Step:
+    """One advance of one execution (see the module docstring)."""
+
+    def __init__(self, row, items, worker_id, clock, cache, claim_tasks, lease_seconds):
+        self.row = row
+        self.items = items
+        self.worker_id = worker_id
+        self.clock = clock
+        self.cache = cache
+        self.claim_budget = claim_tasks
+        self.lease_seconds = lease_seconds
+        self.engine = None
+        self.mock = None
+        self.mock_used = False
+        self.events = []
+        self.new_effects = {}  # effect id -> engine effect, issued in this step
+        self.cancelled = set()
+        self.consumed = set()  # effect ids answered by inbox items or fired
+        self.inline = collections.deque()  # InvokeTasks answered here (mocks, unknown activities)
+        self.activities = {}  # activity ARN -> Activity pk (None: no such activity)
+        self.timers_changed = False
+        self.redriven = False
+
+    # -- 1. the engine
+    def run(self) -> Write:
+        row = self.row
+        starting = any(item.kind == InboxItem.START for item in self.items)
+        redriving = any(item.kind == "redrive" for item in self.items)
+        if row.status != RUNNING and not redriving:
+            return self._drop_inbox()
+        loaded = self.cache.get(row.pk, row.revision) if self.cache is not None else None
+        if loaded is not None:
+            self.engine, self.mock = loaded.engine, loaded.mock
+        elif row.revision or not starting:
+            if not self._restore():
+                return self._drop_inbox()
+        try:
+            self._apply()
+        except InvalidDefinition as e:
+            return self._refuse_to_start(e)
+        except Exception as e:  # an engine bug: fail this execution, not the worker, and not forever
+            log.exception("execution %s could not be advanced", row.arn)
+            return self._crashed(e)
+        if self.engine is None:
+            return self._drop_inbox()
+        return self._write()
+
+    def _heavy(self, *names):
+        heavy = getattr(self.row, "heavy", None)
+        if heavy is not None:
+            return tuple(heavy[name] for name in names)
+        return Execution.objects.filter(pk=self.row.pk).values_list(*names).get()
+
+    def _restore(self) -> bool:
+        definition, state = self._heavy("definition", "engine_state")
+        if not state:
+            return False
+        frames = {str(frame_id): record for frame_id, record in
+                  ExecutionFrame.objects.filter(execution_id=self.row.pk).values_list("frame_id", "record")}
+        machine = parse_definition(definition)
+        self.engine = RuntimeExecution.restore(machine, {**state, "frames": frames}, clock=self.clock)
+        self.mock = self._mock_case(self.engine.machine_context["Name"])
+        return True
+
+    def _create(self, item):
+        definition, input_text = self._heavy("definition", "input")
+        start = item.result or {}
+        machine = parse_definition(definition)
+        row = self.row
+        self.engine = RuntimeExecution(
+            machine, json.loads(input_text), name=row.name, execution_arn=row.arn,
+            state_machine_arn=start.get("state_machine_arn"), state_machine_name=start.get("state_machine_name"),
+            role_arn=start.get("role_arn"), start_time=row.started_at.timestamp(), clock=self.clock,
+            history_limit=HISTORY_LIMIT if row.type == StateMachine.STANDARD else None,
+            redrive_count=row.redrive_count)
+        self.mock = self._mock_case(self.engine.machine_context["Name"])
+
+    def _mock_case(self, machine_name):
+        if not self.row.mock_test_case:
+            return None
+        try:
+            return mocks.case_for(self.row.mock_test_case, machine_name, self.row.mock_calls)
+        except mocks.MockConfigError as e:
+            return _BrokenMock(str(e))
+
+    # -- 2. the inbox, then the due timers
+    def _apply(self):
+        for item in self.items:
+            kind = item.kind
+            if kind == InboxItem.START:
+                if self.engine is None:  # else started already: a START stored twice
+                    self._create(item)
+                    self._take(self.engine.start())
+                    self._answer_inline()
+                continue
+            ex = self.engine
+            if ex is None:
+                continue
+            if kind == InboxItem.COMPLETE:
+                self.consumed.add(item.effect_id)
+                self._take(ex.complete(item.effect_id, item.result))
+            elif kind == InboxItem.FAIL:
+                self.consumed.add(item.effect_id)
+                self._take(ex.fail(item.effect_id, item.error, item.cause))
+            elif kind == InboxItem.FIRE:
+                self.consumed.add(item.effect_id)
+                self._take(ex.fire(item.effect_id))
+            elif kind == InboxItem.HEARTBEAT:
+                self._take(ex.heartbeat(item.effect_id))
+            elif kind == InboxItem.STOP:
+                self._take(ex.stop(item.error, item.cause))
+            elif kind == "redrive":
+                if ex.status in CLOSED_STATUSES and ex.status != Execution.SUCCEEDED:
+                    self.redriven = True
+                    self._take(ex.redrive())
+            self._answer_inline()
+        if self.engine is not None:
+            self._fire_due_timers()
+
+    def _fire_due_timers(self):
+        wake_at = self.row.wake_at
+        now = self.clock()
+        if wake_at is None or wake_at.timestamp() > now:
+            return
+        for due, timer_id in self._timers():
+            if due > now:
+                break
+            if timer_id in self.engine.pending:  # an earlier firing may have cancelled it
+                self.consumed.add(timer_id)
+                self._take(self.engine.fire(timer_id))
+                self._answer_inline()
+        self.timers_changed = True
+
+    def _timers(self):
+        """(due, timer id) of every outstanding timer, earliest first."""
+        ex = self.engine
+        timers = []
+        for effect_id, frame_id in ex.pending.items():
+            frame = ex.frames.get(frame_id)
+            timer = frame.timers.get(effect_id) if frame is not None else None
+            if timer is not None:
+                timers.append((timer[1], effect_id))
+        timers.sort()
+        return timers
+
+    def _take(self, step):
+        self.events.extend(step.events)
+        for effect in step.effects:
+            if isinstance(effect, StartTimer):
+                self.new_effects[effect.id] = effect
+                self.timers_changed = True
+            elif isinstance(effect, Cancel):
+                if self.new_effects.pop(effect.id, None) is None:
+                    self.cancelled.add(effect.id)
+                self.timers_changed = True
+            elif isinstance(effect, InvokeTask):
+                if self.mock is not None and self.mock.mocks(effect.state):
+                    self.inline.append(effect)
+                elif _is_activity(effect.resource) and self._activity(effect.resource) is None:
+                    self.inline.append(effect)
+                else:
+                    self.new_effects[effect.id] = effect
+
+    def _answer_inline(self):
+        ex = self.engine
+        while self.inline:
+            effect = self.inline.popleft()
+            if effect.id not in ex.pending:
+                continue  # cancelled in the same step
+            if self.mock is not None and self.mock.mocks(effect.state):
+                self.mock_used = True
+                outcome = mocks.answer(self.mock, effect.state)
+            else:
+                outcome = ("error", "States.Runtime", f"The activity {effect.resource} does not exist.")
+            if outcome[0] == "ok":
+                self._take(ex.complete(effect.id, outcome[1]))
+            else:
+                self._take(ex.fail(effect.id, outcome[1], outcome[2]))
+
+    def _activity(self, arn):
+        if arn not in self.activities:
+            self.activities[arn] = Activity.objects.filter(arn=arn).values_list("pk", flat=True).first()
+        return self.activities[arn]
+
+    # -- 3. what to store
+    def _write(self) -> Write:
+        row, ex = self.row, self.engine
+        now = self.clock()
+        changes = ex.changes()
+        pending = ex.pending
+        new_effects = {i: e for i, e in self.new_effects.items() if i in pending}
+        status = ex.status
+        ended = status != RUNNING and (row.status == RUNNING or self.redriven)
+        result = Advanced(row.pk, status, ended=ended)
+        write = Write(row, result)
+        _, adapt_json = _adapters()
+
+        write.history, result.events = self._history()
+        for frame_id, record in changes["frames"].items():
+            if record is None:
+                write.dropped_frames.append(int(frame_id))
+            else:
+                write.frames.append((row.pk, int(frame_id), adapt_json(record)))
+        write.gone_effects = (self.consumed | self.cancelled) - pending.keys()
+        write.effects, write.tokens, write.tasks, activity_ids = self._effect_rows(new_effects, now)
+        write.inbox_done = [item.pk for item in self.items if item.pk is not None]
+
+        fields = write.fields
+        fields.update(engine_state={"format": changes["format"], "execution": changes["execution"]},
+                      last_event_id=ex.next_event_id - 1, status=status, revision=row.revision + 1,
+                      lease_owner="", lease_expires_at=None)
+        if self.timers_changed or ended:
+            timers = self._timers() if status == RUNNING else []
+            fields["wake_at"] = to_datetime(timers[0][0]) if timers else None
+        if ended or self.redriven:
+            fields["output"] = to_json(ex.output) if status == Execution.SUCCEEDED else None
+            fields["error"], fields["cause"] = ex.error, ex.cause
+            fields["stopped_at"] = (to_datetime(self.events[-1].timestamp if self.events else now) if ended
+                                    else None)
+        if self.mock_used:
+            fields["mock_calls"] = dict(self.mock.calls)
+
+        enqueued = False
+        if self.cancelled:
+            write.closed_tokens = self.cancelled
+            children = Execution.objects.filter(parent_id=row.pk, parent_effect_id__in=self.cancelled,
+                                                status=RUNNING).values_list("pk", flat=True)
+            for child in children:
+                write.inbox_new.append(InboxItem(execution_id=child, kind=InboxItem.STOP, error="States.Aborted",
+                                                 cause="The parent execution stopped waiting for this execution."))
+                enqueued = True
+        if ended and row.parent_id and row.parent_wait and row.parent_effect_id is not None:
+            write.inbox_new.append(InboxItem(execution_id=row.parent_id, effect_id=row.parent_effect_id,
+                                             **self._parent_answer(status)))
+            enqueued = True
+        write.after = lambda: self._after_commit(result.events, status, ended, activity_ids, enqueued)
+        write.keep = _Loaded(row.revision + 1, ex, self.mock) if status == RUNNING else None
+        return write
+
+    def _history(self):
+        history, published = [], []
+        execution_id = self.row.pk
+        adapt_time, adapt_json = _adapters()
+        for event in self.events:
+            details = wire_details(event.details) if event.details is not None else None
+            moment = to_datetime(event.timestamp)
+            history.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type,
+                            adapt_json(details)))
+            # the stored precision (microseconds), so a replay from the store matches what was sent
+            message = {"timestamp": moment.timestamp(), "type": event.type, "id": event.id,
+                       "previousEventId": event.previous_id}
+            if details is not None:
+                message[DETAILS_KEY[event.type]] = details
+            published.append(message)
+        return history, published
+
+    def _effect_rows(self, new_effects, now):
+        row = self.row
+        effects, tokens, tasks, activity_ids = [], [], [], []
+        claimed_until = to_datetime(now + self.lease_seconds)
+        for effect in new_effects.values():
+            if isinstance(effect, StartTimer):
+                effects.append(Effect(execution_id=row.pk, effect_id=effect.id, kind=Effect.TIMER, state=Effect.WAITING,
+                                      payload={"purpose": effect.purpose, "state": effect.state},
+                                      due_at=to_datetime(effect.due), key=f"{row.arn}/timer/{effect.id}"))
+                continue
+            payload = _task_payload(effect)
+            record = Effect(execution_id=row.pk, effect_id=effect.id, kind=Effect.TASK, payload=payload, key=effect.key)
+            if _is_activity(effect.resource):
+                record.state = Effect.WAITING
+                activity_id = self._activity(effect.resource)
+                activity_ids.append(activity_id)
+                tokens.append(TaskToken(token=secrets.token_urlsafe(32), kind=TaskToken.ACTIVITY, execution_id=row.pk,
+                                        effect_id=effect.id, state_name=effect.state, activity_id=activity_id,
+                                        input=to_json(effect.input)))
+            else:
+                if effect.pattern == "wait_for_task_token" and effect.token:
+                    tokens.append(TaskToken(token=effect.token, kind=TaskToken.CALLBACK, execution_id=row.pk,
+                                            effect_id=effect.id, state_name=effect.state, input=to_json(effect.input)))
+                if self.claim_budget > 0:
+                    self.claim_budget -= 1
+                    record.state, record.claimed_by, record.claimed_until = (
+                        Effect.RUNNING, self.worker_id, claimed_until)
+                    tasks.append((TaskRequest.from_effect(effect, execution_id=row.pk, worker_id=self.worker_id,
+                                                          owner_id=getattr(row, "machine_owner", None)), record))
+            effects.append(record)
+        return effects, tokens, tasks, activity_ids
+
+    def _parent_answer(self, status) -> dict:
+        """The answer to a parent waiting with states:startExecution.sync / .sync:2."""
+        from designer.resources.nested import describe_child
+
+        ex, row = self.engine, self.row
+        description = describe_child(
+            arn=row.arn, name=row.name, machine_arn=ex.machine_context["Id"], status=status,
+            input=ex.input, output=ex.output, error=ex.error, cause=ex.cause, started_at=row.started_at,
+            stopped_at=to_datetime(self.events[-1].timestamp) if self.events else to_datetime(self.clock()),
+            json_objects=row.parent_wait == "sync:2", redrive_count=row.redrive_count)
+        if status == Execution.SUCCEEDED:
+            return {"kind": InboxItem.COMPLETE, "result": description}
+        return {"kind": InboxItem.FAIL, "error": "States.TaskFailed", "cause": json.dumps(description)}
+
+    def _after_commit(self, published, status, ended, activity_ids, others_enqueued):
+        row = self.row
+        messages = [(publish.execution_group(row.pk), {"type": "execution.event", "event": event})
+                    for event in published]
+        if ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted"):
+            messages.append((publish.machine_group(row.machine_id), {
+                "type": "execution.changed", "execution": summary(row, status, self.events)}))
+        publish.publish(messages)
+        signals.execution_changed()
+        if activity_ids:
+            signals.activities_ready([pk for pk in activity_ids if pk is not None])
+        if others_enqueued:
+            signals.work_available()
+
+    # -- the ends that are not steps
+    def _drop_inbox(self) -> Write:
+        """Late answers to a closed execution (or nothing to run): drop them, free the lease."""
+        row = self.row
+        write = Write(row, Advanced(row.pk, row.status))
+        write.inbox_done = [item.pk for item in self.items if item.pk is not None]
+        write.fields = {"lease_owner": "", "lease_expires_at": None}
+        write.keep = self.cache.get(row.pk, row.revision) if self.cache is not None else None
+        return write
+
+    def _closing(self, events, error, cause) -> Write:
+        """End the execution FAILED outside the engine: `events` close its history."""
+        row = self.row
+        self.events = events
+        now = events[-1].timestamp
+        result = Advanced(row.pk, Execution.FAILED, ended=True)
+        write = Write(row, result)
+        write.history, result.events = self._history()
+        write.fields = {"status": Execution.FAILED, "error": error, "cause": cause, "stopped_at": to_datetime(now),
+                        "wake_at": None, "last_event_id": events[-1].id, "revision": row.revision + 1,
+                        "lease_owner": "", "lease_expires_at": None}
+        write.gone_effects = ALL
+        write.closed_tokens = ALL
+        write.inbox_done = [item.pk for item in self.items if item.pk is not None]
+        write.after = lambda: self._after_commit(result.events, Execution.FAILED, True, [], False)
+        return write
+
+    def _refuse_to_start(self, problem: InvalidDefinition) -> Write:
+        """The stored definition does not compile (it was stored around the validator): the
+        execution fails at once, with the two events AWS would show."""
+        now = self.clock()
+        cause = "The state machine definition is invalid: " + "; ".join(
+            f"{p.location}: {p.message}" for p in getattr(problem, "problems", [])[:10])
+        return self._closing([Event(1, 0, now, "ExecutionStarted", {"input": None, "roleArn": ""}),
+                              Event(2, 1, now, "ExecutionFailed", {"error": "States.Runtime", "cause": cause})],
+                             "States.Runtime", cause)
+
+    def _crashed(self, error: Exception) -> Write:
+        """The engine raised: end the execution FAILED with one closing event after the stored ones."""
+        last = self.row.last_event_id
+        cause = f"Statelight could not advance this execution: {type(error).__name__}: {error}"
+        return self._closing([Event(last + 1, last, self.clock(), "ExecutionFailed",
+                                    {"error": "States.Runtime", "cause": cause})], "States.Runtime", cause)
+
+
+def _task_payload(effect: InvokeTask) -> dict:
+    return {"resource": effect.resource, "input": effect.input, "state": effect.state, "attempt": effect.attempt,
+            "pattern": effect.pattern, "token": effect.token, "timeout_seconds": effect.timeout_seconds,
+            "heartbeat_seconds": effect.heartbeat_seconds, "context": effect.context}
+
+
+def task_request(effect: Effect, **extra) -> TaskRequest:
+    """The TaskRequest of a stored task Effect."""
+    p = effect.payload
+    return TaskRequest(resource=p["resource"], input=p["input"], state=p["state"], attempt=p["attempt"],
+                       pattern=p["pattern"], token=p["token"], timeout_seconds=p["timeout_seconds"],
+                       heartbeat_seconds=p["heartbeat_seconds"], context=p["context"], key=effect.key,
+                       effect_id=effect.effect_id, execution_id=effect.execution_id, effect_pk=effect.pk, **extra)
+
+
+def _is_activity(resource: str) -> bool:
+    parsed = arns.parse(resource)
+    return parsed is not None and parsed["kind"] == "activity"
+
+
+class _BrokenMock:
+    """The execution asked for a mock test case that cannot be loaded any more: every task fails
+    with the reason instead of reaching a real resource."""
+
+    def __init__(self, reason):
+        self.reason = reason
+        self.calls = {}
+
+    def mocks(self, state_name):
+        return True
+
+    def next_response(self, state_name):
+        raise mocks.MockConfigError(self.reason)
+
+
+def summary(row, status, events=()) -> dict:
+    """The machine group's view of an execution (epoch seconds, as the API's timestamps)."""
+    stopped = None
+    if status != RUNNING:
+        stopped = events[-1].timestamp if events else (row.stopped_at.timestamp() if row.stopped_at else None)
+    return {"executionArn": row.arn, "name": row.name, "status": status,
+            "startDate": row.started_at.timestamp(), "stopDate": stopped}
