@@ -5,7 +5,7 @@ from django.db import transaction
 
 from designer.models import Activity, StateMachine
 
-from .access import activities_for, machines_for, qualifier
+from .access import activities_for, machines_for, one, qualifier
 from .errors import ApiError
 from .registry import operation
 from .shapes import tag_list
@@ -23,7 +23,7 @@ def _resource(call, *, for_update=False) -> StateMachine | Activity:
         raise ApiError("InvalidArn", f"Invalid Arn: '{arn}' (tags belong to state machines and activities)")
     if for_update:
         qs = qs.select_for_update()
-    resource = qs.filter(arn=arn).first()
+    resource = one(qs.filter(arn=arn))
     if resource is None:
         raise ApiError("ResourceNotFound", f"Resource not found: '{arn}'", resourceName=arn)
     return resource

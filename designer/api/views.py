@@ -53,11 +53,22 @@ async def root(request):
 
 
 async def api(request):
+    """The Django view of the API (WSGI, and ASGI when it is not served by
+    designer.api.asgi's shortcut): the same answer either way."""
+    try:
+        body = _read_body(request)
+    except ApiError as e:
+        return _response(e.to_dict(), str(uuid.uuid4()), status=e.status)
+    status, payload, request_id = await answer(request, body)
+    return _response(payload, request_id, status=status)
+
+
+async def answer(request, body: bytes) -> tuple[int, dict, str]:
+    """(HTTP status, JSON members, request id) for an API request and its body."""
     request_id = str(uuid.uuid4())
     target = request.headers.get("X-Amz-Target", "")
     try:
         operation = _operation(target)
-        body = _read_body(request)
         signed = signed_request(request, body)
         call, prepared = await sync_to_async(_prepare_and_run, thread_sensitive=False)(operation, signed, body)
         if operation.is_async:
@@ -69,14 +80,13 @@ async def api(request):
             result = prepared
     except ApiError as e:
         logger.info("API %s -> %s", target or "(no target)", e.code)
-        return _response(e.to_dict(), request_id, status=e.status)
+        return e.status, e.to_dict(), request_id
     except Exception:
         # the operation's name only: request bodies carry execution data and headers carry signatures
         logger.exception("API %s failed", target)
-        return _response({"__type": "com.amazon.coral.service#InternalFailure",
-                          "message": f"Statelight failed to process the request (request id {request_id})."},
-                         request_id, status=500)
-    return _response(result, request_id)
+        return 500, {"__type": "com.amazon.coral.service#InternalFailure",
+                     "message": f"Statelight failed to process the request (request id {request_id})."}, request_id
+    return 200, result, request_id
 
 
 def _operation(target: str):
@@ -99,8 +109,12 @@ def _operation(target: str):
 def _read_body(request) -> bytes:
     body = request.read(MAX_BODY + 1)
     if len(body) > MAX_BODY:
-        raise ApiError("ValidationException", f"The request body is larger than {MAX_BODY // (1024 * 1024)} MiB")
+        raise too_large()
     return body
+
+
+def too_large() -> ApiError:
+    return ApiError("ValidationException", f"The request body is larger than {MAX_BODY // (1024 * 1024)} MiB")
 
 
 def _parse(body: bytes) -> dict:

@@ -1,4 +1,6 @@
-"""Under ASGI (Daphne, as `runserver` serves it) long polls wait without stalling the server."""
+"""Under ASGI (Daphne, as `runserver` serves it): long polls wait without stalling the server,
+and POST / takes the API's shortcut past Django's middleware."""
+import asyncio
 import json
 import os
 import socket
@@ -107,3 +109,92 @@ def test_long_polls_leave_the_server_free(daphne, alice, runtime):
     assert json.loads(answer["input"]) == {"n": 1}
     sfn.send_task_success(taskToken=answer["taskToken"], output="{}")
     assert rt.wait_for_execution(Execution.objects.get(arn=started["executionArn"]), timeout=10).status == "SUCCEEDED"
+
+
+# --- the shortcut past Django's middleware (designer/api/asgi.py), called in-process ------------------
+
+async def asgi_call(method, path, body=b"", headers=(), root_path=""):
+    """(status, headers, body) of one request to statelight.asgi's application."""
+    from statelight.asgi import application
+
+    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "root_path": root_path,
+             "query_string": b"", "headers": [(k.lower().encode(), v.encode()) for k, v in headers],
+             "client": ("127.0.0.1", 1), "server": ("localhost", 80), "scheme": "http", "http_version": "1.1",
+             "asgi": {"version": "3.0"}}
+    chunks = [body[i:i + 65536] for i in range(0, len(body), 65536)] or [b""]
+    sent = []
+
+    async def receive():
+        if chunks:
+            chunk = chunks.pop(0)
+            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+
+    await application(scope, receive, send)
+    start = sent[0]
+    return start["status"], {k.lower(): v for k, v in start["headers"]}, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+@pytest.fixture
+def signed_headers(alice):
+    """signed_headers(body, url=...) -> the headers botocore signs a request with, with alice's key
+    (issued here, in the test's thread: the async tests run where the database is another's)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    key, secret = keys.issue(alice)
+
+    def sign(body, url="http://localhost/", target="AWSStepFunctions.ListActivities"):
+        request = AWSRequest(method="POST", url=url, data=body,
+                             headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.0"})
+        SigV4Auth(Credentials(key.access_key_id, secret), "states", REGION).add_auth(request)
+        return list(request.headers.items()) + [("Host", "localhost")]
+    return sign
+
+
+@pytest.fixture
+def sync_db(api_db, settings):
+    # the shortcut runs the database work in a worker thread: the test's rows must be committed
+    settings.ALLOWED_HOSTS = ["localhost"]
+
+
+async def test_the_shortcut_answers_signed_api_calls(sync_db, signed_headers):
+    status, headers, body = await asgi_call("POST", "/", b"{}", signed_headers(b"{}"))
+    assert (status, json.loads(body)) == (200, {"activities": []})
+    assert headers[b"content-type"] == b"application/x-amz-json-1.0"
+    assert headers[b"x-amzn-requestid"]
+
+
+async def test_the_shortcut_leaves_everything_else_to_django(sync_db):
+    status, headers, _ = await asgi_call("GET", "/")
+    assert (status, headers[b"location"]) == (302, b"/accounts/login/?next=/")
+    status, _, _ = await asgi_call("POST", "/keys/", b"description=x",
+                                   [("Content-Type", "application/x-www-form-urlencoded")])
+    assert status in (302, 403)  # Django's: login redirect or CSRF failure, not the API
+
+
+async def test_the_shortcut_refuses_an_oversized_body_in_aws_shape(sync_db):
+    status, _, body = await asgi_call("POST", "/", b"x" * (16 * 1024 * 1024 + 10),
+                                      [("X-Amz-Target", "AWSStepFunctions.ListActivities")])
+    assert status == 400
+    assert json.loads(body)["__type"].endswith("#ValidationException")
+
+
+async def test_the_shortcut_answers_unsigned_and_untargeted_posts(sync_db):
+    status, _, body = await asgi_call("POST", "/", b"{}", [("X-Amz-Target", "AWSStepFunctions.ListActivities")])
+    assert (status, json.loads(body)["__type"]) == (400, "com.amazon.coral.service#MissingAuthenticationTokenException")
+    status, _, body = await asgi_call("POST", "/", b"{}")
+    assert (status, json.loads(body)["__type"]) == (400, "com.amazon.coral.service#UnknownOperationException")
+
+
+async def test_the_shortcut_verifies_a_root_path(sync_db, signed_headers):
+    # a proxy serves Statelight under /statelight and tells the ASGI server (root_path)
+    headers = signed_headers(b"{}", url="http://localhost/statelight/")
+    status, _, body = await asgi_call("POST", "/statelight/", b"{}", headers, root_path="/statelight")
+    assert status == 200, body
+    status, _, body = await asgi_call("POST", "/", b"{}", headers, root_path="/statelight")  # path without it
+    assert status == 200, body
