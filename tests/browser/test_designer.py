@@ -147,6 +147,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     page.get_by_role("button", name="Code").click()
     expect(page.locator(".sl-code .cm-content")).to_contain_text("A simple Step Function example")
     assert json.loads(code_text(page)) == SEED_TWO_TASKS
+    assert code_text(page) == json.dumps(SEED_TWO_TASKS, indent=2)  # key order too
     shot(page, "02-code-view")
 
     # ...and the graph follows the code: a third state typed in JSON

@@ -121,12 +121,18 @@ export function setFields(definition, id, patch) {
 }
 
 export function setScopeFields(definition, scopeId, patch) {
-  return withScope(definition, scopeId, (scope) => {
+  const out = withScope(definition, scopeId, (scope) => {
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) delete scope[key];
       else scope[key] = value;
     }
   });
+  // a new Comment goes first, where people put it
+  if (scopeId === "" && patch.Comment !== undefined && !Object.hasOwn(definition, "Comment")) {
+    const { Comment, ...rest } = out;
+    return { Comment, ...rest };
+  }
+  return out;
 }
 
 export function renameState(definition, id, newName) {

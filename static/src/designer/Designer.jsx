@@ -350,8 +350,15 @@ export function Designer({ config }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [dialog, save, doUndo, doRedo, copySelection, deleteSelection, paste, runLayout, graph]);
 
+  const codeToggled = useRef(false);
   useEffect(() => {
     store("sl-code-open", codeOpen ? "1" : "0");
+    if (!codeToggled.current) {
+      codeToggled.current = true; // not on the first render: only when the canvas changes width
+      return undefined;
+    }
+    const t = setTimeout(() => graphRef.current?.fitView(), 60);
+    return () => clearTimeout(t);
   }, [codeOpen]);
 
   const selectedState = selected.length === 1 && stateAt(definition, selected[0]) !== undefined ? selected[0] : null;

@@ -11,7 +11,7 @@ function Entry({ template, type, onAdd }) {
       draggable
       data-template={template.id}
       data-state-type={type}
-      title={template.hint}
+      title={`${template.label}: ${template.hint}`}
       onDragStart={(e) => {
         e.dataTransfer.setData(TEMPLATE_MIME, template.id);
         e.dataTransfer.setData("text/plain", template.id);
