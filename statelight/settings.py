@@ -103,6 +103,15 @@ LOGGING = {
 # The account id in every ARN Statelight issues.
 STATELIGHT_ACCOUNT_ID = os.environ.get("STATELIGHT_ACCOUNT_ID", "123456789012")
 
+# Behind a reverse proxy (README, Using the AWS SDKs and CLI). API signatures
+# cover the host and path the client called: with STATELIGHT_TRUSTED_PROXY on,
+# X-Forwarded-Host (and X-Forwarded-Proto) count, so only set it when a proxy
+# you run sets them; STATELIGHT_PATH_PREFIX is the path the proxy strips off.
+if config.env_bool(os.environ.get("STATELIGHT_TRUSTED_PROXY")):
+    USE_X_FORWARDED_HOST = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+FORCE_SCRIPT_NAME = os.environ.get("STATELIGHT_PATH_PREFIX", "").rstrip("/") or None
+
 # --- the runtime (designer/runtime) and task resources (designer/resources) ---
 
 # Modules whose @engine.task_handler registrations answer Task states, imported
