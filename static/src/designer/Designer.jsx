@@ -10,7 +10,7 @@ import { templateById } from "../asl/templates.js";
 import { autoLayout } from "../graph/layout.js";
 import { problemsByNode } from "../graph/problems.js";
 import { StateGraph } from "../graph/StateGraph.jsx";
-import { call } from "./api.js";
+import { call, leaving } from "./api.js";
 import { CodeView } from "./CodeView.jsx";
 import { ImportDialog, RunDialog, VersionsDialog } from "./Dialogs.jsx";
 import { createHistory, record, redo, replacePresent, undo } from "./history.js";
@@ -250,6 +250,15 @@ export function Designer({ config }) {
   }, [text, layout, dirty, urls.draft]);
   useEffect(() => {
     document.body.dataset.saveState = status.kind;
+    if (status.kind !== "dirty" && status.kind !== "saving") return undefined;
+    // leaving inside the autosave's second: ask first
+    const warn = (e) => {
+      if (leaving) return;
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
   }, [status]);
 
   const save = useCallback(async () => {

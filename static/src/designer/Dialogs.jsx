@@ -1,7 +1,7 @@
 // Modal dialogs: run, versions (with a diff), import.
 import { useEffect, useState } from "react";
 
-import { call } from "./api.js";
+import { call, navigate } from "./api.js";
 import { load, store } from "./storage.js";
 
 export function Modal({ title, onClose, children, wide = false }) {
@@ -36,7 +36,7 @@ export function RunDialog({ urls, text, onClose }) {
     setBusy(true);
     const r = await call(urls.run, { body: { definition: text, input, mock_test_case: testCase } });
     setBusy(false);
-    if (r.ok && r.data.url) window.location.assign(r.data.url);
+    if (r.ok && r.data.url) navigate(r.data.url);
     else setError(r.data?.error ?? "Could not start the execution");
   };
   return (

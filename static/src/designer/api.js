@@ -23,3 +23,10 @@ export async function call(url, { method = "POST", body, form } = {}) {
   }
   return { ok: response.ok, status: response.status, data };
 }
+
+// Navigating away on purpose (after Run): no "unsaved changes?" question.
+export let leaving = false;
+export function navigate(url) {
+  leaving = true;
+  window.location.assign(url);
+}
