@@ -396,6 +396,7 @@ class Execution(TaskSteps, FanOut):
     # ------------------------------------------------------------------ Retry and Catch
     def _recover(self, frame, state, failure):
         """Retry, Catch or fail the frame, for an error raised in `state`."""
+        frame.token = None  # a task's token dies with its attempt
         error, cause = failure.error, failure.cause
         if not getattr(failure, "verbatim", False) and frame.entered_id:
             cause = f"An error occurred while executing the state '{state.name}' (entered at the event id #{frame.entered_id}). {cause}"
@@ -440,6 +441,7 @@ class Execution(TaskSteps, FanOut):
             self._step.events.append(Event(event_id, previous, self.clock(), type, details))
         if frame is not None:
             frame.last_id = event_id
+            self._dirty.add(frame.id)
         if self.history_limit is not None and event_id >= self.history_limit and self.status == "RUNNING" \
                 and not type.startswith("Execution"):
             self._abort_all()
@@ -455,6 +457,7 @@ class Execution(TaskSteps, FanOut):
     def _timer(self, frame, due, purpose):
         timer_id = self._effect_id()
         frame.timers[timer_id] = (purpose, due)
+        self._dirty.add(frame.id)
         self.pending[timer_id] = frame.id
         self._step.effects.append(StartTimer(timer_id, due, purpose, frame.state))
         return timer_id
@@ -464,6 +467,7 @@ class Execution(TaskSteps, FanOut):
 
     def _cancel_timer(self, frame, timer_id):
         frame.timers.pop(timer_id, None)
+        self._dirty.add(frame.id)
         self.pending.pop(timer_id, None)
         self._step.effects.append(Cancel(timer_id))
 

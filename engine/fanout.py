@@ -74,6 +74,7 @@ class FanOut:
 
     def _child_ended(self, child):
         parent = self.frames[child.parent]
+        self._dirty.add(parent.id)
         fan = parent.fan
         fan.running -= 1
         state = parent.machine.states[parent.state]

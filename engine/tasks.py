@@ -16,6 +16,8 @@ class TaskSteps:
     """The Task part of Execution (a mixin: it uses the execution's events and timers)."""
 
     def schedule_task(self, state, frame):
+        if state.pattern == "wait_for_task_token":
+            frame.token = self.token_factory()  # before Parameters, which may pass on $$.Task.Token
         parameters = state.flow.effective_input(frame.data, frame)
         timeout = state.seconds(frame, "timeout")
         heartbeat = state.seconds(frame, "heartbeat")
@@ -23,9 +25,6 @@ class TaskSteps:
         effect_id = self._effect_id()
         frame.effect = effect_id
         self.pending[effect_id] = frame.id
-        if state.pattern == "wait_for_task_token":
-            frame.token = self.token_factory()
-            parameters = state.flow.effective_input(frame.data, frame)  # now $$.Task.Token resolves
         details = {"resourceType": state.resource_type, "resource": state.resource_name,
                    "region": self.region, "parameters": parameters}
         if timeout is not None:

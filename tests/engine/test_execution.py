@@ -1,0 +1,261 @@
+"""The resumable interpreter, effect by effect: what it asks its caller to do,
+how answers come back, and that a snapshot taken anywhere continues the run
+exactly as if nothing had happened."""
+import json
+
+import pytest
+
+import engine
+from engine.effects import Cancel, InvokeTask, StartTimer
+
+from .drive import answer_tasks
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+class Clock:
+    def __init__(self, now=1_700_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def task(name, **fields):
+    return {"Type": "Task", "Resource": LAMBDA + name, **fields}
+
+
+def machine(states, start=None, **top):
+    return engine.parse({"StartAt": start or next(iter(states)), "States": states, **top})
+
+
+def of(kind, effects):
+    return [e for e in effects if isinstance(e, kind)]
+
+
+def test_it_hands_a_task_to_its_caller_and_continues_with_the_answer():
+    ex = engine.Execution(machine({"T": task("F", Parameters={"x.$": "$.a"}, ResultPath="$.r", End=True)}),
+                          {"a": 1}, clock=Clock())
+    (invoke,) = of(InvokeTask, ex.start().effects)
+    assert (invoke.resource, invoke.input, invoke.state, invoke.attempt) == (LAMBDA + "F", {"x": 1}, "T", 0)
+    assert ex.status == "RUNNING"
+    ex.complete(invoke.id, {"ok": True})
+    assert (ex.status, ex.output) == ("SUCCEEDED", {"a": 1, "r": {"ok": True}})
+
+
+def test_it_drops_a_late_or_unknown_answer():
+    ex = engine.Execution(machine({"T": task("F", End=True)}), {}, clock=Clock())
+    (invoke,) = of(InvokeTask, ex.start().effects)
+    ex.complete(invoke.id, 1)
+    assert ex.complete(invoke.id, 2).events == [] and ex.output == 1
+    assert ex.fail(999, "E", "c").events == []
+
+
+@pytest.mark.parametrize("answer, status", [("timeout", "States.Timeout"), ("heartbeat", "States.HeartbeatTimeout")])
+def test_a_task_times_out_when_its_timer_fires_first(answer, status):
+    spec = task("F", TimeoutSeconds=30, HeartbeatSeconds=10, Catch=[{"ErrorEquals": ["States.ALL"], "Next": "C"}],
+                End=True)
+    clock = Clock()
+    ex = engine.Execution(machine({"T": spec, "C": {"Type": "Pass", "End": True}}), {}, clock=clock)
+    step = ex.start()
+    timers = {t.purpose: t for t in of(StartTimer, step.effects)}
+    assert timers["timeout"].due == clock.now + 30 and timers["heartbeat"].due == clock.now + 10
+    (invoke,) = of(InvokeTask, step.effects)
+    step = ex.fire(timers[answer].id)
+    assert invoke.id in {c.id for c in of(Cancel, step.effects)}  # the attempt is abandoned
+    assert ex.output == {"Error": status}
+    assert ex.complete(invoke.id, "too late").events == []
+
+
+def test_a_heartbeat_restarts_the_heartbeat_timer():
+    clock = Clock()
+    ex = engine.Execution(machine({"T": task("F", HeartbeatSeconds=10, End=True)}), {}, clock=clock)
+    step = ex.start()
+    (old,) = [t for t in of(StartTimer, step.effects) if t.purpose == "heartbeat"]
+    clock.now += 8
+    step = ex.heartbeat(of(InvokeTask, ex.pending_effects())[0].id)
+    (new,) = of(StartTimer, step.effects)
+    assert [c.id for c in of(Cancel, step.effects)] == [old.id] and new.due == clock.now + 10
+
+
+def test_retry_intervals_grow_by_the_backoff_rate_up_to_max_delay():
+    retry = [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 4, "MaxDelaySeconds": 10}]
+    clock = Clock()
+    ex = engine.Execution(machine({"T": task("F", Retry=retry, End=True)}), {}, clock=clock)
+    step, delays = ex.start(), []
+    for _ in range(4):
+        (invoke,) = of(InvokeTask, step.effects)
+        (timer,) = of(StartTimer, ex.fail(invoke.id, "Flaky", "again").effects)
+        delays.append(timer.due - clock.now)
+        clock.now = timer.due
+        step = ex.fire(timer.id)
+    assert delays == [2, 6, 10, 10]
+    (invoke,) = of(InvokeTask, step.effects)
+    assert invoke.attempt == 4
+    ex.fail(invoke.id, "Flaky", "still")
+    assert (ex.status, ex.error) == ("FAILED", "Flaky")
+
+
+def test_full_jitter_is_random_within_the_interval_and_reproducible_by_seed():
+    retry = [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 100, "JitterStrategy": "FULL"}]
+
+    def first_delay(seed):
+        clock = Clock()
+        ex = engine.Execution(machine({"T": task("F", Retry=retry, End=True)}), {}, clock=clock, seed=seed)
+        (invoke,) = of(InvokeTask, ex.start().effects)
+        return of(StartTimer, ex.fail(invoke.id, "E", None).effects)[0].due - clock.now
+
+    assert 0 <= first_delay(1) <= 100
+    assert first_delay(1) == first_delay(1) != first_delay(2)
+
+
+def test_max_attempts_zero_never_retries():
+    retry = [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]
+    ex = engine.Execution(machine({"T": task("F", Retry=retry, End=True)}), {}, clock=Clock())
+    (invoke,) = of(InvokeTask, ex.start().effects)
+    ex.fail(invoke.id, "E", "c")
+    assert ex.status == "FAILED"
+
+
+def test_a_wait_is_a_timer_with_its_due_time():
+    clock = Clock()
+    ex = engine.Execution(machine({"W": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}), {"s": 42}, clock=clock)
+    (timer,) = of(StartTimer, ex.start().effects)
+    assert (timer.purpose, timer.due, timer.state) == ("wait", clock.now + 42, "W")
+    ex.fire(timer.id)
+    assert ex.status == "SUCCEEDED"
+
+
+def test_a_wait_for_a_past_timestamp_does_not_wait():
+    ex = engine.Execution(machine({"W": {"Type": "Wait", "Timestamp": "2001-01-01T00:00:00Z", "End": True}}), {},
+                          clock=Clock())
+    assert ex.start().effects == [] and ex.status == "SUCCEEDED"
+
+
+def test_map_max_concurrency_limits_the_tasks_in_flight():
+    spec = {"Type": "Map", "MaxConcurrency": 2, "End": True,
+            "ItemProcessor": {"StartAt": "T", "States": {"T": task("F", End=True)}}}
+    ex = engine.Execution(machine({"M": spec}), [1, 2, 3, 4, 5], clock=Clock())
+    in_flight = of(InvokeTask, ex.start().effects)
+    assert [e.input for e in in_flight] == [1, 2]
+    step = ex.complete(in_flight[0].id, 10)
+    assert [e.input for e in of(InvokeTask, step.effects)] == [3]
+    answer_tasks(ex, step, lambda effect: ("ok", effect.input * 10))
+    ex.complete(in_flight[1].id, 20)
+    assert (ex.status, ex.output) == ("SUCCEEDED", [10, 20, 30, 40, 50])
+
+
+def test_a_failed_branch_aborts_its_siblings_and_cancels_their_work():
+    spec = {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "A", "States": {"A": task("A", End=True)}},
+        {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 60, "End": True}}}]}
+    ex = engine.Execution(machine({"P": spec}), {}, clock=Clock())
+    step = ex.start()
+    (invoke,) = of(InvokeTask, step.effects)
+    (wait,) = of(StartTimer, step.effects)
+    step = ex.fail(invoke.id, "Boom", "a broke")
+    assert wait.id in {c.id for c in of(Cancel, step.effects)}
+    assert "WaitStateAborted" in [e.type for e in step.events]
+    assert (ex.status, ex.error, ex.cause) == ("FAILED", "Boom", "a broke")
+
+
+def test_stop_aborts_and_cancels_everything_outstanding():
+    ex = engine.Execution(machine({"T": task("F", TimeoutSeconds=5, End=True)}), {}, clock=Clock())
+    outstanding = {e.id for e in ex.start().effects}
+    step = ex.stop("User.Stop", "changed my mind")
+    assert {c.id for c in of(Cancel, step.effects)} == outstanding
+    assert (ex.status, step.events[-1].type) == ("ABORTED", "ExecutionAborted")
+
+
+def test_the_execution_times_out_after_its_timeout_seconds():
+    clock = Clock()
+    ex = engine.Execution(machine({"T": task("F", End=True)}, TimeoutSeconds=60), {}, clock=clock)
+    (timer,) = [t for t in of(StartTimer, ex.start().effects) if t.purpose == "execution_timeout"]
+    assert timer.due == clock.now + 60
+    ex.fire(timer.id)
+    assert (ex.status, ex.error) == ("TIMED_OUT", "States.Timeout")
+
+
+def test_a_wait_for_task_token_task_carries_an_unguessable_single_use_token():
+    spec = {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"MessageBody": {"token.$": "$$.Task.Token"}}, "End": True}
+    tokens = set()
+    for _ in range(2):
+        ex = engine.Execution(machine({"T": spec}), {}, clock=Clock())
+        (invoke,) = of(InvokeTask, ex.start().effects)
+        assert invoke.pattern == "wait_for_task_token" and invoke.input == {"MessageBody": {"token": invoke.token}}
+        assert len(invoke.token) >= 43  # 256 random bits, base64url
+        tokens.add(invoke.token)
+    assert len(tokens) == 2
+
+
+def test_the_input_is_refused_above_256_kib():
+    ex = engine.Execution(machine({"P": {"Type": "Pass", "End": True}}), {"big": "x" * 262_144}, clock=Clock())
+    ex.start()
+    assert (ex.status, ex.error) == ("FAILED", "States.DataLimitExceeded")
+
+
+MIXED = {
+    "Prep": {"Type": "Pass", "Assign": {"n": 1}, "Next": "Fan"},
+    "Fan": {"Type": "Parallel", "Next": "Each", "ResultPath": "$.fan", "Branches": [
+        {"StartAt": "A", "States": {"A": task("A", Retry=[{"ErrorEquals": ["Flaky"]}], End=True)}},
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "B"}, "B": task("B", End=True)}}]},
+    "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "ResultPath": "$.each", "Next": "Done",
+             "ItemProcessor": {"StartAt": "I", "States": {"I": task("I", End=True)}}},
+    "Done": {"Type": "Pass", "Parameters": {"n.$": "$n", "fan.$": "$.fan", "each.$": "$.each"}, "End": True},
+}
+
+
+def run_mixed(restore_each_step: bool, through_changes: bool = False):
+    """Answer everything in a fixed order; optionally go through a JSON snapshot after every step."""
+    clock = Clock()
+    mach = machine(MIXED, start="Prep")
+    ex = engine.Execution(mach, {"items": [1, 2, 3]}, clock=clock, seed=7)
+    stored = None
+    attempts = {}
+    events, pending = [], []
+    step = ex.start()
+    while True:
+        events += [e.to_dict() for e in step.events]
+        cancelled = {c.id for c in of(Cancel, step.effects)}
+        pending = [e for e in pending if e.id not in cancelled] + [e for e in step.effects if not isinstance(e, Cancel)]
+        if restore_each_step:
+            if through_changes:
+                stored = apply_changes(stored, json.loads(json.dumps(ex.changes())))
+            else:
+                stored = json.loads(json.dumps(ex.snapshot()))
+            ex = engine.Execution.restore(mach, stored, clock=clock)
+        if ex.status != "RUNNING" or not pending:
+            return ex.status, ex.output, events
+        effect = pending.pop(0)
+        if isinstance(effect, StartTimer):
+            clock.now = max(clock.now, effect.due)
+            step = ex.fire(effect.id)
+        else:
+            attempts[effect.state] = attempts.get(effect.state, 0) + 1
+            if effect.state == "A" and attempts["A"] == 1:
+                step = ex.fail(effect.id, "Flaky", "first time")
+            else:
+                step = ex.complete(effect.id, {"state": effect.state, "input": effect.input})
+
+
+def apply_changes(snapshot, changes):
+    if snapshot is None:
+        snapshot = {"format": changes["format"], "frames": {}}
+    snapshot["execution"] = changes["execution"]
+    for frame_id, record in changes["frames"].items():
+        if record is None:
+            snapshot["frames"].pop(frame_id, None)
+        else:
+            snapshot["frames"][frame_id] = record
+    return snapshot
+
+
+def test_restoring_from_a_snapshot_after_every_step_changes_nothing():
+    straight = run_mixed(restore_each_step=False)
+    assert straight[0] == "SUCCEEDED" and straight[1]["n"] == 1
+    assert run_mixed(restore_each_step=True) == straight
+
+
+def test_incremental_changes_rebuild_the_same_snapshot():
+    assert run_mixed(restore_each_step=True, through_changes=True) == run_mixed(restore_each_step=False)
