@@ -179,6 +179,7 @@ def test_executions_survive_a_killed_server(tmp_path, django_db_blocker):
             assert Execution.objects.filter(status="RUNNING").count() > 0
             outstanding = in_flight_keys()
             assert outstanding  # killed with tasks in flight, not between them
+            assert Effect.objects.filter(kind="timer").exists()  # and Wait timers pending
 
             # answered while no server runs: the answer waits in the inbox
             answered = set()
