@@ -7,6 +7,7 @@ import { parseId, replaceState, scopeAt, setFields, setScopeFields, stateAt } fr
 import { join } from "../asl/pointer.js";
 import { StateIcon } from "../graph/icons.jsx";
 import { quickFixes } from "./fixes.js";
+import { RuleEditor } from "./RuleEditor.jsx";
 import { CheckField, JsonField, ListText, NumberField, Row, SelectField, TextField } from "./widgets.jsx";
 
 const fieldProblems = (problems, key) => (problems ?? []).filter((p) => p.field === `/${key}` || p.field?.startsWith(`/${key}/`));
@@ -142,12 +143,7 @@ function StateInspector({ definition, id, problems, onEdit, onRename }) {
                   <JsonField label="Output" value={rule.Output} onChange={(v) => setRule(patch(rule, "Output", v))} rows={2} />
                 </>);
               }
-              const { Next, ...condition } = isObject(rule) ? rule : {};
-              return (<>
-                <JsonField label="Rule" value={condition} rows={3} problems={rp}
-                  onChange={(v) => setRule(isObject(v) ? { ...v, Next } : rule)} />
-                <SelectField label="Next" value={Next ?? ""} options={["", ...siblings]} onChange={(v) => setRule(patch(rule, "Next", v ?? ""))} />
-              </>);
+              return <RuleEditor rule={rule} onChange={setRule} siblings={siblings} problems={rp} />;
             }} />
           <SelectField label="Default" value={state.Default ?? ""} options={["", ...siblings]} empty="(none)" onChange={set("Default")} problems={fieldProblems(problems, "Default")} />
         </>
