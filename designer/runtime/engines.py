@@ -1,5 +1,4 @@
-"""The engines a worker keeps: compiled machines, restored executions, and the engine class
-the runtime runs (engine.Execution with workarounds until the engine has their fixes)."""
+"""The engines a worker keeps in memory: compiled machines and restored executions."""
 from __future__ import annotations
 
 import collections
@@ -8,43 +7,6 @@ import json
 import threading
 
 import engine
-
-
-class RuntimeExecution(engine.Execution):
-    """engine.Execution with workarounds for two engine bugs (reported to the lead; remove
-    each once the engine has its fix):
-
-    1. schedule_task evaluates a .waitForTaskToken task's Parameters once before it makes
-       the token, so `$$.Task.Token` fails with States.Runtime. A token set beforehand lets
-       that first evaluation pass; the engine then makes the real token and evaluates again.
-    2. changes() misses frames changed without being queued: a Parallel/Map parent whose
-       child ended (fan counters, last event id), a frame whose heartbeat timer restarted.
-       Restored from those changes, a Parallel never ends. Every frame an event, a timer or a
-       child touches is marked written here.
-    """
-
-    def schedule_task(self, state, frame):
-        if state.pattern == "wait_for_task_token" and frame.token is None:
-            frame.token = "pending"
-        return super().schedule_task(state, frame)
-
-    def _child_ended(self, child):
-        self._dirty.add(child.parent)
-        return super()._child_ended(child)
-
-    def _event(self, frame, type, details=None, previous=None):
-        if frame is not None:
-            self._dirty.add(frame.id)
-        return super()._event(frame, type, details, previous)
-
-    def _timer(self, frame, due, purpose):
-        self._dirty.add(frame.id)
-        return super()._timer(frame, due, purpose)
-
-    def _cancel_timer(self, frame, timer_id):
-        self._dirty.add(frame.id)
-        return super()._cancel_timer(frame, timer_id)
-
 
 # --- parsed machines and restored engines, kept in memory ------------------
 

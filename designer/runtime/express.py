@@ -19,6 +19,7 @@ import time
 import uuid
 from collections import deque
 
+import engine
 from designer import arns
 from designer.models import StateMachine
 from designer.resources import TaskRequest, mocks, perform
@@ -27,7 +28,7 @@ from engine.serialize import to_json
 
 from . import errors
 from .executions import resolve_version, validate_input, validate_name
-from .engines import RuntimeExecution, parse_definition
+from .engines import parse_definition
 
 MAX_SECONDS = 300
 
@@ -49,7 +50,7 @@ def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_
             raise errors.InvalidMockTestCase(str(e)) from None
     arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()))
     started = clock()
-    ex = RuntimeExecution(parse_definition(source.definition), json.loads(input_text), name=name, execution_arn=arn,
+    ex = engine.Execution(parse_definition(source.definition), json.loads(input_text), name=name, execution_arn=arn,
                           state_machine_arn=machine.arn, state_machine_name=machine.name, role_arn=source.role_arn,
                           start_time=started, clock=clock)
     status, error, cause = _run(ex, mock, machine.owner_id, started, clock, sleep)

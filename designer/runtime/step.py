@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 from django.db import connection
 
+import engine
 from designer import arns
 from designer.models import (
     Activity, Effect, Execution, ExecutionFrame, HistoryEvent, InboxItem, StateMachine, TaskToken,
@@ -30,7 +31,7 @@ from engine.history import DETAILS_KEY, Event, wire_details
 from engine.serialize import to_json
 
 from . import publish, signals
-from .engines import RuntimeExecution, _Loaded, parse_definition
+from .engines import _Loaded, parse_definition
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ class _Step:
         frames = {str(frame_id): record for frame_id, record in
                   ExecutionFrame.objects.filter(execution_id=self.row.pk).values_list("frame_id", "record")}
         machine = parse_definition(definition)
-        self.engine = RuntimeExecution.restore(machine, {**state, "frames": frames}, clock=self.clock)
+        self.engine = engine.Execution.restore(machine, {**state, "frames": frames}, clock=self.clock)
         self.mock = self._mock_case(self.engine.machine_context["Name"])
         return True
 
@@ -193,7 +194,7 @@ class _Step:
         start = item.result or {}
         machine = parse_definition(definition)
         row = self.row
-        self.engine = RuntimeExecution(
+        self.engine = engine.Execution(
             machine, json.loads(input_text), name=row.name, execution_arn=row.arn,
             state_machine_arn=start.get("state_machine_arn"), state_machine_name=start.get("state_machine_name"),
             role_arn=start.get("role_arn"), start_time=row.started_at.timestamp(), clock=self.clock,
