@@ -132,7 +132,7 @@ def start_execution(call):
     return {"executionArn": execution.arn, "startDate": timestamp(execution.started_at)}
 
 
-@operation("StartSyncExecution")
+@operation("StartSyncExecution", slow=True)
 def start_sync_execution(call):
     machine, version, alias, test_case = _target(call)
     name, payload, trace_header = _start_members(call)
@@ -147,7 +147,7 @@ def start_sync_execution(call):
         mock_test_case=test_case, trace_header=trace_header))
 
 
-@operation("StopExecution")
+@operation("StopExecution", slow=True)
 def stop_execution(call):
     p = call.params
     arn, _ = p.arn("executionArn", kinds=("execution", "express"))
@@ -159,15 +159,16 @@ def stop_execution(call):
 
 
 def stop_running(executions, error, cause):
-    """Stop every running execution among `executions` (a state machine is being deleted)."""
+    """Stop every running execution among `executions` (a state machine is being deleted),
+    without waiting for each to be seen stopped."""
     running = list(executions.filter(status=Execution.RUNNING))
     if running:
         stop = runtime().stop_execution
         for execution in running:
-            stop(execution, error=error, cause=cause)
+            stop(execution, error=error, cause=cause, timeout=0)
 
 
-@operation("RedriveExecution")
+@operation("RedriveExecution", slow=True)
 def redrive_execution(call):
     p = call.params
     arn, _ = p.arn("executionArn", kinds=("execution",))

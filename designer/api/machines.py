@@ -203,7 +203,7 @@ def update_state_machine(call):
                     "stateMachineVersionArn": version.arn if version else None})
 
 
-@operation("DeleteStateMachine")
+@operation("DeleteStateMachine", slow=True)
 def delete_state_machine(call):
     arn, parsed = call.params.arn("stateMachineArn")
     if qualifier(parsed) is not None:

@@ -35,10 +35,13 @@ class Operation:
     # an async operation's database part, run in a worker thread first; its
     # result (a tuple) becomes the operation's extra arguments
     prepare: object = None
+    # may block its thread for long (runs a whole execution, waits for the
+    # runtime): runs in threads of its own so quick calls never queue behind it
+    slow: bool = False
 
 
-def operation(name: str, *, is_async: bool = False, prepare=None):
+def operation(name: str, *, is_async: bool = False, prepare=None, slow: bool = False):
     def register(function):
-        OPERATIONS[name] = Operation(name, function, is_async, prepare)
+        OPERATIONS[name] = Operation(name, function, is_async, prepare, slow)
         return function
     return register

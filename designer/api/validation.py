@@ -29,7 +29,7 @@ def validate_state_machine_definition(call):
     return {"result": "FAIL" if failed else "OK", "diagnostics": diagnostics, "truncated": len(shown) > limit}
 
 
-@operation("TestState")
+@operation("TestState", slow=True)
 def test_state(call):
     p = call.params
     definition = definitions.read(p)

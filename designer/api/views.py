@@ -8,9 +8,10 @@
 The view is async: under ASGI a sync view would hold a thread, and
 GetActivityTask's long poll holds its request for up to 60 seconds. The
 database work of a request (authentication and the operation) runs in one
-hop to a worker thread (`thread_sensitive=False`, so requests never queue
-behind each other on one shared thread); only the long poll itself waits on
-the event loop. Every error is an AWS-shaped HTTP 400 (never a login
+hop to a worker thread of the API's own pools (never the one thread ASGI
+shares between sync code); only the long poll itself waits on the event
+loop. Under ASGI, designer/api/asgi.py brings POST / here without Django's
+middleware. Every error is an AWS-shaped HTTP 400 (never a login
 redirect, a CSRF failure or Django's own 413/500 page).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
@@ -42,6 +44,13 @@ CONTENT_TYPE = "application/x-amz-json-1.0"
 # under it. Read by the view itself, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE
 # (2.5 MB) never answers instead.
 MAX_BODY = 16 * 1024 * 1024
+
+# The threads that do the API's database work. Each keeps its database
+# connection from one request to the next. Operations that can block for
+# long (StartSyncExecution runs a whole execution) have threads of their own,
+# so they never hold up the quick ones.
+THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="statelight-api")
+SLOW_THREADS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="statelight-api-slow")
 
 
 @csrf_exempt
@@ -70,7 +79,9 @@ async def answer(request, body: bytes) -> tuple[int, dict, str]:
     try:
         operation = _operation(target)
         signed = signed_request(request, body)
-        call, prepared = await sync_to_async(_prepare_and_run, thread_sensitive=False)(operation, signed, body)
+        executor = SLOW_THREADS if operation.slow else THREADS
+        call, prepared = await sync_to_async(_prepare_and_run, thread_sensitive=False, executor=executor)(
+            operation, signed, body)
         if operation.is_async:
             try:
                 result = await operation.function(call, *prepared)

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from django.db.utils import ConnectionHandler
 from django.test.testcases import LiveServerThread
 
 from designer.api import keys
+from designer.api import views as api_views
 from statelight import config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -66,11 +68,17 @@ def using_database(url: str, base_dir):
 
 
 @pytest.fixture
-def api_db(template_db, tmp_path, django_db_blocker):
+def api_db(template_db, tmp_path, django_db_blocker, monkeypatch):
     target = tmp_path / "db.sqlite3"
     shutil.copyfile(template_db, target)
+    # the API's worker threads keep their connection: fresh threads for a fresh database
+    fresh = [ThreadPoolExecutor(4, thread_name_prefix="test-api"), ThreadPoolExecutor(4, thread_name_prefix="test-slow")]
+    monkeypatch.setattr(api_views, "THREADS", fresh[0])
+    monkeypatch.setattr(api_views, "SLOW_THREADS", fresh[1])
     with django_db_blocker.unblock(), using_database(f"sqlite:///{target}", tmp_path):
         yield target
+        for executor in fresh:
+            executor.shutdown(wait=True)
 
 
 # --- the server -----------------------------------------------------------
