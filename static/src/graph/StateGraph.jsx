@@ -55,7 +55,22 @@ function toFlowNodes(graph, boxes, problems, statuses, selected, editable, child
   });
 }
 
-function toFlowEdges(graph, selected) {
+// The other states of each edge's scope, in flow coordinates, for edges to go round.
+function obstaclesByScope(graph, boxes, byId) {
+  const scopes = new Map();
+  for (const node of graph.nodes) {
+    if (node.kind !== "state") continue;
+    const box = boxes.get(node.id);
+    const at = absolute(boxes, byId, node.id);
+    if (!box) continue;
+    if (!scopes.has(node.scope)) scopes.set(node.scope, []);
+    scopes.get(node.scope).push({ id: node.id, x: at.x, y: at.y, w: box.w, h: box.h });
+  }
+  return scopes;
+}
+
+function toFlowEdges(graph, selected, boxes, byId) {
+  const scopes = obstaclesByScope(graph, boxes, byId);
   const pairs = new Map();
   for (const edge of graph.edges) {
     const key = `${edge.source}→${edge.target}`;
@@ -72,7 +87,11 @@ function toFlowEdges(graph, selected) {
     selected: selected.has(edge.id),
     className: `sl-edge sl-edge-${edge.kind}`,
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-    data: { edge, labelShift: labelShift(pairs.get(`${edge.source}→${edge.target}`), edge.id) },
+    data: {
+      edge,
+      labelShift: labelShift(pairs.get(`${edge.source}→${edge.target}`), edge.id),
+      obstacles: (scopes.get(byId.get(edge.source)?.scope) ?? []).filter((o) => o.id !== edge.source && o.id !== edge.target),
+    },
   }));
 }
 
@@ -101,7 +120,6 @@ const Canvas = forwardRef(function Canvas(props, ref) {
     () => toFlowNodes(graph, boxes, byProblem, statuses, selectedSet, editable, children),
     [graph, boxes, byProblem, statuses, selectedSet, editable, children],
   );
-  const flowEdges = useMemo(() => toFlowEdges(graph, selectedSet), [graph, selectedSet]);
   const [nodes, setNodes] = useState(flowNodes);
   // fit an opened machine once; an empty canvas keeps its viewport, so
   // the first dropped state does not make the view jump
@@ -120,6 +138,7 @@ const Canvas = forwardRef(function Canvas(props, ref) {
   }, [flowNodes]);
 
   const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
+  const flowEdges = useMemo(() => toFlowEdges(graph, selectedSet, boxes, byId), [graph, selectedSet, boxes, byId]);
 
   // the innermost lane under a point of the flow ("" for the machine), and the point inside it
   const scopeAt = useCallback((point) => {

@@ -4,11 +4,14 @@
 import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath } from "@xyflow/react";
 import { memo } from "react";
 
+import { detour, roundedPath } from "./route.js";
+
 export const StateEdge = memo(function StateEdge(props) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, data, selected } = props;
-  const [path, labelX, labelY] = getSmoothStepPath({
-    sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: 18,
-  });
+  const around = sourcePosition === "bottom" ? detour(sourceX, sourceY, targetX, targetY, data?.obstacles, (data?.labelShift ?? 0) + 0.5) : null;
+  const [path, labelX, labelY] = around
+    ? [roundedPath(around), around[2][0], (around[2][1] + around[3][1]) / 2]
+    : getSmoothStepPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: 18 });
   const shift = (data?.labelShift ?? 0) * 22;
   return (
     <>
