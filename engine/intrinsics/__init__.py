@@ -43,8 +43,8 @@ import re
 import uuid
 from decimal import Decimal
 
-from . import errors
-from .jsonpath import DATA, PathNotFound, PathSyntaxError, compile_path
+from .. import errors
+from ..jsonpath import DATA, PathNotFound, PathSyntaxError, compile_path
 
 # The error a failing call raises. AWS reports States.Runtime, not the
 # States.IntrinsicFailure its error-name list suggests (see module docstring).

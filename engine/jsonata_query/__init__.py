@@ -61,8 +61,8 @@ import jsonata
 from jsonata import jexception, timebox, utils
 from jsonata.jsonata import Jsonata
 
-from . import errors
-from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+from .. import errors
+from ..serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
 
 
 class _Undefined:
