@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from designer.models import Effect, Execution, ExecutionFrame, HistoryEvent, InboxItem, TaskToken
 
 from .engines import EngineCache
-from .step import ALL, RUNNING, Advanced, compute, to_datetime
+from .step import ALL, RUNNING, Advanced, _adapters, compute, to_datetime
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,27 @@ def claim(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEA
             if taken:
                 Execution.objects.filter(id__in=taken).update(lease_owner=worker_id, lease_expires_at=until)
             return taken
-        # SQLite: the transaction holds the write lock from its start (IMMEDIATE), so nobody
-        # claims between the UPDATE and the read-back
+        if connection.features.can_return_rows_from_bulk_insert:  # SQLite >= 3.35: UPDATE ... RETURNING
+            return _claim_returning(ids, worker_id, now_dt, until, dead)
+        # an older SQLite: the transaction holds the write lock from its start (IMMEDIATE), so
+        # nobody claims between the UPDATE and the read-back
         candidates.update(lease_owner=worker_id, lease_expires_at=until)
         return list(Execution.objects.filter(id__in=list(ids), lease_owner=worker_id).order_by()
                     .values_list("id", flat=True))
+
+
+def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
+    quote = connection.ops.quote_name
+    adapt = _adapters()[0]
+    owner, expires = quote("lease_owner"), quote("lease_expires_at")
+    ids = list(ids)
+    dead = list(dead)
+    sql = (f"UPDATE {quote(Execution._meta.db_table)} SET {owner} = %s, {expires} = %s "
+           f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))}) AND ({owner} = '' OR {expires} < %s OR {owner} = %s"
+           + (f" OR {owner} IN ({', '.join(['%s'] * len(dead))})" if dead else "") + f") RETURNING {quote('id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [worker_id, adapt(until), *ids, adapt(now_dt), worker_id, *dead])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def release(ids, worker_id: str):
@@ -212,46 +228,70 @@ _FRAMES_SQL = None
 _HISTORY_COLUMNS = ("execution", "event_id", "previous_event_id", "timestamp", "type", "details")
 
 
-def _by_execution(writes, attribute, field):
-    """One Q for every execution's ids (ALL: every row of the execution), or None."""
-    condition = None
+def _pairs(writes, attribute):
+    """([(execution id, key)], [(execution id,)]): the rows named by each write's `attribute`,
+    and the executions whose rows all go (ALL)."""
+    pairs, whole = [], []
     for write in writes:
-        ids = getattr(write, attribute)
-        if not ids:
-            continue
-        q = Q(execution_id=write.execution_id) if ids == ALL else Q(execution_id=write.execution_id,
-                                                                    **{f"{field}__in": list(ids)})
-        condition = q if condition is None else condition | q
-    return condition
+        keys = getattr(write, attribute)
+        if keys == ALL:
+            whole.append((write.execution_id,))
+        elif keys:
+            pairs.extend((write.execution_id, key) for key in keys)
+    return pairs, whole
+
+
+def _delete(model, key, writes, attribute, cursor):
+    pairs, whole = _pairs(writes, attribute)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table, execution = quote(meta.db_table), quote(meta.get_field("execution").column)
+    if pairs:
+        cursor.executemany(f"DELETE FROM {table} WHERE {execution} = %s AND {quote(key)} = %s", pairs)
+    if whole:
+        cursor.executemany(f"DELETE FROM {table} WHERE {execution} = %s", whole)
+
+
+def _close_tokens(writes, cursor):
+    """Tokens of cancelled tasks answer no more (TaskTimedOut)."""
+    pairs, whole = _pairs(writes, "closed_tokens")
+    if not pairs and not whole:
+        return
+    quote = connection.ops.quote_name
+    meta = TaskToken._meta
+    table, execution = quote(meta.db_table), quote(meta.get_field("execution").column)
+    answered = quote("answered_at")
+    now = _adapters()[0](datetime.now(timezone.utc))
+    if pairs:
+        cursor.executemany(f"UPDATE {table} SET {answered} = %s WHERE {execution} = %s AND {quote('effect_id')} = %s "
+                           f"AND {answered} IS NULL", [(now, *pair) for pair in pairs])
+    if whole:
+        cursor.executemany(f"UPDATE {table} SET {answered} = %s WHERE {execution} = %s AND {answered} IS NULL",
+                           [(now, *one) for one in whole])
 
 
 def _insert_and_delete(writes):
+    """The rows of every stored step: a statement (or one executemany) per table for the batch."""
     history = [event for w in writes for event in w.history]
     if history:
         _insert_history(history)
     frames = [frame for w in writes for frame in w.frames]
     if frames:
         _upsert_frames(frames)
-    dropped = _by_execution(writes, "dropped_frames", "frame_id")
-    if dropped is not None:
-        ExecutionFrame.objects.filter(dropped).delete()
-    gone = _by_execution(writes, "gone_effects", "effect_id")
-    if gone is not None:
-        Effect.objects.filter(gone).delete()
+    with connection.cursor() as cursor:
+        _delete(ExecutionFrame, "frame_id", writes, "dropped_frames", cursor)
+        _delete(Effect, "effect_id", writes, "gone_effects", cursor)
     effects = [effect for w in writes for effect in w.effects]
     if effects:
         Effect.objects.bulk_create(effects)
     tokens = [token for w in writes for token in w.tokens]
     if tokens:
         TaskToken.objects.bulk_create(tokens)
-    closed = _by_execution(writes, "closed_tokens", "effect_id")
-    if closed is not None:
-        TaskToken.objects.filter(closed, answered_at=None).update(answered_at=datetime.now(timezone.utc))
+    with connection.cursor() as cursor:
+        _close_tokens(writes, cursor)
     done = [pk for w in writes for pk in w.inbox_done]
     if done:
         InboxItem.objects.filter(id__in=done).delete()
     new = [item for w in writes for item in w.inbox_new]
     if new:
         InboxItem.objects.bulk_create(new)
-
-
