@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import ChainMap
 from datetime import datetime, timezone
 
+from . import errors
+from .serialize import PAYLOAD_LIMIT, size_in_bytes
 from .timestamps import format_timestamp
 
 # frame.status
@@ -83,6 +85,13 @@ class Frame:
 
     def assign(self, values: dict):
         """Set workflow variables in this frame's scope (outer scopes are only read)."""
+        if size_in_bytes(values) > PAYLOAD_LIMIT:
+            # "the combined size of all variables in a single Assign field" is capped like a payload
+            failure = errors.DataLimitExceeded(
+                f"The variables assigned by the state '{self.state}' exceed the maximum number of bytes service "
+                f"limit ({PAYLOAD_LIMIT} bytes for one Assign).")
+            failure.verbatim = True
+            raise failure
         if self.variables is None:
             self.variables = {}
         self.variables.update(values)

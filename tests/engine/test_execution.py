@@ -259,3 +259,14 @@ def test_restoring_from_a_snapshot_after_every_step_changes_nothing():
 
 def test_incremental_changes_rebuild_the_same_snapshot():
     assert run_mixed(restore_each_step=True, through_changes=True) == run_mixed(restore_each_step=False)
+
+
+def test_an_assign_above_256_kib_fails_with_data_limit_exceeded():
+    spec = {"Type": "Pass", "Assign": {"big.$": "$.big"}, "End": True}
+    ex = engine.Execution(machine({"P": spec}), {"big": "x" * 200_000, "more": "y"}, clock=Clock())
+    ex.start()
+    assert ex.status == "SUCCEEDED"
+    twice = {"Type": "Pass", "Assign": {"a.$": "$.big", "b.$": "$.big"}, "End": True}
+    ex = engine.Execution(machine({"P": twice}), {"big": "x" * 200_000}, clock=Clock())
+    ex.start()
+    assert (ex.status, ex.error) == ("FAILED", "States.DataLimitExceeded")
