@@ -151,15 +151,55 @@ def credentials():
 
 @pytest.fixture
 def client_for(server, credentials):
-    """client_for(user or (id, secret), region=..., **config) -> a boto3 Step Functions client."""
+    """client_for(user or (id, secret), region=..., **config) -> a boto3 Step Functions client.
+
+    Every answer it gets is checked against botocore's service model (members,
+    types, required members, enums): a test fails on a response shaped unlike AWS's."""
     def make(who, region=REGION, **options):
         key_id, secret = who if isinstance(who, tuple) else credentials(who)
-        return boto3.client(
+        client = boto3.client(
             "stepfunctions", endpoint_url=server, region_name=region,
             aws_access_key_id=key_id, aws_secret_access_key=secret,
             config=Config(inject_host_prefix=False, retries={"max_attempts": 1, "mode": "standard"},
                           read_timeout=70, **options))
+        client.meta.events.register("after-call.sfn", check_response_shape)
+        return client
     return make
+
+
+def check_response_shape(http_response, model, **kwargs):
+    if http_response.status_code != 200 or model.output_shape is None:
+        return
+    from botocore.validate import ParamValidator
+
+    body = json.loads(http_response.content or b"{}")
+    problems = []
+    value = _as_botocore_input(model.output_shape, body, model.name, problems)
+    report = ParamValidator().validate(value, model.output_shape)
+    if report.has_errors():
+        problems.append(report.generate_report())
+    assert not problems, f"{model.name} answered unlike AWS: {problems}"
+
+
+def _as_botocore_input(shape, value, path, problems):
+    """The raw JSON with timestamps as datetimes (what ParamValidator takes); enum values checked."""
+    from datetime import datetime, timezone
+
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {k: _as_botocore_input(shape.members[k], v, f"{path}.{k}", problems) if k in shape.members else v
+                for k, v in value.items()}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [_as_botocore_input(shape.member, v, f"{path}[]", problems) for v in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {k: _as_botocore_input(shape.value, v, f"{path}.{k}", problems) for k, v in value.items()}
+    if shape.type_name == "timestamp":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            problems.append(f"{path}: a timestamp is epoch seconds, not {value!r}")
+            return value
+        return datetime.fromtimestamp(value, timezone.utc)
+    if shape.type_name == "string" and shape.enum and value not in shape.enum:
+        problems.append(f"{path}: {value!r} is not one of {shape.enum}")
+    return value
 
 
 @pytest.fixture
