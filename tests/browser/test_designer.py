@@ -267,6 +267,12 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     assert definition["States"]["Wait"]["Next"] == "ErrorHandler"
     page.get_by_role("button", name="Code").click()
 
+    # the draft autosaves by itself, beside the published definition
+    expect(page.locator("body")).to_have_attribute("data-save-state", "saved")
+    machine.refresh_from_db()
+    assert json.loads(machine.draft)["States"]["Wait"]["Next"] == "ErrorHandler"
+    assert "Wait" not in json.loads(machine.definition)["States"]
+
     # a Parallel, and a Pass dropped into its first branch
     page.get_by_role("button", name="Auto-layout").click()
     page.wait_for_timeout(200)
