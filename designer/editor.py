@@ -84,6 +84,15 @@ def problems_of(text: str) -> list[dict]:
     return [p.to_dict() for p in engine.validate(definition)]
 
 
+def _same_document(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return json.loads(a) == json.loads(b)
+    except ValueError:
+        return False
+
+
 def _errors(problems) -> list[dict]:
     return [p for p in problems if p["severity"] == "ERROR"]
 
@@ -202,8 +211,8 @@ def save_draft(request, pk):
     machine = _get_machine_for_user(request, pk)
     data = _body(request)
     text = _definition_text(data)
-    # a draft that says what the machine says is no draft
-    machine.draft = "" if text == machine.definition else text
+    # a draft that says what the machine says (formatting aside) is no draft
+    machine.draft = "" if _same_document(text, machine.definition) else text
     machine.layout = _layout(data)
     machine.save(update_fields=["draft", "layout", "updated_at"])
     return JsonResponse({"saved": "draft"})
