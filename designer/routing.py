@@ -1,3 +1,10 @@
 """Websocket routes, mounted by statelight/asgi.py behind auth and origin checks."""
+from django.urls import path
 
-websocket_urlpatterns = []
+from designer import consumers
+
+websocket_urlpatterns = [
+    path("ws/executions/<int:pk>/", consumers.ExecutionConsumer.as_asgi()),
+    path("ws/machines/<int:pk>/executions/", consumers.ExecutionsConsumer.as_asgi()),
+    path("ws/approvals/", consumers.ApprovalsConsumer.as_asgi()),
+]

@@ -1,0 +1,223 @@
+"""Websockets for the live pages: one execution's history, a machine's executions, the approval inbox.
+
+Every socket speaks JSON objects with a "type". The server sends:
+
+    execution socket   {"type": "events", "events": [...]}   stored events after the client's last id
+                       {"type": "event", "event": {...}}     one event, as the runtime committed it
+                       {"type": "tasks"}                      pending tasks changed: fetch them again
+    executions socket  {"type": "executions", "executions": [...]}  the latest ones, on connect
+                       {"type": "execution", "execution": {...}}    one started / ended / redriven
+    approvals socket   {"type": "approvals", "count": n, "html": "..."}  the inbox, on connect and change
+
+and the execution socket accepts {"type": "replay", "after": N}: the browser
+asks for it when it sees a hole in the ids (a channel layer may drop
+messages under load). Events are GetExecutionHistory's, timestamps in epoch
+seconds (HistoryEvent.to_dict()).
+
+Order on connect: refuse (close before accept) whoever may not see the
+page, join the group, accept, then replay from the store. Joined first,
+replayed second: a race gives a duplicate (the browser drops it by id),
+never a hole.
+"""
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.template.loader import render_to_string
+
+from designer import approvals
+from designer.models import Execution, HistoryEvent, StateMachine
+from designer.runtime.publish import execution_group, machine_group
+
+REPLAY_CHUNK = 1000  # events per message when replaying from the store
+LIST_LENGTH = 100
+# events after which an approval of that execution may have closed without a decision
+CLOSING_EVENTS = {"TaskFailed", "TaskTimedOut", "TaskSucceeded", "TaskStateAborted", "ExecutionSucceeded",
+                  "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
+
+
+def _user(scope):
+    user = scope.get("user")
+    return user if user is not None and user.is_authenticated and user.is_active else None
+
+
+def may_see_execution(user, execution_id) -> bool:
+    if user is None:
+        return False
+    row = Execution.objects.filter(pk=execution_id).values("machine__owner_id").first()
+    return row is not None and (user.is_staff or row["machine__owner_id"] == user.pk)
+
+
+def may_see_machine(user, machine_id) -> bool:
+    if user is None:
+        return False
+    owner = StateMachine.objects.filter(pk=machine_id).values_list("owner_id", flat=True).first()
+    return owner is not None and (user.is_staff or owner == user.pk)
+
+
+def execution_summary(execution: Execution) -> dict:
+    """A row of a machine's executions list (the same keys as the runtime's execution.changed)."""
+    return {"pk": execution.pk, "url": f"/executions/{execution.pk}/", "executionArn": execution.arn,
+            "name": execution.name, "status": execution.status, "startDate": execution.started_at.timestamp(),
+            "stopDate": execution.stopped_at.timestamp() if execution.stopped_at else None}
+
+
+class ExecutionConsumer(AsyncJsonWebsocketConsumer):
+    """ws/executions/<pk>/?last_event_id=N: the execution's history, replayed then live."""
+
+    async def connect(self):
+        self.execution_id = self.scope["url_route"]["kwargs"]["pk"]
+        self.group = None
+        if not await database_sync_to_async(may_see_execution)(_user(self.scope), self.execution_id):
+            await self.close()  # refused before accept: the handshake fails with 403
+            return
+        self.group = execution_group(self.execution_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.replay(self._last_event_id())
+
+    def _last_event_id(self) -> int:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        try:
+            return max(0, int(query.get("last_event_id", ["0"])[0]))
+        except ValueError:
+            return 0
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "replay":
+            after = content.get("after")
+            if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+                await self.replay(after)
+
+    async def replay(self, after: int):
+        while True:
+            events = await database_sync_to_async(self._stored_after)(after)
+            if not events:
+                return
+            await self.send_json({"type": "events", "events": events})
+            if len(events) < REPLAY_CHUNK:
+                return
+            after = events[-1]["id"]
+
+    def _stored_after(self, after: int) -> list[dict]:
+        rows = HistoryEvent.objects.filter(execution_id=self.execution_id, event_id__gt=after).order_by("event_id")
+        return [row.to_dict() for row in rows[:REPLAY_CHUNK]]
+
+    # group messages (designer/runtime/publish.py, designer/approvals.py)
+    async def execution_event(self, message):
+        await self.send_json({"type": "event", "event": message["event"]})
+
+    async def execution_tasks(self, message):
+        await self.send_json({"type": "tasks"})
+
+
+class ExecutionsConsumer(AsyncJsonWebsocketConsumer):
+    """ws/machines/<pk>/executions/: a machine's executions list, live."""
+
+    async def connect(self):
+        self.machine_id = self.scope["url_route"]["kwargs"]["pk"]
+        self.group = None
+        if not await database_sync_to_async(may_see_machine)(_user(self.scope), self.machine_id):
+            await self.close()
+            return
+        self.group = machine_group(self.machine_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "executions", "executions": await database_sync_to_async(self._latest)()})
+
+    def _latest(self) -> list[dict]:
+        rows = Execution.objects.filter(machine_id=self.machine_id).order_by("-started_at", "-id")[:LIST_LENGTH]
+        return [execution_summary(row) for row in rows]
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def execution_changed(self, message):
+        execution = dict(message["execution"])
+        pk = await database_sync_to_async(self._pk_of)(execution.get("executionArn"))
+        if pk is None:
+            return
+        execution.update(pk=pk, url=f"/executions/{pk}/")
+        await self.send_json({"type": "execution", "execution": execution})
+
+    @staticmethod
+    def _pk_of(arn):
+        return Execution.objects.filter(arn=arn).values_list("pk", flat=True).first()
+
+
+class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
+    """ws/approvals/: the approval inbox of the connected user, re-sent whenever it may have changed.
+
+    An approval changes when it opens or is decided (group "approvals"), and
+    when its task ends without a decision (a timeout, a stopped execution):
+    for that the consumer listens to the executions its pending approvals
+    belong to."""
+
+    async def connect(self):
+        self.user = _user(self.scope)
+        self.executions = set()
+        self.shown = set()
+        self.refresh_task = None
+        if self.user is None:
+            await self.close()
+            return
+        await self.channel_layer.group_add(approvals.APPROVALS_GROUP, self.channel_name)
+        await self.accept()
+        await self.refresh()
+
+    async def disconnect(self, code):
+        if self.user is None:
+            return
+        if self.refresh_task is not None:
+            self.refresh_task.cancel()
+        await self.channel_layer.group_discard(approvals.APPROVALS_GROUP, self.channel_name)
+        for execution_id in self.executions:
+            await self.channel_layer.group_discard(execution_group(execution_id), self.channel_name)
+
+    async def refresh(self):
+        html, count, shown, executions = await database_sync_to_async(self._render)()
+        self.shown = shown
+        for execution_id in executions - self.executions:
+            await self.channel_layer.group_add(execution_group(execution_id), self.channel_name)
+        for execution_id in self.executions - executions:
+            await self.channel_layer.group_discard(execution_group(execution_id), self.channel_name)
+        self.executions = executions
+        await self.send_json({"type": "approvals", "count": count, "html": html})
+
+    def _render(self):
+        context = approvals.inbox_context(self.user)
+        # the forms post with the CSRF cookie's value (Django accepts the unmasked secret)
+        context["csrf_token"] = self.scope.get("cookies", {}).get("csrftoken", "")
+        html = render_to_string("designer/approval_list.html", context)
+        shown = {card["approval"].pk for card in context["pending"]}
+        executions = {card["approval"].execution_id for card in context["pending"]}
+        return html, len(context["pending"]), shown, executions
+
+    def _soon(self):
+        """Refresh once for a burst of changes."""
+        if self.refresh_task is None or self.refresh_task.done():
+            self.refresh_task = asyncio.ensure_future(self._refresh_later())
+
+    async def _refresh_later(self):
+        await asyncio.sleep(0.05)
+        await self.refresh()
+
+    async def approval_changed(self, message):
+        if message.get("approval") in self.shown or await database_sync_to_async(approvals.can_decide)(
+                self.user, {"approvers": message.get("approvers")}):
+            self._soon()
+
+    async def execution_event(self, message):
+        if message["event"].get("type") in CLOSING_EVENTS:
+            self._soon()
+
+    async def execution_tasks(self, message):
+        self._soon()
