@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from designer import editor, views
+from designer import approvals, editor, viewer, views
 from designer.api import views as api_views
 
 urlpatterns = [
@@ -10,7 +10,10 @@ urlpatterns = [
     # the designer (designer/editor.py)
     path("machines/new", editor.machine_new, name="machine-new"),
     path("machines/<int:pk>/", editor.designer, name="designer"),
-    path("machines/<int:pk>/runs/", editor.runs, name="machine-runs"),
+    # a machine's executions, live, with a form to start one (designer/viewer.py)
+    path("machines/<int:pk>/runs/", viewer.executions, name="machine-runs"),
+    path("machines/<int:pk>/executions.json", viewer.executions_json, name="machine-executions-json"),
+    path("machines/<int:pk>/executions/start", viewer.start, name="machine-start"),
     path("machines/<int:pk>/validate", editor.validate, name="machine-validate"),
     path("machines/<int:pk>/draft", editor.save_draft, name="machine-draft"),
     path("machines/<int:pk>/save", editor.save, name="machine-save"),
@@ -21,5 +24,16 @@ urlpatterns = [
     path("machines/<int:pk>/import", editor.import_definition, name="machine-import"),
     path("machines/<int:pk>/export", editor.export, name="machine-export"),
     path("machines/<int:pk>/run", editor.run, name="machine-run"),
+    # the live execution viewer (designer/viewer.py)
+    path("executions/<int:pk>/", viewer.execution, name="execution"),
+    path("executions/<int:pk>/history", viewer.history, name="execution-history"),
+    path("executions/<int:pk>/states/<path:name>", viewer.state_detail, name="execution-state"),
+    path("executions/<int:pk>/tasks", viewer.tasks, name="execution-tasks"),
+    path("executions/<int:pk>/tasks/<int:task_pk>/answer", viewer.answer, name="execution-answer"),
+    path("executions/<int:pk>/stop", viewer.stop, name="execution-stop"),
+    path("executions/<int:pk>/redrive", viewer.redrive, name="execution-redrive"),
+    # human approval (designer/approvals.py)
+    path("approvals/", approvals.inbox, name="approvals"),
+    path("approvals/<int:pk>/decide", approvals.decide_view, name="approval-decide"),
     path("", include("designer.api.urls")),
 ]

@@ -1,6 +1,8 @@
 // Builds the browser bundles into static/build/ (generated, never committed):
 //   designer.js + designer.css  the designer page
-//   graph.js + graph.css        the shared state graph alone (execution viewer)
+//   graph.js + graph.css        the shared state graph alone
+//   viewer.js + viewer.css      the live execution viewer (static/src/viewer/)
+//   lists.js                    live executions list and approval inbox (no React)
 // `npm run build` (minified) or `npm run watch`. Prints gzipped sizes.
 import * as esbuild from "esbuild";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
@@ -16,6 +18,8 @@ const options = {
   entryPoints: {
     designer: join(root, "static/src/designer/main.jsx"),
     graph: join(root, "static/src/graph/mount.jsx"),
+    viewer: join(root, "static/src/viewer/main.jsx"),
+    lists: join(root, "static/src/viewer/lists.js"),
   },
   outdir,
   bundle: true,

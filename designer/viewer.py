@@ -1,0 +1,287 @@
+"""The execution viewer and a machine's executions: pages and JSON endpoints.
+
+Pages: a machine's executions (live list + a form to start one with an input
+and, optionally, a mock test case) and the live execution viewer (graph,
+events, state detail, timeline; static/src/viewer/). JSON endpoints under
+/executions/<pk>/ (session auth + CSRF): history, one state's runs, pending
+tasks, answering a callback/activity task, stop and redrive. The live
+stream itself is a websocket (designer/consumers.py).
+
+Who may see and act: the machine's owner and staff; anyone else gets a 404
+(never say it exists). Approvals are decided through designer/approvals.py,
+which has its own rule (the approvers).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from designer import approvals, state_runs
+from designer.consumers import execution_summary
+from designer.models import Execution, HistoryEvent, StateMachine, TaskToken
+
+log = logging.getLogger(__name__)
+
+HISTORY_PAGE = 1000
+
+
+# --- access -------------------------------------------------------------------
+
+def _get_machine_for_user(request, pk) -> StateMachine:
+    machine = StateMachine.objects.filter(pk=pk).first()
+    if machine is None or (machine.owner_id != request.user.pk and not request.user.is_staff):
+        raise Http404("No such state machine")
+    return machine
+
+
+def _get_execution_for_user(request, pk) -> Execution:
+    execution = Execution.objects.select_related("machine", "version").filter(pk=pk).first()
+    if execution is None or (execution.machine.owner_id != request.user.pk and not request.user.is_staff):
+        raise Http404("No such execution")
+    return execution
+
+
+def _json_view(view):
+    """Log in first (401, never a redirect), and a 404 as JSON."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Log in first."}, status=401)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as e:
+            return JsonResponse({"error": str(e) or "Not found."}, status=404)
+    return wrapper
+
+
+def _body(request) -> dict:
+    if request.content_type != "application/json":
+        return request.POST.dict()
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(data, key) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _wants_json(request) -> bool:
+    return request.content_type == "application/json" or "application/json" in request.headers.get("Accept", "")
+
+
+# --- a machine's executions ---------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def executions(request, pk):
+    machine = _get_machine_for_user(request, pk)
+    rows = machine.executions.all()[:200]
+    return render(request, "designer/executions.html", {
+        "machine": machine, "executions": rows, "form": {"input": "{}", "name": "", "mock_test_case": ""},
+        "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
+    })
+
+
+@_json_view
+@require_GET
+def executions_json(request, pk):
+    machine = _get_machine_for_user(request, pk)
+    return JsonResponse({"executions": [execution_summary(e) for e in machine.executions.all()[:200]]})
+
+
+@login_required
+@require_POST
+def start(request, pk):
+    """Start the machine's saved definition with an input (JSON text), a name and a mock test case, all optional."""
+    from designer import runtime  # the runtime imports the models: import it late
+
+    machine = _get_machine_for_user(request, pk)
+    data = _body(request)
+    form = {"input": _text(data, "input") or "{}", "name": _text(data, "name").strip(),
+            "mock_test_case": _text(data, "mock_test_case").strip()}
+    try:
+        json.loads(form["input"])
+        execution = runtime.start_execution(machine, owner=request.user, input_text=form["input"],
+                                            name=form["name"] or None, mock_test_case=form["mock_test_case"])
+    except ValueError as e:
+        error = f"The input is not valid JSON: {e}"
+    except runtime.RefusedRequest as e:
+        error = e.message
+    else:
+        url = reverse("execution", args=[execution.pk])
+        if _wants_json(request):
+            return JsonResponse({"execution": execution.pk, "arn": execution.arn, "url": url})
+        return HttpResponseRedirect(url)
+    if _wants_json(request):
+        return JsonResponse({"error": error}, status=400)
+    return render(request, "designer/executions.html", {
+        "machine": machine, "executions": machine.executions.all()[:200], "form": form, "error": error,
+        "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
+    }, status=400)
+
+
+# --- one execution ------------------------------------------------------------------
+
+def _layout_for(execution: Execution) -> dict:
+    """Saved positions, when they were made for the definition this execution runs."""
+    if execution.version is not None and execution.version.definition == execution.definition:
+        return execution.version.layout or {}
+    if execution.machine.definition == execution.definition:
+        return execution.machine.layout or {}
+    return {}
+
+
+def _execution_dict(execution: Execution) -> dict:
+    return {
+        "pk": execution.pk, "name": execution.name, "arn": execution.arn, "status": execution.status,
+        "type": execution.type, "startDate": execution.started_at.timestamp(),
+        "stopDate": execution.stopped_at.timestamp() if execution.stopped_at else None,
+        "redriveCount": execution.redrive_count, "mockTestCase": execution.mock_test_case,
+    }
+
+
+@login_required
+@require_GET
+def execution(request, pk):
+    execution = _get_execution_for_user(request, pk)
+    base = f"/executions/{execution.pk}/"
+    config = {
+        "execution": _execution_dict(execution),
+        "machine": {"pk": execution.machine.pk, "name": execution.machine.name,
+                    "designer": reverse("designer", args=[execution.machine.pk]),
+                    "executions": reverse("machine-runs", args=[execution.machine.pk])},
+        "definition": execution.definition,
+        "layout": _layout_for(execution),
+        "urls": {"ws": f"/ws{base}", "history": base + "history", "tasks": base + "tasks", "stop": base + "stop",
+                 "redrive": base + "redrive", "state": base + "states/"},
+    }
+    return render(request, "designer/viewer.html", {"execution": execution, "config": config})
+
+
+@_json_view
+@require_GET
+def history(request, pk):
+    """Stored events after ?after=N (default 0), at most 1000 per call, as GetExecutionHistory's."""
+    execution = _get_execution_for_user(request, pk)
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        return JsonResponse({"error": "after is an event id."}, status=400)
+    rows = HistoryEvent.objects.filter(execution=execution, event_id__gt=after).order_by("event_id")[:HISTORY_PAGE]
+    events = [row.to_dict() for row in rows]
+    return JsonResponse({"execution": _execution_dict(execution), "events": events,
+                         "more": len(events) == HISTORY_PAGE})
+
+
+@_json_view
+@require_GET
+def state_detail(request, pk, name):
+    """One state's runs (input, output, error/cause, attempts, timing); ?iteration=i for one Map iteration."""
+    execution = _get_execution_for_user(request, pk)
+    index = request.GET.get("iteration")
+    if index not in (None, "") and not index.isdigit():
+        return JsonResponse({"error": "iteration is an index."}, status=400)
+    events = (row.to_dict() for row in HistoryEvent.objects.filter(execution=execution).order_by("event_id"))
+    runs = state_runs.read(events)
+    entries = runs.of_state(name, int(index) if index not in (None, "") else None)
+    tasks = TaskToken.objects.filter(execution=execution, state_name=name, answered_at=None)
+    return JsonResponse({
+        "name": name, "status": runs.statuses().get(name, {"status": "not-started"}),
+        "runs": [entry.to_dict() for entry in entries],
+        "pending": [_task_dict(task, request.user) for task in tasks],
+    })
+
+
+def _task_dict(task: TaskToken, user) -> dict:
+    try:
+        task_input = json.loads(task.input)
+    except ValueError:
+        task_input = task.input
+    data = {"id": task.pk, "kind": task.kind, "state": task.state_name, "input": task_input,
+            "createdAt": task.created_at.timestamp(),
+            "startedAt": task.started_at.timestamp() if task.started_at else None,
+            "worker": task.worker_name}
+    if task.kind == TaskToken.APPROVAL:
+        data["approval"] = approvals.approval_dict(task, user)
+    else:
+        data["answerUrl"] = reverse("execution-answer", args=[task.execution_id, task.pk])
+    return data
+
+
+@_json_view
+@require_GET
+def tasks(request, pk):
+    """The execution's tasks waiting for an answer from outside: callbacks, activities, approvals."""
+    execution = _get_execution_for_user(request, pk)
+    pending = TaskToken.objects.filter(execution=execution, answered_at=None).order_by("id")
+    return JsonResponse({"tasks": [_task_dict(task, request.user) for task in pending]})
+
+
+@_json_view
+@require_POST
+def answer(request, pk, task_pk):
+    """Answer a pending callback or activity task, as SendTaskSuccess / SendTaskFailure would:
+    {"outcome": "success", "output": "<JSON text>"} or {"outcome": "failure", "error", "cause"}."""
+    from designer import runtime
+
+    execution = _get_execution_for_user(request, pk)
+    task = TaskToken.objects.filter(pk=task_pk, execution=execution).first()
+    if task is None:
+        return JsonResponse({"error": "No such task."}, status=404)
+    if task.kind == TaskToken.APPROVAL:
+        return JsonResponse({"error": "An approval is decided with its choices."}, status=400)
+    data = _body(request)
+    outcome = data.get("outcome")
+    try:
+        if outcome == "success":
+            runtime.send_task_success(task.token, _text(data, "output") or "{}")
+        elif outcome == "failure":
+            runtime.send_task_failure(task.token, _text(data, "error") or None, _text(data, "cause") or None)
+        else:
+            return JsonResponse({"error": 'outcome is "success" or "failure".'}, status=400)
+    except (runtime.TaskTimedOut, runtime.TaskDoesNotExist) as e:
+        return JsonResponse({"error": e.message}, status=409)
+    except runtime.RefusedRequest as e:
+        return JsonResponse({"error": e.message}, status=400)
+    log.info("task %s of %s (%s) answered from the viewer by %s: %s", task.pk, execution.arn, task.state_name,
+             request.user.get_username(), outcome)
+    return JsonResponse({"answered": task.pk, "outcome": outcome})
+
+
+@_json_view
+@require_POST
+def stop(request, pk):
+    from designer import runtime
+
+    execution = _get_execution_for_user(request, pk)
+    data = _body(request)
+    try:
+        execution = runtime.stop_execution(execution, error=_text(data, "error") or None,
+                                           cause=_text(data, "cause") or f"Stopped by {request.user.get_username()}.")
+    except runtime.RefusedRequest as e:
+        return JsonResponse({"error": e.message}, status=400)
+    return JsonResponse({"execution": _execution_dict(execution)})
+
+
+@_json_view
+@require_POST
+def redrive(request, pk):
+    from designer import runtime
+
+    execution = _get_execution_for_user(request, pk)
+    try:
+        execution = runtime.redrive_execution(execution)
+    except runtime.RefusedRequest as e:
+        return JsonResponse({"error": e.message}, status=400)
+    return JsonResponse({"execution": _execution_dict(execution)})

@@ -1,0 +1,323 @@
+// The viewer's side panel: the execution (no state selected) or one state's
+// runs (input, output, error/cause, retries, timing; Map iterations), and the
+// answers a person can give: approve/reject, or a callback/activity task's
+// success or failure.
+import { useEffect, useState } from "react";
+
+import { call } from "../designer/api.js";
+import { clock, dateTime, duration, pretty, STATUS_LABELS, WAITING_LABELS } from "./format.js";
+import { readableCause } from "./history.js";
+
+export function JsonBlock({ label, value }) {
+  if (value === undefined) return null;
+  return (
+    <div className="vw-block">
+      <h4>{label}</h4>
+      <pre className="vw-json" aria-label={label}>{pretty(value)}</pre>
+    </div>
+  );
+}
+
+export function CauseBlock({ error, cause }) {
+  if (!error && !cause) return null;
+  const readable = cause ? readableCause(cause) : null;
+  return (
+    <div className="vw-block vw-error" aria-label="Error">
+      <h4>Error</h4>
+      {error ? <p className="vw-error-name">{error}</p> : null}
+      {readable ? (
+        <>
+          <p className="vw-error-message">{readable.title}</p>
+          {readable.trace.length ? <pre className="vw-trace" aria-label="Stack trace">{readable.trace.join("\n")}</pre> : null}
+        </>
+      ) : cause ? <pre className="vw-cause" aria-label="Cause">{pretty(cause)}</pre> : null}
+    </div>
+  );
+}
+
+function StatusChip({ status, waitingFor }) {
+  return (
+    <span className="vw-chip" data-status={status}>
+      {STATUS_LABELS[status] ?? status}{waitingFor ? ` · for ${WAITING_LABELS[waitingFor] ?? waitingFor}` : ""}
+    </span>
+  );
+}
+
+// --- answering ---------------------------------------------------------------------
+
+function FormField({ field, value, onChange }) {
+  const id = `vw-field-${field.name}`;
+  let input;
+  if (field.type === "boolean") {
+    input = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
+  } else if (field.type === "select") {
+    input = (
+      <select id={id} className="sl-input" value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+        {field.required ? null : <option value="" />}
+        {field.options.map((o) => <option key={o} value={o}>{o}</option>)}
+      </select>
+    );
+  } else if (field.type === "textarea") {
+    input = <textarea id={id} className="sl-input" rows={3} value={value ?? ""} onChange={(e) => onChange(e.target.value)} />;
+  } else {
+    input = <input id={id} className="sl-input" type={field.type === "number" ? "number" : "text"} value={value ?? ""} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return (
+    <div className="sl-field">
+      <label className="sl-field-label" htmlFor={id}>{field.label}{field.required ? " (required)" : ""}</label>
+      {input}
+    </div>
+  );
+}
+
+export function ApprovalCard({ approval, onDone }) {
+  const [comment, setComment] = useState("");
+  const [form, setForm] = useState(() => Object.fromEntries(approval.form.filter((f) => "default" in f).map((f) => [f.name, f.default])));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const decide = async (choice) => {
+    setBusy(true);
+    setError(null);
+    const r = await call(approval.decideUrl, { body: { choice, comment, form } });
+    setBusy(false);
+    if (r.ok) onDone();
+    else setError(r.data?.error ?? "Could not decide.");
+  };
+  const who = approval.approvers
+    ? [...(approval.approvers.users ?? []), ...(approval.approvers.groups ?? []).map((g) => `group ${g}`)].join(", ")
+    : "staff";
+  return (
+    <section className="vw-answer vw-approval" aria-label={`Approval: ${approval.title}`} data-approval={approval.id}>
+      <h3>{approval.title}</h3>
+      {approval.description ? <p className="vw-approval-description">{approval.description}</p> : null}
+      {approval.data !== null && approval.data !== undefined ? <pre className="vw-json">{pretty(approval.data)}</pre> : null}
+      {approval.canDecide ? (
+        <>
+          {approval.form.map((field) => (
+            <FormField key={field.name} field={field} value={form[field.name]} onChange={(v) => setForm({ ...form, [field.name]: v })} />
+          ))}
+          {approval.comment !== "none" ? (
+            <div className="sl-field">
+              <label className="sl-field-label" htmlFor={`vw-comment-${approval.id}`}>Comment{approval.comment === "required" ? " (required)" : ""}</label>
+              <textarea id={`vw-comment-${approval.id}`} className="sl-input" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+            </div>
+          ) : null}
+          <div className="vw-buttons">
+            {approval.choices.map((choice) => (
+              <button key={choice.name} type="button" disabled={busy} onClick={() => decide(choice.name)}
+                className={`sl-button ${choice.rejects ? "is-danger" : "is-primary"}`}>{choice.name}</button>
+            ))}
+          </div>
+        </>
+      ) : <p className="sl-field-hint">Waiting for {who} to decide.</p>}
+      {error ? <p className="sl-field-problem" role="alert">{error}</p> : null}
+    </section>
+  );
+}
+
+export function TaskAnswer({ task, onDone }) {
+  const [output, setOutput] = useState("{}");
+  const [errorName, setErrorName] = useState("");
+  const [cause, setCause] = useState("");
+  const [problem, setProblem] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const send = async (body) => {
+    setBusy(true);
+    setProblem(null);
+    const r = await call(task.answerUrl, { body });
+    setBusy(false);
+    if (r.ok) onDone();
+    else setProblem(r.data?.error ?? "Could not answer the task.");
+  };
+  const success = () => {
+    try {
+      JSON.parse(output);
+    } catch (e) {
+      setProblem(`The output is not valid JSON: ${e.message}`);
+      return;
+    }
+    send({ outcome: "success", output });
+  };
+  const what = task.kind === "activity" ? "an activity worker" : "a callback";
+  return (
+    <section className="vw-answer" aria-label={`Answer ${task.state}`} data-task={task.id}>
+      <h3>Waiting for {what}</h3>
+      <p className="sl-field-hint">
+        Answer it here as {task.kind === "activity" ? "the worker" : "the callback"} would (SendTaskSuccess / SendTaskFailure).
+        {task.worker ? ` Taken by ${task.worker}.` : ""}
+      </p>
+      <JsonBlock label="Task input" value={task.input} />
+      <div className="sl-field">
+        <label className="sl-field-label" htmlFor={`vw-output-${task.id}`}>Output (JSON)</label>
+        <textarea id={`vw-output-${task.id}`} className="sl-input sl-json" rows={3} value={output} onChange={(e) => setOutput(e.target.value)} spellCheck={false} />
+      </div>
+      <div className="vw-buttons"><button type="button" className="sl-button is-primary" disabled={busy} onClick={success}>Send success</button></div>
+      <div className="sl-grid2">
+        <div className="sl-field">
+          <label className="sl-field-label" htmlFor={`vw-error-${task.id}`}>Error</label>
+          <input id={`vw-error-${task.id}`} className="sl-input" value={errorName} onChange={(e) => setErrorName(e.target.value)} placeholder="e.g. Rejected" />
+        </div>
+        <div className="sl-field">
+          <label className="sl-field-label" htmlFor={`vw-cause-${task.id}`}>Cause</label>
+          <input id={`vw-cause-${task.id}`} className="sl-input" value={cause} onChange={(e) => setCause(e.target.value)} />
+        </div>
+      </div>
+      <div className="vw-buttons"><button type="button" className="sl-button is-danger" disabled={busy} onClick={() => send({ outcome: "failure", error: errorName, cause })}>Send failure</button></div>
+      {problem ? <p className="sl-field-problem" role="alert">{problem}</p> : null}
+    </section>
+  );
+}
+
+function Pending({ tasks, onDone }) {
+  return tasks.map((task) => (task.kind === "approval"
+    ? <ApprovalCard key={task.id} approval={task.approval} onDone={onDone} />
+    : <TaskAnswer key={task.id} task={task} onDone={onDone} />));
+}
+
+// --- the execution --------------------------------------------------------------------
+
+export function ExecutionPanel({ runs, execution, tasks, onAnswered, now }) {
+  const started = runs.events.find((e) => e.type === "ExecutionStarted");
+  const ends = runs.events.filter((e) => /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(e.type));
+  const end = ends[ends.length - 1];
+  const endDetails = end ? Object.values(end).find((v) => v && typeof v === "object") ?? {} : {};
+  const startedAt = runs.startedAt ?? execution.startDate;
+  const stoppedAt = runs.status === "RUNNING" ? null : runs.stoppedAt;
+  return (
+    <div className="vw-panel-body">
+      <h2 className="vw-panel-title">Execution</h2>
+      <dl className="vw-facts">
+        <dt>Status</dt><dd><span className="vw-exec-status" data-execution-status={runs.status}>{runs.status}</span></dd>
+        <dt>Started</dt><dd>{dateTime(startedAt)}</dd>
+        {stoppedAt ? <><dt>Ended</dt><dd>{dateTime(stoppedAt)}</dd></> : null}
+        <dt>Duration</dt><dd>{duration((stoppedAt ?? now) - startedAt)}</dd>
+        {execution.redriveCount ? <><dt>Redrives</dt><dd>{execution.redriveCount}</dd></> : null}
+        {execution.mockTestCase ? <><dt>Mock test case</dt><dd>{execution.mockTestCase}</dd></> : null}
+      </dl>
+      {tasks.length ? <h3 className="vw-section-head">Waiting for an answer</h3> : null}
+      {tasks.map((task) => (
+        <div key={task.id} className="vw-pending">
+          <p className="vw-pending-state">{task.state}</p>
+          <Pending tasks={[task]} onDone={onAnswered} />
+        </div>
+      ))}
+      <JsonBlock label="Input" value={started ? parseMaybe(started.executionStartedEventDetails?.input) : undefined} />
+      {end?.type === "ExecutionSucceeded" ? <JsonBlock label="Output" value={parseMaybe(endDetails.output)} /> : null}
+      {end && end.type !== "ExecutionSucceeded" ? <CauseBlock error={endDetails.error} cause={endDetails.cause} /> : null}
+      <p className="sl-field-hint">Click a state to see its input, output, errors and timing.</p>
+    </div>
+  );
+}
+
+function parseMaybe(text) {
+  if (typeof text !== "string") return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+// --- one state ------------------------------------------------------------------------
+
+function IterationPicker({ runs, map, pick, onPick }) {
+  const { counts, order } = runs.progress(map);
+  const total = Math.max(counts.total ?? 0, 1);
+  const done = counts.succeeded;
+  const failed = counts.failed + counts.aborted;
+  return (
+    <div className="vw-iterations">
+      <div className="vw-progress" role="img" aria-label={`Iterations: ${done} done, ${counts.running} running, ${failed} failed of ${counts.total ?? "?"}`}>
+        <span className="vw-progress-done" style={{ width: `${(100 * done) / total}%` }} />
+        <span className="vw-progress-running" style={{ width: `${(100 * counts.running) / total}%` }} />
+        <span className="vw-progress-failed" style={{ width: `${(100 * failed) / total}%` }} />
+      </div>
+      <p className="vw-progress-text" data-testid="map-progress">
+        {done} done · {counts.running} running · {failed} failed · of {counts.total ?? "?"}
+      </p>
+      <label className="sl-field-label" htmlFor="vw-iteration">Iteration of {map.name}</label>
+      <select id="vw-iteration" className="sl-input" value={pick ?? ""} onChange={(e) => onPick(e.target.value === "" ? null : Number(e.target.value))}>
+        <option value="">All iterations</option>
+        {order.map((it) => <option key={it.index} value={it.index}>#{it.index} · {it.status}</option>)}
+      </select>
+    </div>
+  );
+}
+
+function Attempts({ entry }) {
+  if (entry.attempts.length < 1) return null;
+  return (
+    <div className="vw-block">
+      <h4>Attempts</h4>
+      <table className="vw-attempts">
+        <thead><tr><th>#</th><th>Outcome</th><th>Took</th><th>Error</th></tr></thead>
+        <tbody>
+          {entry.attempts.map((a, i) => (
+            <tr key={i} data-outcome={a.outcome ?? "pending"}>
+              <td>{i + 1}</td>
+              <td>{a.outcome ?? "pending"}</td>
+              <td>{a.endedAt ? duration(a.endedAt - a.scheduledAt) : ""}</td>
+              <td>{a.error ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now }) {
+  const map = runs.mapOf(name);
+  const pick = map ? picks[map.name] : undefined;
+  const ownIteration = map && map.name !== name ? pick : undefined;
+  const entries = runs.ofState(name, ownIteration ?? null);
+  const [chosen, setChosen] = useState(null);
+  useEffect(() => setChosen(null), [name, ownIteration]);
+  const entry = entries.find((e) => e.id === chosen) ?? entries[entries.length - 1];
+  const mine = tasks.filter((t) => t.state === name);
+  return (
+    <div className="vw-panel-body" data-panel-state={name}>
+      <div className="vw-panel-head">
+        <h2 className="vw-panel-title">{name}</h2>
+        <button type="button" className="sl-icon-button" aria-label="Close" onClick={onClose}>×</button>
+      </div>
+      <p className="vw-panel-sub">{node?.type ?? entry?.type ?? ""} <StatusChip status={status?.status ?? "not-started"} waitingFor={status?.waitingFor} /></p>
+      {map ? <IterationPicker runs={runs} map={map} pick={pick} onPick={(index) => onPick(map.name, index)} /> : null}
+      {entries.length > 1 ? (
+        <div className="sl-field">
+          <label className="sl-field-label" htmlFor="vw-run">Run</label>
+          <select id="vw-run" className="sl-input" value={entry?.id ?? ""} onChange={(e) => setChosen(Number(e.target.value))}>
+            {entries.map((e, i) => (
+              <option key={e.id} value={e.id}>
+                {e.iteration ? `iteration #${e.iteration.index}` : `run ${i + 1}`} · {e.status} · {clock(e.enteredAt)}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <Pending tasks={mine} onDone={onAnswered} />
+      {entry ? (
+        <>
+          <dl className="vw-facts">
+            <dt>Entered</dt><dd>{dateTime(entry.enteredAt)}</dd>
+            {entry.endedAt ? <><dt>{entry.exitedAt ? "Exited" : "Ended"}</dt><dd>{dateTime(entry.endedAt)}</dd></> : null}
+            <dt>Duration</dt><dd>{duration((entry.endedAt ?? (runs.status === "RUNNING" ? now : runs.stoppedAt)) - entry.enteredAt)}</dd>
+            {entry.attempts.length ? <><dt>Retries</dt><dd data-testid="retries">{Math.max(0, entry.attempts.length - 1)}</dd></> : null}
+            {entry.iteration ? <><dt>Iteration</dt><dd>#{entry.iteration.index}</dd></> : null}
+          </dl>
+          <CauseBlock error={entry.error} cause={entry.cause} />
+          <Attempts entry={entry} />
+          {entry.attempts.length ? <JsonBlock label="Task parameters" value={entry.attempts[entry.attempts.length - 1].parameters} /> : null}
+          <JsonBlock label="Input" value={entry.input} />
+          <JsonBlock label="Output" value={entry.output} />
+          {entry.attempts.filter((a) => a.cause && a !== entry.attempts[entry.attempts.length - 1]).length ? (
+            <details className="vw-block">
+              <summary>Errors of earlier attempts</summary>
+              {entry.attempts.slice(0, -1).filter((a) => a.error || a.cause).map((a, i) => <CauseBlock key={i} error={a.error} cause={a.cause} />)}
+            </details>
+          ) : null}
+        </>
+      ) : <p className="sl-empty-note">This state has not run{ownIteration !== undefined && ownIteration !== null ? ` in iteration #${ownIteration}` : ""}.</p>}
+    </div>
+  );
+}

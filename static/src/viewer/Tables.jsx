@@ -1,0 +1,100 @@
+// The bottom of the viewer: the history as a table that grows live
+// (filterable by type), and a timeline (gantt) of state runs and Map iterations.
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+
+import { clock, duration } from "./format.js";
+
+const MAX_ROWS = 500;
+
+export const EventsTable = memo(function EventsTable({ runs, version, onPickState }) {
+  const [type, setType] = useState("");
+  const [text, setText] = useState("");
+  const scroller = useRef(null);
+  const pinned = useRef(true);
+  const types = useMemo(() => [...new Set(runs.events.map((e) => e.type))].sort(), [runs, version]);
+  const rows = useMemo(() => {
+    const needle = text.trim().toLowerCase();
+    const out = [];
+    for (let i = runs.events.length - 1; i >= 0 && out.length < MAX_ROWS; i--) {
+      const event = runs.events[i];
+      if (type && event.type !== type) continue;
+      const entry = runs.entries.get(runs.byEvent.get(event.id));
+      const state = entry ? entry.name : "";
+      if (needle && !`${event.id} ${event.type} ${state}`.toLowerCase().includes(needle)) continue;
+      out.push({ event, state, iteration: entry?.iteration?.index });
+    }
+    return out.reverse();
+  }, [runs, version, type, text]);
+  const matching = useMemo(() => (type || text ? null : runs.events.length), [runs, version, type, text]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [rows]);
+  const start = runs.startedAt ?? runs.events[0]?.timestamp ?? 0;
+  return (
+    <div className="vw-events">
+      <div className="vw-filter">
+        <label htmlFor="vw-type">Type</label>
+        <select id="vw-type" className="sl-input" value={type} onChange={(e) => setType(e.target.value)} aria-label="Filter by type">
+          <option value="">All types</option>
+          {types.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+        <input className="sl-input" type="search" placeholder="Filter by id, type or state" value={text} onChange={(e) => setText(e.target.value)} aria-label="Filter events" />
+        <span className="vw-count">{rows.length}{matching !== null && matching > rows.length ? ` of ${matching}` : ""} events</span>
+      </div>
+      <div className="vw-table-scroll" ref={scroller} onScroll={(e) => {
+        const el = e.currentTarget;
+        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+      }}>
+        <table className="vw-table" aria-label="Events">
+          <thead><tr><th>ID</th><th>Type</th><th>State</th><th>Time</th><th>Elapsed</th></tr></thead>
+          <tbody>
+            {rows.map(({ event, state, iteration }) => (
+              <tr key={event.id} data-event-id={event.id} data-event-type={event.type}>
+                <td className="vw-num">{event.id}</td>
+                <td className={/(Failed|TimedOut|Aborted)$/.test(event.type) ? "vw-bad" : ""}>{event.type}</td>
+                <td>{state ? <button type="button" className="link-button" onClick={() => onPickState(state)}>{state}{iteration !== undefined && iteration !== null ? ` #${iteration}` : ""}</button> : ""}</td>
+                <td className="vw-num">{clock(event.timestamp)}</td>
+                <td className="vw-num">+{duration(event.timestamp - start)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+});
+
+export const Timeline = memo(function Timeline({ runs, version, now, onPickState }) {
+  const start = runs.startedAt ?? runs.events[0]?.timestamp ?? now;
+  const end = Math.max(runs.status === "RUNNING" ? now : runs.stoppedAt ?? now, start + 0.001);
+  const span = end - start;
+  const rows = useMemo(() => {
+    const all = [...runs.entries.values()];
+    return all.slice(-MAX_ROWS).map((entry) => ({ entry, depth: runs.depth(entry) }));
+  }, [runs, version]);
+  return (
+    <div className="vw-timeline" aria-label="Timeline">
+      <div className="vw-timeline-axis">
+        <span>0</span><span>{duration(span / 2)}</span><span>{duration(span)}</span>
+      </div>
+      <div className="vw-timeline-rows">
+        {rows.map(({ entry, depth }) => {
+          const from = (entry.enteredAt - start) / span;
+          const to = ((entry.endedAt ?? end) - start) / span;
+          const label = `${entry.name}${entry.iteration ? ` #${entry.iteration.index}` : ""}`;
+          return (
+            <div className="vw-timeline-row" key={entry.id} data-entry={entry.id}>
+              <button type="button" className="vw-timeline-label link-button" style={{ paddingLeft: `${depth * 12}px` }} onClick={() => onPickState(entry.name, entry.iteration)}>{label}</button>
+              <div className="vw-timeline-track">
+                <span className="vw-bar" data-status={entry.status}
+                  title={`${label}: ${entry.status}, ${duration((entry.endedAt ?? end) - entry.enteredAt)}`}
+                  style={{ left: `${from * 100}%`, width: `max(2px, ${Math.max(0, to - from) * 100}%)` }} />
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+});
