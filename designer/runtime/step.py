@@ -236,6 +236,9 @@ class _Step:
                 self._take(ex.heartbeat(item.effect_id))
             elif kind == InboxItem.STOP:
                 self._take(ex.stop(item.error, item.cause))
+            elif kind == "started":  # a worker took an activity task (see tokens._started)
+                if hasattr(ex, "activity_started"):
+                    self._take(ex.activity_started(item.effect_id, (item.result or {}).get("workerName", "")))
             elif kind == "redrive":
                 if ex.status in CLOSED_STATUSES and ex.status != Execution.SUCCEEDED:
                     self.redriven = True

@@ -18,11 +18,14 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+import engine
 from designer.models import InboxItem, TaskToken
 from engine.serialize import PAYLOAD_LIMIT
 
 from . import errors, signals
 
+# The inbox kind of "a worker took this activity task".
+STARTED = "started"
 # How often a long poll re-reads the database for tasks stored by other processes.
 POLL_SECONDS = 0.5
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-=.+/]{16,1024}$")
@@ -119,19 +122,32 @@ def claim_activity_task(activity_id: int, worker_name: str = ""):
     """Hand the oldest waiting task of the activity to this worker: (token, input) or None."""
     waiting = TaskToken.objects.filter(activity_id=activity_id, kind=TaskToken.ACTIVITY, started_at=None,
                                        answered_at=None).order_by("id")
+    fields = ("pk", "token", "input", "execution_id", "effect_id")
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
-            task = waiting.select_for_update(skip_locked=True).values("pk", "token", "input").first()
+            task = waiting.select_for_update(skip_locked=True).values(*fields).first()
             if task is None:
                 return None
             TaskToken.objects.filter(pk=task["pk"]).update(started_at=timezone.now(), worker_name=worker_name[:80])
+            _started(task, worker_name)
             return task["token"], task["input"]
     for _ in range(20):
-        task = waiting.values("pk", "token", "input").first()
+        task = waiting.values(*fields).first()
         if task is None:
             return None
-        taken = TaskToken.objects.filter(pk=task["pk"], started_at=None, answered_at=None).update(
-            started_at=timezone.now(), worker_name=worker_name[:80])
-        if taken:
-            return task["token"], task["input"]
+        with transaction.atomic():
+            taken = TaskToken.objects.filter(pk=task["pk"], started_at=None, answered_at=None).update(
+                started_at=timezone.now(), worker_name=worker_name[:80])
+            if taken:
+                _started(task, worker_name)
+                return task["token"], task["input"]
     return None
+
+
+def _started(task, worker_name):
+    """Tell the execution its activity task started (AWS's ActivityStarted event, with the worker's
+    name), once the engine can record it: engine.Execution.activity_started(effect_id, worker_name)."""
+    if hasattr(engine.Execution, "activity_started"):
+        InboxItem.objects.create(execution_id=task["execution_id"], kind=STARTED, effect_id=task["effect_id"],
+                                 result={"workerName": worker_name})
+        transaction.on_commit(signals.work_available)
