@@ -215,7 +215,7 @@ class Runtime:
         guarded UPDATE per execution, one INSERT/DELETE per table for the batch): on SQLite the
         write lock is taken once per batch, not once per statement."""
         now_dt = step.to_datetime(now)
-        answers = self._take_answers()
+        answers = self._take_answers(limit=self.batch * 8)
         # The database is searched for work when told of some, and at least every poll; a round
         # woken only by answers of this worker's own tasks skips the search (they are in memory).
         ids = []
@@ -259,9 +259,12 @@ class Runtime:
         except BaseException:
             for pk in claimed:  # the engines in memory ran ahead of a step that was not stored
                 self.cache.drop(pk)
+            self._answers.extendleft(reversed(answers))  # the next round tries them again
             raise
         for write in stored:
             self._submit(write.result.tasks)
+        if self._answers:
+            self._wake.set()  # more than one round's worth
         return len(writes) + len(waiting)
 
     def _candidates(self, now_dt) -> list:
@@ -279,9 +282,9 @@ class Runtime:
         return list(dict.fromkeys(ids))
 
     # -- answers
-    def _take_answers(self) -> list:
+    def _take_answers(self, limit=None) -> list:
         answers = []
-        while self._answers:
+        while self._answers and (limit is None or len(answers) < limit):
             answers.append(self._answers.popleft())
         return answers
 
