@@ -237,7 +237,7 @@ def pending_for(user, limit: int = 200) -> list[TaskToken]:
 
 def decided_for(user, limit: int = 20) -> list[TaskToken]:
     """Recent decisions on approvals this user may decide (or took): the audit trail."""
-    done = (TaskToken.objects.filter(kind=TaskToken.APPROVAL).exclude(decision=None)
+    done = (TaskToken.objects.filter(kind=TaskToken.APPROVAL).filter(decision__isnull=False)
             .select_related("execution", "execution__machine", "decided_by").order_by("-answered_at", "-id"))
     return [a for a in done[:500] if a.decided_by_id == user.pk or can_decide(user, a.request)][:limit]
 
@@ -306,7 +306,7 @@ def decide(approval_id: int, user, choice: str, comment: str = "", form: dict | 
     try:
         with transaction.atomic():
             # single use: whoever sets the decision first wins; the answer below closes the token
-            taken = TaskToken.objects.filter(pk=approval.pk, answered_at=None, decision=None).update(
+            taken = TaskToken.objects.filter(pk=approval.pk, answered_at=None, decision__isnull=True).update(
                 decision=result, decided_by=user)
             if not taken:
                 raise Refused(409, "This approval was decided already.")
