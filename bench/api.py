@@ -14,6 +14,8 @@ finished when the last call was answered.
     plus the runtime, which runs the started executions on the same cores while the calls
     keep coming.
 --server daphne: Daphne serving statelight.asgi with the runtime off: the API alone.
+--server daphne+worker: the same plus one `manage.py statelight_worker` process running
+    the executions (the scale-out set-up, here on the same SQLite file).
 
 The clients run on the same machine and take their share of the CPU (botocore's request
 building and signing cost about as much as the server's handling), so the figure is a floor
@@ -44,7 +46,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--server", choices=["runserver", "daphne"], default="runserver")
+    parser.add_argument("--server", choices=["runserver", "daphne", "daphne+worker"], default="runserver")
     parser.add_argument("--definition", type=Path, help="ASL file to start (default: a one-state Pass machine)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -64,6 +66,10 @@ def main(argv=None) -> int:
                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "statelight.asgi:application"])
         log = open(folder / "server.log", "w")
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = None
+        if args.server == "daphne+worker":
+            worker = subprocess.Popen([sys.executable, "manage.py", "statelight_worker"], cwd=ROOT, env=env,
+                                      stdout=log, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_until_up(url, server, folder / "server.log")
@@ -77,11 +83,14 @@ def main(argv=None) -> int:
             result["finished_when_done"] = _finished(folder / "db.sqlite3")
             result["server"] = args.server
         finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for process in (server, worker):
+                if process is None:
+                    continue
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
             log.close()
 
     if args.json:
