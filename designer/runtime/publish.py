@@ -67,7 +67,23 @@ def publish(messages):
     return asyncio.run_coroutine_threadsafe(_send(layer, messages), loop)
 
 
+_send_locks = {}  # event loop -> asyncio.Lock
+
+
 async def _send(layer, messages):
+    # Batches are scheduled on the loop in commit order; a layer that yields inside group_send
+    # (Redis) would interleave them, so one batch at a time (asyncio.Lock is first come, first served).
+    loop = asyncio.get_running_loop()
+    lock = _send_locks.get(loop)
+    if lock is None:
+        for old in [other for other in _send_locks if other.is_closed()]:
+            del _send_locks[old]
+        lock = _send_locks[loop] = asyncio.Lock()
+    async with lock:
+        await _send_in_order(layer, messages)
+
+
+async def _send_in_order(layer, messages):
     for group, message in messages:
         try:
             await layer.group_send(group, message)
