@@ -141,8 +141,6 @@ def test_it_starts_versions_and_aliases_and_lists_by_them(sfn, create, runtime):
     assert [e["executionArn"] for e in sfn.list_executions(stateMachineArn=alias)["executions"]] == [by_alias]
 
 
-@pytest.mark.xfail(strict=False, reason="runtime: a task mocked in the first step is never answered "
-                   "(store._apply skips _answer_inline after START)")
 def test_it_runs_a_mock_test_case(sfn, create, runtime, settings, tmp_path):
     config = tmp_path / "MockConfigFile.json"
     config.write_text(json.dumps({
