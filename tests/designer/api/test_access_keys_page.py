@@ -54,7 +54,7 @@ def test_it_revokes_your_key_and_only_yours(alice_client, alice, bob):
     assert alice_client.get(f"/keys/{mine.pk}/revoke").status_code == 405
 
 
-def test_its_forms_need_the_csrf_token(alice):
+def test_it_needs_the_csrf_token_in_its_forms(alice):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(alice)
     assert strict.post("/keys/", {"description": "x"}).status_code == 403

@@ -65,7 +65,7 @@ def test_it_creates_describes_lists_and_deletes_activities(sfn):
         sfn.describe_activity(activityArn="arn:aws:states:us-east-1:123456789012:stateMachine:bake")
 
 
-def test_a_worker_takes_the_task_beats_and_answers(sfn, create, runtime):
+def test_it_hands_a_worker_the_task_and_takes_its_heartbeat_and_answer(sfn, create, runtime):
     activity = sfn.create_activity(name="bake")["activityArn"]
     machine = create("baking", activity_machine(activity, heartbeat=60))
     arn = sfn.start_execution(stateMachineArn=machine, input='{"pizza": "margherita"}')["executionArn"]
@@ -84,7 +84,7 @@ def test_a_worker_takes_the_task_beats_and_answers(sfn, create, runtime):
 
 
 @pytest.mark.xfail(strict=False, reason="runtime: no ActivityStarted event when a worker takes the task")
-def test_the_history_names_the_worker_that_took_the_task(sfn, create, runtime):
+def test_it_names_the_worker_that_took_the_task_in_the_history(sfn, create, runtime):
     activity = sfn.create_activity(name="bake")["activityArn"]
     arn = sfn.start_execution(stateMachineArn=create("baking", activity_machine(activity)))["executionArn"]
     task = sfn.get_activity_task(activityArn=activity, workerName="oven-1")
@@ -98,7 +98,7 @@ def test_the_history_names_the_worker_that_took_the_task(sfn, create, runtime):
     assert started["activityStartedEventDetails"]["workerName"] == "oven-1"
 
 
-def test_a_worker_reports_failure(sfn, create, runtime):
+def test_it_fails_the_task_a_worker_reports_failed(sfn, create, runtime):
     activity = sfn.create_activity(name="bake")["activityArn"]
     arn = sfn.start_execution(stateMachineArn=create("baking", activity_machine(activity)))["executionArn"]
     task = sfn.get_activity_task(activityArn=activity)
@@ -107,12 +107,12 @@ def test_a_worker_reports_failure(sfn, create, runtime):
     assert (described["status"], described["error"], described["cause"]) == ("FAILED", "OvenBroken", "no gas")
 
 
-def test_an_idle_poll_answers_without_a_token(sfn, quick_polls):
+def test_it_answers_an_idle_poll_without_a_token(sfn, quick_polls):
     activity = sfn.create_activity(name="idle")["activityArn"]
     assert "taskToken" not in sfn.get_activity_task(activityArn=activity)
 
 
-def test_a_long_poll_gets_a_task_that_arrives_while_it_waits(sfn, client_for, alice, create, runtime, settings):
+def test_it_hands_a_waiting_long_poll_the_task_that_arrives(sfn, client_for, alice, create, runtime, settings):
     settings.STATELIGHT_ACTIVITY_POLL_SECONDS = 20
     activity = sfn.create_activity(name="bake")["activityArn"]
     machine = create("baking", activity_machine(activity))
@@ -154,7 +154,7 @@ def test_it_refuses_bad_answers(sfn, create, runtime):
     sfn.send_task_success(taskToken=token, output="{}")  # still answerable after the refusals
 
 
-def test_a_callback_task_waits_for_send_task_success(sfn, create, runtime):
+def test_it_waits_in_a_callback_task_for_send_task_success(sfn, create, runtime):
     arn = sfn.start_execution(stateMachineArn=create("asks", CALLBACK), input='{"q": 1}')["executionArn"]
     [token] = sent_token()
     assert len(token) >= 22  # >= 128 random bits
@@ -164,7 +164,7 @@ def test_a_callback_task_waits_for_send_task_success(sfn, create, runtime):
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"answer": 42})
 
 
-def test_a_callback_task_fails_with_send_task_failure(sfn, create, runtime):
+def test_it_fails_a_callback_task_with_send_task_failure(sfn, create, runtime):
     arn = sfn.start_execution(stateMachineArn=create("asks", CALLBACK))["executionArn"]
     [token] = sent_token()
     sfn.send_task_failure(taskToken=token, error="Rejected", cause="said no")

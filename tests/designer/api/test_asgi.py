@@ -66,7 +66,7 @@ def daphne(api_db, tmp_path):
     log.close()
 
 
-def test_long_polls_leave_the_server_free(daphne, alice, runtime):
+def test_it_keeps_answering_while_long_polls_wait(daphne, alice, runtime):
     key, secret = keys.issue(alice)
 
     def client():
@@ -162,14 +162,14 @@ def sync_db(api_db, settings):
     settings.ALLOWED_HOSTS = ["localhost"]
 
 
-async def test_the_shortcut_answers_signed_api_calls(sync_db, signed_headers):
+async def test_it_answers_signed_api_calls_past_django(sync_db, signed_headers):
     status, headers, body = await asgi_call("POST", "/", b"{}", signed_headers(b"{}"))
     assert (status, json.loads(body)) == (200, {"activities": []})
     assert headers[b"content-type"] == b"application/x-amz-json-1.0"
     assert headers[b"x-amzn-requestid"]
 
 
-async def test_the_shortcut_leaves_everything_else_to_django(sync_db):
+async def test_it_leaves_everything_else_to_django(sync_db):
     status, headers, _ = await asgi_call("GET", "/")
     assert (status, headers[b"location"]) == (302, b"/accounts/login/?next=/")
     status, _, _ = await asgi_call("POST", "/keys/", b"description=x",
@@ -177,21 +177,21 @@ async def test_the_shortcut_leaves_everything_else_to_django(sync_db):
     assert status in (302, 403)  # Django's: login redirect or CSRF failure, not the API
 
 
-async def test_the_shortcut_refuses_an_oversized_body_in_aws_shape(sync_db):
+async def test_it_refuses_an_oversized_body_past_django_in_aws_shape(sync_db):
     status, _, body = await asgi_call("POST", "/", b"x" * (16 * 1024 * 1024 + 10),
                                       [("X-Amz-Target", "AWSStepFunctions.ListActivities")])
     assert status == 400
     assert json.loads(body)["__type"].endswith("#ValidationException")
 
 
-async def test_the_shortcut_answers_unsigned_and_untargeted_posts(sync_db):
+async def test_it_answers_unsigned_and_untargeted_posts_past_django(sync_db):
     status, _, body = await asgi_call("POST", "/", b"{}", [("X-Amz-Target", "AWSStepFunctions.ListActivities")])
     assert (status, json.loads(body)["__type"]) == (400, "com.amazon.coral.service#MissingAuthenticationTokenException")
     status, _, body = await asgi_call("POST", "/", b"{}")
     assert (status, json.loads(body)["__type"]) == (400, "com.amazon.coral.service#UnknownOperationException")
 
 
-async def test_the_shortcut_verifies_a_root_path(sync_db, signed_headers):
+async def test_it_verifies_a_root_path_past_django(sync_db, signed_headers):
     # a proxy serves Statelight under /statelight and tells the ASGI server (root_path)
     headers = signed_headers(b"{}", url="http://localhost/statelight/")
     status, _, body = await asgi_call("POST", "/statelight/", b"{}", headers, root_path="/statelight")

@@ -173,18 +173,18 @@ def check(received, secret="secret"):
     ("https://sfn.example.com/a b/~x/", "/a b/~x/", ""),
     ("http://localhost:8000/?b=2&a=1&a=0", "/", "b=2&a=1&a=0"),
 ])
-def test_the_verifier_accepts_what_botocore_signs(url, path, query):
+def test_it_accepts_what_botocore_signs(url, path, query):
     host = url.split("/")[2]
     check(as_received(sign(url), path, query, host))
 
 
-def test_the_verifier_reads_the_credential_scope():
+def test_it_reads_the_credential_scope():
     credential = check(as_received(sign("http://localhost/", region="eu-central-1"), "/"))
     assert (credential.access_key_id, credential.region, credential.service) == ("AKIDEXAMPLE", "eu-central-1",
                                                                                "states")
 
 
-def test_the_verifier_refuses_another_host_or_secret():
+def test_it_refuses_another_host_or_secret():
     request = sign("http://localhost:8000/")
     with pytest.raises(sigv4.ApiError) as info:
         check(as_received(request, "/", host="localhost:8001"))
@@ -193,7 +193,7 @@ def test_the_verifier_refuses_another_host_or_secret():
         check(as_received(request, "/"), secret="other")
 
 
-def test_the_verifier_checks_a_declared_payload_hash():
+def test_it_checks_a_declared_payload_hash():
     body = b'{"maxResults":1}'
     import hashlib
 

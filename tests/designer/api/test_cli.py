@@ -33,7 +33,7 @@ def aws(server, credentials, alice, tmp_path):
     return run
 
 
-def test_the_cli_creates_runs_and_reads_a_state_machine(aws, runtime):
+def test_it_lets_the_cli_create_run_and_read_a_state_machine(aws, runtime):
     definition = ROOT / "examples" / "two_tasks.asl.json"
     status, created, err = aws("stepfunctions", "create-state-machine", "--name", "two_tasks",
                                "--definition", f"file://{definition}", "--role-arn", ROLE)
@@ -54,7 +54,7 @@ def test_the_cli_creates_runs_and_reads_a_state_machine(aws, runtime):
     assert "NextToken" in history
 
 
-def test_the_cli_runs_express_machines_synchronously(aws):
+def test_it_lets_the_cli_run_express_machines_synchronously(aws):
     status, created, err = aws("stepfunctions", "create-state-machine", "--name", "fast", "--type", "EXPRESS",
                                "--definition", f"file://{ROOT / 'examples' / 'two_tasks.asl.json'}",
                                "--role-arn", ROLE)
@@ -65,7 +65,7 @@ def test_the_cli_runs_express_machines_synchronously(aws):
     assert answer["status"] == "SUCCEEDED"
 
 
-def test_the_cli_is_an_activity_worker(aws, runtime):
+def test_it_lets_the_cli_be_an_activity_worker(aws, runtime):
     status, activity, _ = aws("stepfunctions", "create-activity", "--name", "bake")
     definition = json.dumps({"StartAt": "Bake", "States": {"Bake": {
         "Type": "Task", "Resource": activity["activityArn"], "End": True}}})
@@ -83,7 +83,7 @@ def test_the_cli_is_an_activity_worker(aws, runtime):
     assert json.loads(done.output) == {"baked": True}
 
 
-def test_the_cli_shows_aws_errors(aws, server):
+def test_it_gives_the_cli_aws_errors(aws, server):
     status, _, err = aws("stepfunctions", "describe-state-machine", "--state-machine-arn",
                          "arn:aws:states:us-east-1:123456789012:stateMachine:missing")
     assert status in (254, 255), err  # AWS CLI v2 / v1

@@ -119,7 +119,7 @@ def test_it_keeps_other_users_out_of_versions_and_aliases(sfn, create, client_fo
             {"stateMachineVersionArn": v1, "weight": 100}])
 
 
-def test_deleting_a_machine_deletes_its_versions_and_aliases(sfn, create):
+def test_it_deletes_versions_and_aliases_with_their_machine(sfn, create):
     machine = create("m")
     v1 = sfn.publish_state_machine_version(stateMachineArn=machine)["stateMachineVersionArn"]
     sfn.create_state_machine_alias(name="prod", routingConfiguration=[{"stateMachineVersionArn": v1, "weight": 100}])
