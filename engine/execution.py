@@ -124,6 +124,13 @@ class Execution(TaskSteps, FanOut):
         self._queue(frame)
         return self._run()
 
+    def activity_started(self, effect_id: int, worker_name: str = "") -> Step:
+        """An activity worker took the task (GetActivityTask): ActivityStarted, as AWS records it."""
+        frame = self.frames.get(self.pending.get(effect_id))
+        if frame is not None and frame.effect == effect_id:
+            self._event(frame, "ActivityStarted", {"workerName": worker_name})
+        return self._take_step()
+
     def heartbeat(self, effect_id: int) -> Step:
         """A task reported it is alive: its heartbeat timer starts over."""
         frame_id = self.pending.get(effect_id)

@@ -270,3 +270,14 @@ def test_an_assign_above_256_kib_fails_with_data_limit_exceeded():
     ex = engine.Execution(machine({"P": twice}), {"big": "x" * 200_000}, clock=Clock())
     ex.start()
     assert (ex.status, ex.error) == ("FAILED", "States.DataLimitExceeded")
+
+
+def test_an_activity_is_scheduled_then_started_by_a_worker():
+    spec = {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:review", "End": True}
+    ex = engine.Execution(machine({"A": spec}), {"doc": 1}, clock=Clock())
+    step = ex.start()
+    assert [e.type for e in step.events][-1] == "ActivityScheduled"
+    (invoke,) = of(InvokeTask, step.effects)
+    (started,) = ex.activity_started(invoke.id, "worker-1").events
+    assert (started.type, started.details) == ("ActivityStarted", {"workerName": "worker-1"})
+    assert [e.type for e in ex.complete(invoke.id, {"ok": 1}).events][:1] == ["ActivitySucceeded"]
