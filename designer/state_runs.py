@@ -267,7 +267,7 @@ class StateRuns:
             return
         attempt = entry.attempts[-1] if entry.attempts else None
         if kind.endswith("Succeeded"):
-            entry.scheduled = None
+            # `scheduled` stays until the state exits (the same commit): no flicker to running in between
             entry.error = entry.cause = None  # the failures of earlier attempts stay in `attempts`
             if attempt is not None:
                 attempt.update(endedAt=at, outcome="succeeded")

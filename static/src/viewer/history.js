@@ -234,7 +234,7 @@ export class StateRuns {
     }
     const attempt = entry.attempts[entry.attempts.length - 1];
     if (type.endsWith("Succeeded")) {
-      entry.scheduled = null;
+      // `scheduled` stays until the state exits (the same commit): no flicker to running in between
       entry.error = entry.cause = null;
       if (attempt) Object.assign(attempt, { endedAt: at, outcome: "succeeded" });
     } else if (type.endsWith("Failed") || type.endsWith("TimedOut")) {
