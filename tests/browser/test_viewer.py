@@ -1,0 +1,308 @@
+"""Journeys through the live execution viewer and the approval inbox, in real Chromium.
+
+The app runs as it does for a user: `manage.py runserver --noreload` (Daphne,
+the websockets and the embedded runtime in one process) on a file database,
+with the pizza kitchen slowed to a person's pace (tests/browser/kitchen.py).
+alice owns the pizza machine; carol is staff, so she approves.
+
+Screenshots go to test-results/viewer/ (gitignored) to be looked at.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.contrib.auth import get_user_model
+
+from designer import approvals, arns
+from designer.models import Execution, StateMachine, TaskToken
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.designer.runtime.conftest import migrated_sqlite, using_database
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-results" / "viewer"
+ORDER = {"customer": "Ada", "pizza": "margherita", "toppings": ["basil", "olives"], "address": "1 Main St"}
+# after TakeOrder (done before the page has opened, usually), each state lights up while the page watches
+KITCHEN_IN_ORDER = ["PrepareInParallel", "AddToppings", "Bake", "QualityCheck"]
+
+pytestmark = pytest.mark.skipif(not (ROOT / "static/build/viewer.js").exists(),
+                                reason="no front-end bundle: run `npm ci && npm run build` (scripts/test does)")
+
+# Every status a state node takes, in order, as the page shows it (new nodes and attribute changes).
+RECORD_STATUSES = """
+window.statusLog = [];
+const note = (el) => {
+  if (el.dataset && el.dataset.stateName) window.statusLog.push([el.dataset.stateName, el.dataset.status, el.dataset.waitingFor || null]);
+};
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.type === "attributes") note(r.target);
+    for (const added of r.addedNodes || []) {
+      if (added.nodeType !== 1) continue;
+      note(added);
+      added.querySelectorAll("[data-state-name]").forEach(note);
+    }
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`manage.py runserver --noreload` on the journey's database, restartable on the same port."""
+
+    def __init__(self, database_url, log_path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "viewer-journeys",
+                    "STATELIGHT_HANDLERS": "examples.handlers,tests.browser.kitchen",
+                    "STATELIGHT_RUNTIME_POLL_SECONDS": "0.1", "STATELIGHT_RUNTIME_EMBEDDED": "1", "PYTHONUNBUFFERED": "1"}
+        self.env.pop("REDIS_URL", None)
+        self.process = None
+
+    def start(self):
+        with open(self.log_path, "ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("the server did not come up:\n" + self.log_path.read_text())
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, django_db_blocker):
+    """The running app, its database open in this process too, alice's pizza machine in it."""
+    folder = tmp_path_factory.mktemp("viewer-site")
+    url = migrated_sqlite(folder)
+    with django_db_blocker.unblock(), using_database(url, folder):
+        users = get_user_model().objects
+        alice = users.create_user("alice", password="alice-password")
+        users.create_user("carol", password="carol-password", is_staff=True)
+        pizza = StateMachine.objects.create(
+            arn=arns.arn("stateMachine", "us-east-1", "pizza"), name="pizza", region="us-east-1", owner=alice,
+            definition=(ROOT / "examples/pizza.asl.json").read_text())
+        server = Server(url, folder / "server.log")
+        server.start()
+        try:
+            yield {"server": server, "pizza": pizza, "carol": users.get(username="carol")}
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def person(browser, site):
+    """person(name) -> a page of their own, logged in (their own cookies: two people, two contexts)."""
+    contexts = []
+
+    def log_in(username):
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=site["server"].url)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.add_init_script(RECORD_STATUSES)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(f"{username}-password")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def state(page, name):
+    return page.locator(f'[data-state-name="{name}"]')
+
+
+def order_a_pizza(page, site, order, expect):
+    page.goto(f"/machines/{site['pizza'].pk}/runs/")
+    page.get_by_label("Input (JSON)").fill(json.dumps(order))
+    page.get_by_role("button", name="Start execution").click()
+    expect(page).to_have_url(__import__("re").compile(r"/executions/\d+/$"))
+    expect(page.locator("body")).to_have_attribute("data-ws", "open")
+    return Execution.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+
+
+def seen(page, name):
+    """The statuses a state showed, in order, without repeats."""
+    statuses = []
+    for state_name, status, _ in page.evaluate("window.statusLog"):
+        if state_name == name and (not statuses or statuses[-1] != status):
+            statuses.append(status)
+    return statuses
+
+
+def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, site, expect):
+    carol = person("carol")
+    carol.goto("/approvals/")
+    expect(carol.locator("body")).to_have_attribute("data-ws", "open")
+    alice = person("alice")
+    execution = order_a_pizza(alice, site, ORDER, expect)
+
+    # the kitchen works state by state; the Bake retry shows; then a person must look at it
+    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
+    expect(state(alice, "TakeOrder")).to_have_attribute("data-status", "succeeded")
+    for name in KITCHEN_IN_ORDER[:-1]:
+        expect(state(alice, name)).to_have_attribute("data-status", "succeeded")
+        assert seen(alice, name)[-2:] == ["running", "succeeded"], (name, seen(alice, name))
+    assert "retrying" in seen(alice, "Bake")
+    log = alice.evaluate("window.statusLog")
+    first_running = [next(i for i, (n, s, _) in enumerate(log) if n == name and s in ("running", "waiting"))
+                     for name in KITCHEN_IN_ORDER]
+    assert first_running == sorted(first_running), "the states lit up out of order"
+    expect(state(alice, "Deliver")).to_have_attribute("data-status", "not-started")
+    shot(alice, "1-waiting-for-approval")
+
+    # the approval arrived in carol's inbox without a reload
+    card = carol.get_by_role("article", name="Is this pizza good to go?").filter(has_text=execution.name)
+    expect(card).to_contain_text("A margherita for Ada, to deliver to 1 Main St.")
+    expect(carol.locator("#approval-count")).to_have_text("1")
+    shot(carol, "1-inbox")
+    card.get_by_label("Comment").fill("Looks perfect")
+    card.get_by_role("button", name="Approve").click()
+    expect(card).to_have_count(0)
+
+    # alice's page follows to the end
+    for name in ("Deliver", "NotifyCustomer", "Delivered"):
+        expect(state(alice, name)).to_have_attribute("data-status", "succeeded")
+    expect(alice.get_by_label("Execution status")).to_have_text("SUCCEEDED")
+    expect(state(alice, "RefundOrder")).to_have_attribute("data-status", "not-started")
+    assert seen(alice, "QualityCheck")[-2:] == ["waiting", "succeeded"]
+    shot(alice, "1-delivered")
+
+    # Bake: its retry, the handler's error readable, timing
+    alice.locator('.react-flow__node:has(> [data-state-name="Bake"])').click()
+    panel = alice.get_by_role("complementary", name="State Bake")
+    expect(panel.get_by_test_id("retries")).to_have_text("1")
+    expect(panel.get_by_label("Stack trace").first).to_be_hidden()  # succeeded in the end: no error on top
+    expect(panel.locator(".vw-attempts")).to_contain_text("OvenNotHot")
+    panel.get_by_text("Errors of earlier attempts").click()
+    expect(panel.get_by_label("Stack trace")).to_contain_text("handlers.py")
+    expect(panel).to_contain_text("OvenNotHot: the oven is still warming up")
+    # the approval's result is Approve, by carol, with the comment
+    alice.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
+    output = alice.get_by_role("complementary", name="State QualityCheck").get_by_label("Output")
+    expect(output).to_contain_text('"Decision": "Approve"')
+    expect(output).to_contain_text('"DecidedBy": "carol"')
+    expect(output).to_contain_text('"Comment": "Looks perfect"')
+    shot(alice, "1-state-detail")
+
+    # the events table, filtered; the timeline
+    alice.get_by_label("Filter by type").select_option("LambdaFunctionFailed")
+    rows = alice.get_by_role("table", name="Events").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Bake")
+    alice.get_by_role("tab", name="Timeline").click()
+    expect(alice.locator(".vw-bar[data-status='succeeded']")).to_have_count(11)
+    shot(alice, "1-timeline")
+    execution.refresh_from_db()
+    assert execution.status == "SUCCEEDED"
+    assert TaskToken.objects.get(execution=execution).decided_by == site["carol"]
+
+
+def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
+    alice = person("alice")
+    execution = order_a_pizza(alice, site, {**ORDER, "customer": "Grace"}, expect)
+    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
+    # alice may watch, not decide (the default approvers are staff)
+    expect(alice.get_by_text("Waiting for staff to decide.")).to_be_visible()
+
+    # carol opens the execution and rejects it on the waiting state itself
+    carol = person("carol")
+    carol.goto(f"/executions/{execution.pk}/")
+    carol.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
+    approval = carol.get_by_role("region", name="Approval: Is this pizza good to go?")
+    approval.get_by_label("Comment").fill("Burnt crust")
+    approval.get_by_role("button", name="Reject").click()
+
+    for page in (alice, carol):
+        expect(state(page, "QualityCheck")).to_have_attribute("data-status", "caught")
+        expect(state(page, "RefundOrder")).to_have_attribute("data-status", "succeeded")
+        expect(state(page, "Refunded")).to_have_attribute("data-status", "succeeded")
+        expect(state(page, "Deliver")).to_have_attribute("data-status", "not-started")
+        expect(page.get_by_label("Execution status")).to_have_text("SUCCEEDED")
+    alice.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
+    error = alice.get_by_role("complementary", name="State QualityCheck").get_by_label("Error")
+    expect(error).to_contain_text("Statelight.ApprovalRejected")
+    expect(error).to_contain_text("Burnt crust")
+    shot(alice, "2-rejected-refunded")
+    execution.refresh_from_db()
+    assert json.loads(execution.output)["refund"]["refunded"] is True
+
+
+def test_the_page_reconnects_after_a_server_restart_and_catches_up(person, site, expect):
+    alice = person("alice")
+    execution = order_a_pizza(alice, site, {**ORDER, "customer": "Edsger"}, expect)
+    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
+    alice.evaluate("window.sameDocument = true")
+
+    server = site["server"]
+    server.stop()
+    expect(alice.locator("body")).to_have_attribute("data-ws", "closed")
+    shot(alice, "3-server-down")
+    # decided while the server is down: the answer waits in the database for the runtime
+    approval = TaskToken.objects.get(execution=execution)
+    approvals.decide(approval.pk, site["carol"], "Approve", "while you were away")
+    server.start()
+
+    expect(alice.locator("body")).to_have_attribute("data-ws", "open", timeout=20_000)
+    for name in ("Deliver", "NotifyCustomer", "Delivered"):
+        expect(state(alice, name)).to_have_attribute("data-status", "succeeded", timeout=20_000)
+    expect(alice.get_by_label("Execution status")).to_have_text("SUCCEEDED")
+    assert alice.evaluate("window.sameDocument") is True  # caught up without a reload
+    ids = alice.evaluate("window.statelightViewer.runs.events.map((e) => e.id)")
+    assert ids == list(range(1, len(ids) + 1))  # no hole, no duplicate
+    shot(alice, "3-caught-up")
