@@ -296,6 +296,18 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     page.mouse.up()
     expect(page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1/States/Success"]')).to_be_visible()
 
+    # a Choice: a new rule and the Default, each dragged from its own handle; a second catcher
+    wait = state(page, "Wait").bounding_box()
+    pane = page.locator(".sl-canvas .react-flow__pane").bounding_box()
+    drop_from_palette(page, "Choice", wait["x"] + 320 - pane["x"], wait["y"] + 90 - pane["y"])  # an empty spot
+    expect(state(page, "Choice")).to_be_visible()
+    connect(page, "Choice", "choice-new", "Wait")
+    connect(page, "Choice", "default", "ErrorHandler")
+    expect(page.locator(".sl-edge-label-choice")).to_have_text('$.value == "value"')
+    expect(page.locator(".sl-edge-label-default")).to_have_text("Default")
+    connect(page, "FailingTask", "catch-new", "ErrorHandler")
+    expect(page.locator(".sl-edge-label-catch")).to_have_count(2)
+
     # copy, paste, delete
     state(page, "Wait").click()
     page.keyboard.press("Control+C")
@@ -322,6 +334,10 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     exported = json.loads(Path(download.value.path()).read_text())
     assert exported["States"]["Parallel"]["Branches"][0]["States"]["Pass"]["Type"] == "Pass"
     assert exported["States"]["Parallel"]["Branches"][1] == {"StartAt": "Success", "States": {"Success": {"Type": "Succeed"}}}
+    assert exported["States"]["Choice"] == {
+        "Type": "Choice", "Choices": [{"Variable": "$.value", "StringEquals": "value", "Next": "Wait"}], "Default": "ErrorHandler"}
+    assert [(c["ErrorEquals"], c["Next"]) for c in exported["States"]["FailingTask"]["Catch"]] == [
+        (["States.TaskFailed"], "ErrorHandler"), (["States.ALL"], "Wait")]
     page.get_by_text("Export", exact=True).click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Graph as SVG").click()

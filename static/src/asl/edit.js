@@ -212,7 +212,12 @@ export function connect(definition, sourceId, handle, targetId) {
   }
   if (kind === "catch") {
     const catchers = Array.isArray(state.Catch) ? [...state.Catch] : [];
-    if (index === "new") catchers.push({ ErrorEquals: ["States.ALL"], Next: to });
+    if (index === "new") {
+      // States.ALL must come last: a catcher added beside one catches task failures, before it
+      const all = catchers.findIndex((c) => isObject(c) && Array.isArray(c.ErrorEquals) && c.ErrorEquals.includes("States.ALL"));
+      if (all === -1) catchers.push({ ErrorEquals: ["States.ALL"], Next: to });
+      else catchers.splice(all, 0, { ErrorEquals: ["States.TaskFailed"], Next: to });
+    }
     else catchers[+index] = { ...catchers[+index], Next: to };
     return setFields(definition, sourceId, { Catch: catchers });
   }

@@ -59,6 +59,9 @@ test("insert on an edge, choice rules, catchers and disconnect", () => {
   assert.equal(d.States.C.Default, "SecondTask");
   d = connect(d, "/States/FirstTask", "catch-new", "/States/C");
   assert.deepEqual(d.States.FirstTask.Catch, [{ ErrorEquals: ["States.ALL"], Next: "C" }]);
+  // a second catcher goes before the catch-all, for task failures
+  const two = connect(d, "/States/FirstTask", "catch-new", "/States/Wait");
+  assert.deepEqual(two.States.FirstTask.Catch.map((c) => [c.ErrorEquals[0], c.Next]), [["States.TaskFailed", "Wait"], ["States.ALL", "C"]]);
   const catchEdge = aslToGraph(d).edges.find((e) => e.kind === "catch");
   assert.equal(catchEdge.label, "States.ALL");
   d = disconnect(d, catchEdge);

@@ -29,6 +29,13 @@ function handleOf(edge) {
   return edge.kind;
 }
 
+// Which handles a node has: when it changes, React Flow must measure them again.
+function handleKey(node) {
+  const state = node.state ?? {};
+  const count = (list) => (Array.isArray(list) ? list.length : 0);
+  return `${node.type}:${count(state.Choices)}:${count(state.Catch)}`;
+}
+
 function toFlowNodes(graph, boxes, problems, statuses, selected, editable, children) {
   return graph.nodes.map((node) => {
     const box = boxes.get(node.id) ?? { x: 0, y: 0, w: 10, h: 10 };
@@ -50,7 +57,7 @@ function toFlowNodes(graph, boxes, problems, statuses, selected, editable, child
       width: box.w,
       height: box.h,
       style: { width: box.w, height: box.h },
-      data: { node, problems: problems.byNode.get(node.id), status, editable },
+      data: { node, problems: problems.byNode.get(node.id), status, editable, handles: handleKey(node) },
     };
   });
 }
@@ -132,7 +139,8 @@ const Canvas = forwardRef(function Canvas(props, ref) {
       const before = new Map(current.map((n) => [n.id, n]));
       return flowNodes.map((n) => {
         const old = before.get(n.id);
-        return old?.measured && old.width === n.width && old.height === n.height ? { ...n, measured: old.measured } : n;
+        const same = old?.measured && old.width === n.width && old.height === n.height && old.data.handles === n.data.handles;
+        return same ? { ...n, measured: old.measured } : n;
       });
     });
   }, [flowNodes]);
