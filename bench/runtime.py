@@ -124,9 +124,9 @@ def measure_run(owner, name: str, count: int, definition=None, payload=None, exp
         runtime.stop()
     rows = Execution.objects.filter(machine=machine)
     statuses = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
-    events = rows.aggregate(n=Sum("last_event_id"))["n"]
+    events = rows.aggregate(n=Sum("runtime_state__last_event_id"))["n"]
     transitions = HistoryEvent.objects.filter(execution__machine=machine, type__endswith="StateEntered").count()
-    steps = rows.aggregate(n=Sum("revision"))["n"]
+    steps = rows.aggregate(n=Sum("runtime_state__revision"))["n"]
     record = {"measure": "run", "workload": name, "executions": count, "statuses": statuses,
               "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "transitions": transitions,
               "events": events, "steps": steps, "transitions_per_s": round(transitions / seconds),
@@ -135,10 +135,14 @@ def measure_run(owner, name: str, count: int, definition=None, payload=None, exp
     if expected_digest is not None:
         from bench.workloads import digest
 
-        digests = {digest(json.loads(output)) for output in rows.values_list("output", flat=True)}
+        digests = {digest(json.loads(output)) for output in rows.values_list("output", flat=True)
+                   if output is not None}
         record["digest_ok"] = digests == {expected_digest}
         if not record["digest_ok"]:
             record["statuses"]["DIGEST-MISMATCH"] = len(digests)
+        failed = rows.exclude(status="SUCCEEDED").values_list("error", "cause").first()
+        if failed:
+            record["first_failure"] = failed
     return record
 
 
@@ -194,6 +198,8 @@ def main(argv=None) -> int:
                   f"(cpu {r['cpu_seconds']:6.2f} s)  {r['transitions_per_s']:6d} transitions/s "
                   f"({r['transitions_per_cpu_s']:6d}/cpu-s)  {r['events_per_s']:6d} events/s  "
                   f"{r['steps_per_s']:5d} steps/s  {r['statuses']}")
+            if r.get("first_failure"):
+                print(f"    first failure: {r['first_failure'][0]}: {str(r['first_failure'][1])[:300]}")
     best = max((r["transitions_per_s"] for r in records if r["measure"] == "run"), default=0)
     print(f"goal: {GOAL_TRANSITIONS} persisted transitions/s on SQLite; best workload {best}/s")
     return 0 if ok else 1

@@ -25,7 +25,7 @@ class ExecutionAdmin(admin.ModelAdmin):
     list_display = ["name", "machine", "status", "started_at", "stopped_at"]
     list_filter = ["status"]
     search_fields = ["name", "arn"]
-    readonly_fields = ["engine_state", "last_event_id", "lease_owner", "lease_expires_at"]
+    readonly_fields = ["last_event_id"]
 
 
 @admin.register(models.HistoryEvent)

@@ -42,7 +42,31 @@ class Execution(models.Model):
     redrive_count = models.PositiveIntegerField(default=0)
     redriven_at = models.DateTimeField(null=True, blank=True)
 
-    # The engine's execution record (counters, status) and how far history goes.
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["machine", "status", "-started_at"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def last_event_id(self) -> int:
+        """How far the stored history goes (0 before the first step)."""
+        try:
+            return self.runtime_state.last_event_id
+        except ExecutionState.DoesNotExist:
+            return 0
+
+
+class ExecutionState(models.Model):
+    """The runtime's side of an execution, rewritten by every step. Kept out of the Execution row
+    on purpose: SQLite rewrites a whole row on UPDATE, and that row holds the definition (up to
+    1 MiB) and the input (up to 256 KiB)."""
+
+    execution = models.OneToOneField(Execution, primary_key=True, on_delete=models.CASCADE,
+                                     related_name="runtime_state")
+    # The engine's execution record (counters, status; the input is in Execution.input) and how
+    # far history goes.
     engine_state = models.JSONField(default=dict)
     last_event_id = models.PositiveIntegerField(default=0)
     # Bumped by every runtime write, so a worker can tell that the engine it
@@ -57,12 +81,8 @@ class Execution(models.Model):
     lease_owner = models.CharField(max_length=128, blank=True, default="")
     lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    class Meta:
-        ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["machine", "status", "-started_at"])]
-
     def __str__(self):
-        return self.name
+        return f"{self.execution_id}@{self.revision}"
 
 
 class ExecutionFrame(models.Model):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 import engine
 from designer import arns
-from designer.models import Execution, InboxItem, StateMachine, StateMachineVersion
+from designer.models import Execution, ExecutionState, InboxItem, StateMachine, StateMachineVersion
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
@@ -99,6 +99,7 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
                 type=machine.type, status=Execution.RUNNING, input=input_text, mock_test_case=mock_test_case or "",
                 trace_header=trace_header or "", parent=parent, parent_effect_id=parent_effect_id,
                 parent_wait=parent_wait, started_at=timezone.now())
+            ExecutionState.objects.create(execution=execution)
             InboxItem.objects.create(execution=execution, kind=InboxItem.START, result=start)
             transaction.on_commit(signals.work_available)
     except IntegrityError:
@@ -149,7 +150,7 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} was redriven {MAX_REDRIVES} times already.")
     if execution.last_event_id >= step.HISTORY_LIMIT - 1:
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} has reached the history event limit.")
-    revision = execution.revision
+    revision = ExecutionState.objects.get(pk=execution.pk).revision
     with transaction.atomic():
         claimed = Execution.objects.filter(pk=execution.pk, status=execution.status,
                                            redrive_count=execution.redrive_count).update(
@@ -157,7 +158,7 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
         if not claimed:
             raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} is being redriven already.")
         InboxItem.objects.create(execution=execution, kind="redrive")
-    return _apply_now(execution, timeout, until=lambda row: row.revision > revision)
+    return _apply_now(execution, timeout, until=lambda row: ExecutionState.objects.get(pk=row.pk).revision > revision)
 
 
 def _apply_now(execution: Execution, timeout: float, until=None) -> Execution:

@@ -1,7 +1,7 @@
 """One step of one execution: the engine advanced from its inbox, and what to store.
 
 _Step restores the engine (from this worker's memory when the stored
-revision is the one it wrote last, else from Execution.engine_state and the
+revision is the one it wrote last, else from ExecutionState.engine_state and the
 ExecutionFrame rows) or creates it on the START item, applies the inbox in
 order (start, complete, fail, fire, heartbeat, stop, redrive; the engine
 drops late and unknown answers), fires the timers that are due, answers
@@ -73,8 +73,9 @@ class Write:
 
     def __init__(self, row, result):
         self.execution_id = row.pk
-        self.revision = row.revision
-        self.fields = {}
+        self.revision = row.runtime_state.revision
+        self.state_fields = {}  # ExecutionState columns (the guarded row)
+        self.execution_fields = {}  # Execution columns, when the status changes
         self.history = []
         self.frames = []
         self.dropped_frames = []
@@ -130,6 +131,7 @@ class _Step:
 
     def __init__(self, row, items, worker_id, clock, cache, claim_tasks, lease_seconds):
         self.row = row
+        self.state = row.runtime_state
         self.items = items
         self.worker_id = worker_id
         self.clock = clock
@@ -155,10 +157,10 @@ class _Step:
         redriving = any(item.kind == "redrive" for item in self.items)
         if row.status != RUNNING and not redriving:
             return self._drop_inbox()
-        loaded = self.cache.get(row.pk, row.revision) if self.cache is not None else None
+        loaded = self.cache.get(row.pk, self.state.revision) if self.cache is not None else None
         if loaded is not None:
             self.engine, self.mock = loaded.engine, loaded.mock
-        elif row.revision or not starting:
+        elif self.state.revision or not starting:
             if not self._restore():
                 return self._drop_inbox()
         try:
@@ -176,15 +178,19 @@ class _Step:
         heavy = getattr(self.row, "heavy", None)
         if heavy is not None:
             return tuple(heavy[name] for name in names)
-        return Execution.objects.filter(pk=self.row.pk).values_list(*names).get()
+        columns = {"engine_state": "runtime_state__engine_state"}
+        return Execution.objects.filter(pk=self.row.pk).values_list(*(columns.get(n, n) for n in names)).get()
 
     def _restore(self) -> bool:
-        definition, state = self._heavy("definition", "engine_state")
+        definition, input_text, state = self._heavy("definition", "input", "engine_state")
         if not state:
             return False
         frames = {str(frame_id): record for frame_id, record in
                   ExecutionFrame.objects.filter(execution_id=self.row.pk).values_list("frame_id", "record")}
         machine = parse_definition(definition)
+        record = state["execution"]
+        # the input is stored once, in Execution.input (see _engine_record)
+        record["execution_context"] = {**record["execution_context"], "Input": json.loads(input_text)}
         self.engine = engine.Execution.restore(machine, {**state, "frames": frames}, clock=self.clock)
         self.mock = self._mock_case(self.engine.machine_context["Name"])
         return True
@@ -206,7 +212,7 @@ class _Step:
         if not self.row.mock_test_case:
             return None
         try:
-            return mocks.case_for(self.row.mock_test_case, machine_name, self.row.mock_calls)
+            return mocks.case_for(self.row.mock_test_case, machine_name, self.state.mock_calls)
         except mocks.MockConfigError as e:
             return _BrokenMock(str(e))
 
@@ -248,7 +254,7 @@ class _Step:
             self._fire_due_timers()
 
     def _fire_due_timers(self):
-        wake_at = self.row.wake_at
+        wake_at = self.state.wake_at
         now = self.clock()
         if wake_at is None or wake_at.timestamp() > now:
             return
@@ -335,20 +341,19 @@ class _Step:
         write.effects, write.tokens, write.tasks, activity_ids = self._effect_rows(new_effects, now)
         write.inbox_done = [item.pk for item in self.items if item.pk is not None]
 
-        fields = write.fields
-        fields.update(engine_state={"format": changes["format"], "execution": changes["execution"]},
-                      last_event_id=ex.next_event_id - 1, status=status, revision=row.revision + 1,
-                      lease_owner="", lease_expires_at=None)
+        fields = write.state_fields
+        fields.update(engine_state=_engine_record(changes), last_event_id=ex.next_event_id - 1,
+                      revision=self.state.revision + 1, lease_owner="", lease_expires_at=None)
         if self.timers_changed or ended:
             timers = self._timers() if status == RUNNING else []
             fields["wake_at"] = to_datetime(timers[0][0]) if timers else None
-        if ended or self.redriven:
-            fields["output"] = to_json(ex.output) if status == Execution.SUCCEEDED else None
-            fields["error"], fields["cause"] = ex.error, ex.cause
-            fields["stopped_at"] = (to_datetime(self.events[-1].timestamp if self.events else now) if ended
-                                    else None)
         if self.mock_used:
             fields["mock_calls"] = dict(self.mock.calls)
+        if ended or self.redriven:
+            write.execution_fields.update(
+                status=status, output=to_json(ex.output) if status == Execution.SUCCEEDED else None,
+                error=ex.error, cause=ex.cause,
+                stopped_at=to_datetime(self.events[-1].timestamp if self.events else now) if ended else None)
 
         enqueued = False
         if self.cancelled:
@@ -364,7 +369,7 @@ class _Step:
                                              **self._parent_answer(status)))
             enqueued = True
         write.after = lambda: self._after_commit(result.events, status, ended, activity_ids, enqueued)
-        write.keep = _Loaded(row.revision + 1, ex, self.mock) if status == RUNNING else None
+        write.keep = _Loaded(self.state.revision + 1, ex, self.mock) if status == RUNNING else None
         return write
 
     def _history(self):
@@ -450,8 +455,8 @@ class _Step:
         row = self.row
         write = Write(row, Advanced(row.pk, row.status))
         write.inbox_done = [item.pk for item in self.items if item.pk is not None]
-        write.fields = {"lease_owner": "", "lease_expires_at": None}
-        write.keep = self.cache.get(row.pk, row.revision) if self.cache is not None else None
+        write.state_fields = {"lease_owner": "", "lease_expires_at": None}
+        write.keep = self.cache.get(row.pk, self.state.revision) if self.cache is not None else None
         return write
 
     def _closing(self, events, error, cause) -> Write:
@@ -462,9 +467,10 @@ class _Step:
         result = Advanced(row.pk, Execution.FAILED, ended=True)
         write = Write(row, result)
         write.history, result.events = self._history()
-        write.fields = {"status": Execution.FAILED, "error": error, "cause": cause, "stopped_at": to_datetime(now),
-                        "wake_at": None, "last_event_id": events[-1].id, "revision": row.revision + 1,
-                        "lease_owner": "", "lease_expires_at": None}
+        write.state_fields = {"wake_at": None, "last_event_id": events[-1].id, "revision": self.state.revision + 1,
+                              "lease_owner": "", "lease_expires_at": None}
+        write.execution_fields = {"status": Execution.FAILED, "error": error, "cause": cause,
+                                  "stopped_at": to_datetime(now)}
         write.gone_effects = ALL
         write.closed_tokens = ALL
         write.inbox_done = [item.pk for item in self.items if item.pk is not None]
@@ -483,10 +489,18 @@ class _Step:
 
     def _crashed(self, error: Exception) -> Write:
         """The engine raised: end the execution FAILED with one closing event after the stored ones."""
-        last = self.row.last_event_id
+        last = self.state.last_event_id
         cause = f"Statelight could not advance this execution: {type(error).__name__}: {error}"
         return self._closing([Event(last + 1, last, self.clock(), "ExecutionFailed",
                                     {"error": "States.Runtime", "cause": cause})], "States.Runtime", cause)
+
+
+def _engine_record(changes) -> dict:
+    """The engine's execution record as stored: without the input, which never changes and is
+    already in Execution.input (up to 256 KiB written once, not at every step)."""
+    record = changes["execution"]
+    context = {key: value for key, value in record["execution_context"].items() if key != "Input"}
+    return {"format": changes["format"], "execution": {**record, "execution_context": context}}
 
 
 def _task_payload(effect: InvokeTask) -> dict:

@@ -5,14 +5,15 @@ the inline one). Whoever advances an execution first takes its lease (a
 conditional UPDATE; SKIP LOCKED where PostgreSQL has it), then:
 
 1. restores the engine: from this worker's memory when the stored revision
-   is the one it wrote last, else from Execution.engine_state + one
+   is the one it wrote last, else from ExecutionState.engine_state + one
    ExecutionFrame row per engine frame; or creates it on the START item;
 2. applies the inbox in id order (start, complete, fail, fire, heartbeat,
    stop, redrive; the engine drops late and unknown answers), then fires the
    timers that are due; mocked tasks are answered on the spot;
 3. in one transaction: appends the history events, upserts/deletes frame
-   rows, updates the execution (engine record, status, output, wake-up time,
-   revision) only if it still holds the lease at the revision it read,
+   rows, updates the execution's ExecutionState row (engine record, wake-up
+   time, revision) only if it still holds the lease at the revision it read
+   (and the Execution row when its status changes),
    creates/deletes Effect rows (tasks, timers) and task tokens, deletes the
    consumed inbox items, and answers a waiting parent (states:startExecution
    .sync) when the execution ends;
@@ -31,7 +32,7 @@ from datetime import datetime, timezone
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from designer.models import Effect, Execution, ExecutionFrame, HistoryEvent, InboxItem, TaskToken
+from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskToken
 
 from .engines import EngineCache
 from .step import ALL, RUNNING, Advanced, _adapters, compute, to_datetime
@@ -39,8 +40,8 @@ from .step import ALL, RUNNING, Advanced, _adapters, compute, to_datetime
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 30.0
-# Execution columns a step reads only to restore or start an engine.
-_HEAVY = ("definition", "input", "output", "error", "cause", "engine_state")
+# Columns a step reads only to restore or start an engine.
+_HEAVY = ("definition", "input", "output", "error", "cause", "runtime_state__engine_state")
 
 
 class LeaseLost(Exception):
@@ -59,19 +60,20 @@ def claim(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEA
     if dead:
         free |= Q(lease_owner__in=list(dead))
     with transaction.atomic():
-        candidates = Execution.objects.filter(id__in=list(ids)).filter(free).order_by()
+        candidates = ExecutionState.objects.filter(execution_id__in=list(ids)).filter(free).order_by()
         if connection.features.has_select_for_update_skip_locked:
-            taken = list(candidates.select_for_update(skip_locked=True).values_list("id", flat=True))
+            taken = list(candidates.select_for_update(skip_locked=True).values_list("execution_id", flat=True))
             if taken:
-                Execution.objects.filter(id__in=taken).update(lease_owner=worker_id, lease_expires_at=until)
+                ExecutionState.objects.filter(execution_id__in=taken).update(lease_owner=worker_id,
+                                                                            lease_expires_at=until)
             return taken
         if connection.features.can_return_rows_from_bulk_insert:  # SQLite >= 3.35: UPDATE ... RETURNING
             return _claim_returning(ids, worker_id, now_dt, until, dead)
         # an older SQLite: the transaction holds the write lock from its start (IMMEDIATE), so
         # nobody claims between the UPDATE and the read-back
         candidates.update(lease_owner=worker_id, lease_expires_at=until)
-        return list(Execution.objects.filter(id__in=list(ids), lease_owner=worker_id).order_by()
-                    .values_list("id", flat=True))
+        return list(ExecutionState.objects.filter(execution_id__in=list(ids), lease_owner=worker_id).order_by()
+                    .values_list("execution_id", flat=True))
 
 
 def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
@@ -80,33 +82,35 @@ def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
     owner, expires = quote("lease_owner"), quote("lease_expires_at")
     ids = list(ids)
     dead = list(dead)
-    sql = (f"UPDATE {quote(Execution._meta.db_table)} SET {owner} = %s, {expires} = %s "
-           f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))}) AND ({owner} = '' OR {expires} < %s OR {owner} = %s"
-           + (f" OR {owner} IN ({', '.join(['%s'] * len(dead))})" if dead else "") + f") RETURNING {quote('id')}")
+    key = quote("execution_id")
+    sql = (f"UPDATE {quote(ExecutionState._meta.db_table)} SET {owner} = %s, {expires} = %s "
+           f"WHERE {key} IN ({', '.join(['%s'] * len(ids))}) AND ({owner} = '' OR {expires} < %s OR {owner} = %s"
+           + (f" OR {owner} IN ({', '.join(['%s'] * len(dead))})" if dead else "") + f") RETURNING {key}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [worker_id, adapt(until), *ids, adapt(now_dt), worker_id, *dead])
         return [row[0] for row in cursor.fetchall()]
 
 
 def release(ids, worker_id: str):
-    Execution.objects.filter(id__in=list(ids), lease_owner=worker_id).update(lease_owner="", lease_expires_at=None)
+    ExecutionState.objects.filter(execution_id__in=list(ids), lease_owner=worker_id).update(
+        lease_owner="", lease_expires_at=None)
 
 
 def load(ids, cache=None):
     """{id: execution row}, {id: [inbox items in order]}. The big columns (definition, input,
     engine record) are read in one query for the executions that need them: those starting and
     those whose engine is not in `cache`."""
-    rows = {row.pk: row for row in Execution.objects.filter(id__in=list(ids)).defer(*_HEAVY).order_by()
-            .annotate(machine_owner=F("machine__owner_id"))}
+    rows = {row.pk: row for row in Execution.objects.filter(id__in=list(ids)).select_related("runtime_state")
+            .defer(*_HEAVY).order_by().annotate(machine_owner=F("machine__owner_id"))}
     items = collections.defaultdict(list)
     for item in InboxItem.objects.filter(execution_id__in=list(rows)).order_by("id"):
         items[item.execution_id].append(item)
     heavy = [pk for pk, row in rows.items() if row.status == RUNNING or items.get(pk)]
     if cache is not None:
-        heavy = [pk for pk in heavy if cache.get(pk, rows[pk].revision) is None]
+        heavy = [pk for pk in heavy if cache.get(pk, rows[pk].runtime_state.revision) is None]
     if heavy:
         for pk, definition, input_text, state in Execution.objects.filter(id__in=heavy).values_list(
-                "id", "definition", "input", "engine_state"):
+                "id", "definition", "input", "runtime_state__engine_state"):
             rows[pk].heavy = {"definition": definition, "input": input_text, "engine_state": state}
     return rows, items
 
@@ -170,26 +174,33 @@ def write_batch(writes, worker_id: str, cache=None):
     return stored, lost
 
 
-_EXECUTION_TABLE = None
-
-
 def _guarded_update(write, worker_id) -> int:
-    """UPDATE the execution row if it still has our lease at the revision the step read (raw SQL:
-    the ORM's query building costs more than the statement)."""
-    global _EXECUTION_TABLE
-    if _EXECUTION_TABLE is None:
-        _EXECUTION_TABLE = connection.ops.quote_name(Execution._meta.db_table)
+    """UPDATE the execution's state row if it still has our lease at the revision the step read,
+    then its Execution row if the step changed the status (raw SQL: the ORM's query building costs
+    more than the statements). 0 when the lease or the revision moved on."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        sets, params = _assignments(ExecutionState, write.state_fields)
+        cursor.execute(f"UPDATE {quote(ExecutionState._meta.db_table)} SET {sets} WHERE {quote('execution_id')} = %s "
+                       f"AND {quote('lease_owner')} = %s AND {quote('revision')} = %s",
+                       params + [write.execution_id, worker_id, write.revision])
+        if not cursor.rowcount:
+            return 0
+        if write.execution_fields:
+            sets, params = _assignments(Execution, write.execution_fields)
+            cursor.execute(f"UPDATE {quote(Execution._meta.db_table)} SET {sets} WHERE {quote('id')} = %s",
+                           params + [write.execution_id])
+        return 1
+
+
+def _assignments(model, fields):
     quote = connection.ops.quote_name
     sets, params = [], []
-    for name, value in write.fields.items():
-        field = Execution._meta.get_field(name)
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
         sets.append(f"{quote(field.column)} = %s")
         params.append(field.get_db_prep_save(value, connection))
-    params += [write.execution_id, worker_id, write.revision]
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_EXECUTION_TABLE} SET {', '.join(sets)} WHERE {quote('id')} = %s AND "
-                       f"{quote('lease_owner')} = %s AND {quote('revision')} = %s", params)
-        return cursor.rowcount
+    return ", ".join(sets), params
 
 
 _HISTORY_SQL = None

@@ -20,7 +20,7 @@ Wake-ups: every STATELIGHT_RUNTIME_POLL_SECONDS, and at once when this
 process enqueues work (signals.work_available()).
 
 Timeouts and heartbeats are engine timers (Effect rows with due_at, summed
-up in Execution.wake_at), never sleeping threads.
+up in ExecutionState.wake_at), never sleeping threads.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 
 from designer import resources
-from designer.models import Effect, Execution, InboxItem
+from designer.models import Effect, ExecutionState, InboxItem
 
 from . import engines, signals, step, store
 
@@ -160,7 +160,7 @@ class Runtime:
             if unfinished:  # whoever comes next performs them again
                 Effect.objects.filter(pk__in=unfinished, claimed_by=self.worker_id).update(
                     state=Effect.PENDING, claimed_by="", claimed_until=None)
-            store.release(Execution.objects.filter(lease_owner=self.worker_id).values_list("pk", flat=True),
+            store.release(ExecutionState.objects.filter(lease_owner=self.worker_id).values_list("pk", flat=True),
                           self.worker_id)
         except Exception:
             log.warning("could not hand back the work of %s", self.worker_id, exc_info=True)
@@ -270,15 +270,16 @@ class Runtime:
     def _candidates(self, now_dt) -> list:
         """Executions with inbox items or a due timer, whose lease is free (or its holder dead)."""
         free = Q(lease_owner="") | Q(lease_expires_at__lt=now_dt) | Q(lease_owner=self.worker_id)
-        inbox_free = (Q(execution__lease_owner="") | Q(execution__lease_expires_at__lt=now_dt)
-                      | Q(execution__lease_owner=self.worker_id))
+        state = "execution__runtime_state__"
+        inbox_free = (Q(**{f"{state}lease_owner": ""}) | Q(**{f"{state}lease_expires_at__lt": now_dt})
+                      | Q(**{f"{state}lease_owner": self.worker_id}))
         if self._dead:
             free |= Q(lease_owner__in=self._dead)
-            inbox_free |= Q(execution__lease_owner__in=self._dead)
+            inbox_free |= Q(**{f"{state}lease_owner__in": self._dead})
         ids = list(InboxItem.objects.filter(inbox_free).order_by().values_list("execution_id", flat=True)
                    .distinct()[:self.batch])
-        ids += Execution.objects.filter(free, wake_at__lte=now_dt).order_by("wake_at").values_list(
-            "id", flat=True)[:self.batch]
+        ids += ExecutionState.objects.filter(free, wake_at__lte=now_dt).order_by("wake_at").values_list(
+            "execution_id", flat=True)[:self.batch]
         return list(dict.fromkeys(ids))
 
     # -- answers
@@ -361,7 +362,7 @@ class Runtime:
         if now - self._last["dead"] >= 2.0:
             self._last["dead"] = now
             now_dt = step.to_datetime(now)
-            owners = set(Execution.objects.filter(lease_expires_at__gte=now_dt).exclude(lease_owner="")
+            owners = set(ExecutionState.objects.filter(lease_expires_at__gte=now_dt).exclude(lease_owner="")
                          .order_by().values_list("lease_owner", flat=True).distinct())
             owners |= set(Effect.objects.filter(state=Effect.RUNNING, claimed_until__gte=now_dt)
                           .order_by().values_list("claimed_by", flat=True).distinct())

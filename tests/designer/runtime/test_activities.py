@@ -6,7 +6,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
-import engine
 from designer import arns
 from designer import runtime as rt
 from designer.models import Activity, HistoryEvent, TaskToken
@@ -52,7 +51,7 @@ async def test_a_waiting_task_is_handed_out_and_answered(scheduled, activity, wo
     await execution.arefresh_from_db()
     assert execution.status == "SUCCEEDED" and json.loads(execution.output) == {"packed": True}
     types = [t async for t in HistoryEvent.objects.filter(execution=execution).values_list("type", flat=True)]
-    assert types[1:4] == ["TaskStateEntered", "ActivityScheduled", "ActivitySucceeded"]
+    assert types[1:5] == ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
 
 
 @in_memory_db
@@ -131,17 +130,9 @@ def test_an_activity_worker_that_stops_heartbeating_times_out(machine, alice, ac
 
 
 @in_memory_db
-async def test_a_worker_taking_a_task_is_told_to_the_engine_when_it_can_record_it(scheduled, activity, worker,
-                                                                                   monkeypatch):
-    # stands in for engine.Execution.activity_started(effect_id, worker_name), asked of the lead
-    def activity_started(self, effect_id, worker_name):
-        frame = self.frames[self.pending[effect_id]]
-        self._event(frame, "ActivityStarted", {"workerName": worker_name})
-        return self._take_step()
-
-    monkeypatch.setattr(engine.Execution, "activity_started", activity_started, raising=False)
+async def test_the_history_names_the_worker_that_took_the_task(scheduled, activity, worker):
     execution = await sync_to_async(scheduled)({"box": 9})
-    token, _ = await rt.get_activity_task(activity, "packer-9", timeout=5)
+    assert await rt.get_activity_task(activity, "packer-9", timeout=5) is not None
     await sync_to_async(worker.drain)()
     started = await HistoryEvent.objects.filter(execution=execution, type="ActivityStarted").aget()
     assert started.details == {"workerName": "packer-9"}

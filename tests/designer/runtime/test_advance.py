@@ -4,7 +4,7 @@ import json
 import pytest
 
 from designer import runtime as rt
-from designer.models import Effect, Execution, ExecutionFrame, HistoryEvent, InboxItem
+from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem
 from designer.runtime import publish, store
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,8 +35,9 @@ def test_it_runs_the_seeds_two_tasks_to_the_end(machine, worker, alice):
     assert [e.event_id for e in events] == list(range(1, len(events) + 1))
     assert events[0].type == "ExecutionStarted" and events[-1].type == "ExecutionSucceeded"
     assert execution.last_event_id == len(events)
-    assert execution.stopped_at is not None and execution.wake_at is None
-    assert execution.lease_owner == ""
+    state = ExecutionState.objects.get(pk=execution.pk)
+    assert execution.stopped_at is not None and state.wake_at is None
+    assert state.lease_owner == ""
     # nothing outstanding is left behind
     assert not Effect.objects.filter(execution=execution).exists()
     assert not InboxItem.objects.filter(execution=execution).exists()
@@ -118,7 +119,7 @@ def test_it_takes_over_an_expired_lease(machine, alice):
 def test_a_step_written_by_someone_else_in_between_is_not_overwritten(machine, alice):
     execution = runtime_start(machine("TwoTasks", TWO_TASKS), alice)
     rows, items = store.load(store.claim([execution.pk], "me", now=store.time.time()))
-    Execution.objects.filter(pk=execution.pk).update(revision=7)  # another writer's step
+    ExecutionState.objects.filter(pk=execution.pk).update(revision=7)  # another writer's step
     with pytest.raises(store.LeaseLost):
         store.advance_claimed(rows[execution.pk], items[execution.pk], "me")
     assert not HistoryEvent.objects.filter(execution=execution).exists()
@@ -134,7 +135,7 @@ def test_a_wait_is_a_timer_row_and_a_wake_up_time(machine, alice, clock):
     assert execution.status == "RUNNING"
     timer = Effect.objects.get(execution=execution)
     assert timer.kind == "timer" and timer.payload == {"purpose": "wait", "state": "Nap"}
-    assert execution.wake_at == timer.due_at
+    assert ExecutionState.objects.get(pk=execution.pk).wake_at == timer.due_at
     assert timer.due_at.timestamp() == pytest.approx(clock.now + 3600)
     clock.advance(3599)
     worker.drain()
@@ -142,7 +143,7 @@ def test_a_wait_is_a_timer_row_and_a_wake_up_time(machine, alice, clock):
     clock.advance(1)
     worker.drain()
     execution.refresh_from_db()
-    assert execution.status == "SUCCEEDED" and execution.wake_at is None
+    assert execution.status == "SUCCEEDED" and ExecutionState.objects.get(pk=execution.pk).wake_at is None
     assert not Effect.objects.filter(execution=execution).exists()
 
 

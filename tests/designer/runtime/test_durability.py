@@ -143,8 +143,9 @@ def diagnose(execution) -> str:
     effects = list(Effect.objects.filter(execution=row).values("effect_id", "kind", "state", "claimed_by",
                                                                "claimed_until", "due_at"))
     inbox = list(row.inbox.values("kind", "effect_id"))
-    return (f"{row.name} still runs: lease {row.lease_owner!r} until {row.lease_expires_at}, wake_at {row.wake_at}, "
-            f"revision {row.revision}\nevents {events}\neffects {effects}\ninbox {inbox}")
+    state = row.runtime_state
+    return (f"{row.name} still runs: lease {state.lease_owner!r} until {state.lease_expires_at}, wake_at "
+            f"{state.wake_at}, revision {state.revision}\nevents {events}\neffects {effects}\ninbox {inbox}")
 
 
 def answer_callbacks(answered):

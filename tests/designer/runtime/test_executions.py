@@ -89,7 +89,7 @@ def test_stop_aborts_at_once(machine, alice, worker):
     worker.drain()
     stopped = rt.stop_execution(execution, error="Enough", cause="a test stopped it")
     assert (stopped.status, stopped.error, stopped.cause) == ("ABORTED", "Enough", "a test stopped it")
-    assert stopped.stopped_at is not None and stopped.wake_at is None
+    assert stopped.stopped_at is not None and stopped.runtime_state.wake_at is None
     types = list(HistoryEvent.objects.filter(execution=execution).values_list("type", flat=True))
     assert types[-2:] == ["WaitStateAborted", "ExecutionAborted"]
     # stopping a closed execution changes nothing

@@ -57,11 +57,11 @@ def test_nothing_is_published_for_a_step_that_did_not_commit(machine, alice, mon
     sent = []
     monkeypatch.setattr(publish, "publish", lambda batch: sent.extend(batch))
     execution = rt.start_execution(machine("TwoTasks", TWO_TASKS), owner=alice)
-    from designer.models import Execution
+    from designer.models import ExecutionState
     from designer.runtime import store
 
     rows, items = store.load(store.claim([execution.pk], "me", now=store.time.time()))
-    Execution.objects.filter(pk=execution.pk).update(revision=3)
+    ExecutionState.objects.filter(pk=execution.pk).update(revision=3)
     with pytest.raises(store.LeaseLost):
         store.advance_claimed(rows[execution.pk], items[execution.pk], "me")
     assert sent == []

@@ -168,7 +168,7 @@ def test_a_mock_test_case_answers_tasks_retries_and_callbacks_included(machine, 
     execution.refresh_from_db()
     assert execution.status == "SUCCEEDED"
     assert json.loads(execution.output) == {"answer": "from the mock"}
-    assert execution.mock_calls == {"First": 3, "Ask": 1}
+    assert execution.runtime_state.mock_calls == {"First": 3, "Ask": 1}
     failures = HistoryEvent.objects.filter(execution=execution, type="LambdaFunctionFailed").count()
     assert failures == 2
 

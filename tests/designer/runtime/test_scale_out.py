@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 
 from designer import runtime as rt
-from designer.models import Effect, Execution, HistoryEvent
+from designer.models import Effect, ExecutionState, HistoryEvent
 from statelight import config
 
 from .conftest import POSTGRES_URL, ROOT, fresh_postgres_database, make_machine, migrated_sqlite, using_database
@@ -74,7 +74,7 @@ def test_a_killed_workers_leases_are_taken_over_by_another(tmp_path, django_db_b
                     ids = list(HistoryEvent.objects.filter(execution=done).order_by("event_id")
                                .values_list("event_id", flat=True))
                     assert ids == list(range(1, done.last_event_id + 1))
-                assert not Execution.objects.exclude(lease_owner="").filter(lease_owner__startswith="elsewhere")
+                assert not ExecutionState.objects.filter(lease_owner__startswith="elsewhere")
         finally:
             stop(first)
             stop(second)
