@@ -8,9 +8,12 @@ import { detour, roundedPath } from "./route.js";
 
 export const StateEdge = memo(function StateEdge(props) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, data, selected } = props;
-  const around = sourcePosition === "bottom" ? detour(sourceX, sourceY, targetX, targetY, data?.obstacles, (data?.labelShift ?? 0) + 0.5) : null;
+  const around = sourcePosition === "bottom" || sourcePosition === "right"
+    ? detour(sourceX, sourceY, targetX, targetY, data?.obstacles, (data?.labelShift ?? 0) + 0.5, sourcePosition)
+    : null;
+  const down = around ? around.length - 4 : 0; // the long way down: its middle carries the label
   const [path, labelX, labelY] = around
-    ? [roundedPath(around), around[2][0], (around[2][1] + around[3][1]) / 2]
+    ? [roundedPath(around), around[down][0], (around[down][1] + around[down + 1][1]) / 2]
     : getSmoothStepPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: 18 });
   const shift = (data?.labelShift ?? 0) * 22;
   return (

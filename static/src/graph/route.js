@@ -6,22 +6,25 @@ const MARGIN = 22;
 const STUB = 18;
 
 // obstacles: [{x, y, w, h}] in flow coordinates (the scope's other states).
+// side: where the edge leaves its state ("bottom", or "right" for catchers).
 // Returns the detour's corner points, or null when the straight way is clear.
-export function detour(sx, sy, tx, ty, obstacles, lane = 0) {
+export function detour(sx, sy, tx, ty, obstacles, lane = 0, side = "bottom") {
   if (ty <= sy + 2 * STUB || !obstacles?.length) return null;
-  const top = sy + STUB;
+  const fromRight = side === "right";
+  const x0 = fromRight ? sx + STUB : sx; // where the way down starts
+  const top = fromRight ? sy : sy + STUB;
   const bottom = ty - STUB;
-  const left = Math.min(sx, tx);
-  const right = Math.max(sx, tx);
+  const left = Math.min(x0, tx);
+  const right = Math.max(x0, tx);
   const blocking = obstacles.filter((o) => o.y < bottom && o.y + o.h > top && o.x < right + 4 && o.x + o.w > left - 4);
   if (!blocking.length) return null;
   const minX = Math.min(...blocking.map((o) => o.x)) - MARGIN;
   const maxX = Math.max(...blocking.map((o) => o.x + o.w)) + MARGIN;
   // edges sharing a way run side by side (`lane` apart)
-  const x = Math.abs(maxX - sx) <= Math.abs(sx - minX) ? maxX + lane * 8 : minX - lane * 8;
-  return [
-    [sx, sy], [sx, top], [x, top], [x, bottom], [tx, bottom], [tx, ty],
-  ];
+  let x = Math.abs(maxX - x0) <= Math.abs(x0 - minX) ? maxX + lane * 8 : minX - lane * 8;
+  if (fromRight && x < sx + 6) x = Math.max(x, (sx + minX + MARGIN) / 2); // never back into its own state
+  const start = fromRight ? [[sx, sy], [x, sy]] : [[sx, sy], [sx, top], [x, top]];
+  return [...start, [x, bottom], [tx, bottom], [tx, ty]];
 }
 
 // An SVG path through the points with rounded corners.

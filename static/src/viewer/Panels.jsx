@@ -275,6 +275,7 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
   useEffect(() => setChosen(null), [name, ownIteration]);
   const entry = entries.find((e) => e.id === chosen) ?? entries[entries.length - 1];
   const mine = tasks.filter((t) => t.state === name);
+  const last = entry?.attempts[entry.attempts.length - 1];
   return (
     <div className="vw-panel-body" data-panel-state={name}>
       <div className="vw-panel-head">
@@ -307,9 +308,10 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
           </dl>
           <CauseBlock error={entry.error} cause={entry.cause} />
           <Attempts entry={entry} />
-          {entry.attempts.length ? <JsonBlock label="Task parameters" value={entry.attempts[entry.attempts.length - 1].parameters} /> : null}
-          <JsonBlock label="Input" value={entry.input} />
+          {last?.outcome === "succeeded" ? <JsonBlock label="Task result" value={last.result} /> : null}
           <JsonBlock label="Output" value={entry.output} />
+          <JsonBlock label="Input" value={entry.input} />
+          {last ? <JsonBlock label="Task parameters" value={last.parameters} /> : null}
           {entry.attempts.filter((a) => a.cause && a !== entry.attempts[entry.attempts.length - 1]).length ? (
             <details className="vw-block">
               <summary>Errors of earlier attempts</summary>

@@ -90,6 +90,11 @@ export const Timeline = memo(function Timeline({ runs, version, now, onPickState
                 <span className="vw-bar" data-status={entry.status}
                   title={`${label}: ${entry.status}, ${duration((entry.endedAt ?? end) - entry.enteredAt)}`}
                   style={{ left: `${from * 100}%`, width: `max(2px, ${Math.max(0, to - from) * 100}%)` }} />
+                {entry.attempts.length > 1 ? entry.attempts.map((a, i) => (
+                  <span key={i} className="vw-attempt" data-outcome={a.outcome ?? "pending"}
+                    title={`attempt ${i + 1}: ${a.outcome ?? "pending"}${a.error ? ` (${a.error})` : ""}`}
+                    style={{ left: `${((a.scheduledAt - start) / span) * 100}%`, width: `max(2px, ${(((a.endedAt ?? end) - a.scheduledAt) / span) * 100}%)` }} />
+                )) : null}
               </div>
             </div>
           );

@@ -132,6 +132,7 @@ export function Viewer({ config }) {
           <span className="sl-crumb-sep">/</span>
           <h1 className="vw-name">{execution.name}</h1>
           <span className="pill status-pill" data-status={status} aria-label="Execution status">{status}</span>
+          <span className="vw-live" title="Updates stream over a websocket; it reconnects by itself" />
         </div>
         <div className="vw-actions">
           {notice ? <span className={`vw-notice is-${notice.kind}`} role="status">{notice.text}</span> : null}

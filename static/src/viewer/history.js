@@ -236,7 +236,7 @@ export class StateRuns {
     if (type.endsWith("Succeeded")) {
       // `scheduled` stays until the state exits (the same commit): no flicker to running in between
       entry.error = entry.cause = null;
-      if (attempt) Object.assign(attempt, { endedAt: at, outcome: "succeeded" });
+      if (attempt) Object.assign(attempt, { endedAt: at, outcome: "succeeded", result: parseJson(details.output) });
     } else if (type.endsWith("Failed") || type.endsWith("TimedOut")) {
       entry.scheduled = null;
       entry.failed = true;
