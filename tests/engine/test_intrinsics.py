@@ -3,7 +3,7 @@
 References:
 - AWS: https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
 - Behaviour the docs leave open was observed on AWS by others and is cited
-  next to the row that pins it (see also the docstring of engine/intrinsics.py).
+  next to the row that pins it (see also the docstrings of engine/intrinsics/).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ References:
   (JSONata in Step Functions: `{% %}`, $states, the functions AWS adds)
 - AWS: https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
 - Behaviour the docs leave open was recorded on AWS by others and is cited
-  next to the row that pins it (see also the docstring of engine/jsonata_query.py).
+  next to the row that pins it (see also the docstrings of engine/jsonata_query/).
 """
 from __future__ import annotations
 
@@ -396,7 +396,7 @@ def test_it_reports_an_evaluation_error_with_its_code_and_message(text, tail):
 
 
 def test_it_stops_a_runaway_expression(monkeypatch):
-    monkeypatch.setattr(jsonata_query, "EVALUATION_TIMEOUT_MS", 200)
+    monkeypatch.setattr(jsonata_query.evaluation, "EVALUATION_TIMEOUT_MS", 200)
     assert "D1012: Evaluation timeout after 200 milliseconds" in cause_of("($f := function(){$f()}; $f())")
 
 
@@ -644,7 +644,7 @@ TOKENS = ["$states", ".input", ".a", "$v", "$", "$$", "1", "0", "-", "+", "*", "
        state_input=json_values, v=json_values)
 def test_random_expressions_raise_only_syntax_or_query_evaluation_errors(parts, state_input, v):
     text = "".join(parts)
-    jsonata_query.EVALUATION_TIMEOUT_MS = 500
+    jsonata_query.evaluation.EVALUATION_TIMEOUT_MS = 500
     try:
         try:
             expression = compile_expression("{%" + text + "%}")
@@ -659,7 +659,7 @@ def test_random_expressions_raise_only_syntax_or_query_evaluation_errors(parts, 
         if value is not UNDEFINED:
             json.dumps(value, allow_nan=False)
     finally:
-        jsonata_query.EVALUATION_TIMEOUT_MS = 5_000
+        jsonata_query.evaluation.EVALUATION_TIMEOUT_MS = 5_000
 
 
 @pytest.mark.parametrize("text", ["$states.input.a = $states.input.b", "$states.input.a and true", "$states.input.a",
