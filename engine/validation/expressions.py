@@ -60,7 +60,7 @@ INTRINSIC_NAMES = frozenset({
 def intrinsic_error(text: str) -> str | None:
     """Why `text` is not a valid intrinsic function call (None when it is).
 
-    engine/intrinsics.py owns the grammar; until it is importable a small
+    engine/intrinsics/parser.py owns the grammar; until it is importable a small
     fallback checks the shape, the function name and the path arguments.
     """
     try:
