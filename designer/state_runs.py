@@ -35,6 +35,39 @@ EXECUTION_ENDS = {"ExecutionSucceeded": "SUCCEEDED", "ExecutionFailed": "FAILED"
                   "ExecutionTimedOut": "TIMED_OUT"}
 
 
+APPROVAL_ARN = "arn:aws:states:::statelight:approval"
+
+
+def resources_of(definition) -> dict:
+    """{state name: Resource} for every Task, nested ones included: the history's TaskScheduled
+    names the resource without its .waitForTaskToken suffix, the definition has it."""
+    out = {}
+
+    def walk(scope):
+        states = scope.get("States") if isinstance(scope, dict) else None
+        for name, state in (states or {}).items():
+            if not isinstance(state, dict):
+                continue
+            if isinstance(state.get("Resource"), str):
+                out[name] = state["Resource"]
+            for branch in state.get("Branches") or []:
+                walk(branch)
+            walk(state.get("ItemProcessor") or state.get("Iterator"))
+
+    walk(definition)
+    return out
+
+
+def _waits_for(resource):
+    if not resource:
+        return None
+    if resource.startswith(APPROVAL_ARN):
+        return "approval"
+    if resource.endswith(".waitForTaskToken"):
+        return "callback"
+    return None
+
+
 def _details(event: dict) -> dict:
     for key, value in event.items():
         if key.endswith("EventDetails") and isinstance(value, dict):
@@ -124,7 +157,8 @@ class Entry:
 class StateRuns:
     """Feed events in id order (add()); read entries, statuses and the execution's status."""
 
-    def __init__(self):
+    def __init__(self, resources=None):
+        self.resources = resources or {}  # {state name: Resource} (resources_of(definition))
         self.entries = {}  # entry id -> Entry
         self.by_event = {}  # event id -> entry id (None: the execution itself)
         self.types = {}  # event id -> type
@@ -255,12 +289,9 @@ class StateRuns:
             entry.failed = False
             if kind == "ActivityScheduled":
                 entry.scheduled = "activity"
-            elif resource.endswith(".waitForTaskToken"):
-                entry.scheduled = "callback"
-            elif resource == "statelight:approval":
-                entry.scheduled = "approval"
             else:
-                entry.scheduled = None
+                entry.scheduled = _waits_for(self.resources.get(entry.name)) or (
+                    "approval" if resource == "statelight:approval" else _waits_for(resource))
             return
         if kind == "ActivityStarted":
             entry.scheduled = None  # a worker has it
@@ -270,7 +301,7 @@ class StateRuns:
             # `scheduled` stays until the state exits (the same commit): no flicker to running in between
             entry.error = entry.cause = None  # the failures of earlier attempts stay in `attempts`
             if attempt is not None:
-                attempt.update(endedAt=at, outcome="succeeded")
+                attempt.update(endedAt=at, outcome="succeeded", result=_json(details.get("output")))
         elif kind.endswith(FAILURE_SUFFIXES):
             entry.scheduled = None
             entry.failed = True
@@ -344,5 +375,5 @@ class StateRuns:
         return out
 
 
-def read(events) -> StateRuns:
-    return StateRuns().add_all(events)
+def read(events, definition=None) -> StateRuns:
+    return StateRuns(resources_of(definition) if definition else None).add_all(events)

@@ -193,7 +193,11 @@ def state_detail(request, pk, name):
     if index not in (None, "") and not index.isdigit():
         return JsonResponse({"error": "iteration is an index."}, status=400)
     events = (row.to_dict() for row in HistoryEvent.objects.filter(execution=execution).order_by("event_id"))
-    runs = state_runs.read(events)
+    try:
+        definition = json.loads(execution.definition)
+    except ValueError:
+        definition = None
+    runs = state_runs.read(events, definition)
     entries = runs.of_state(name, int(index) if index not in (None, "") else None)
     tasks = TaskToken.objects.filter(execution=execution, state_name=name, answered_at=None)
     return JsonResponse({

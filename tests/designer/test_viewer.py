@@ -257,6 +257,9 @@ def test_state_detail_gives_a_states_runs_with_errors_retries_and_iterations(ali
 def test_a_waiting_callback_is_answered_from_the_viewer(alice, bob, worker):
     execution = started(alice, worker, CALLBACK, input_text='{"q": 1}')
     client = client_for(alice)
+    detail = client.get(f"/executions/{execution.pk}/states/Ask").json()
+    # TaskScheduled names the resource without .waitForTaskToken: the definition tells
+    assert detail["status"] == {"status": "waiting", "waitingFor": "callback"}
     [task] = client.get(f"/executions/{execution.pk}/tasks").json()["tasks"]
     assert (task["kind"], task["state"]) == ("callback", "Ask")
     assert task["input"]["Payload"]["token"]  # what the resource was given

@@ -9,7 +9,7 @@ import { call } from "../designer/api.js";
 import { StateGraph } from "../graph/StateGraph.jsx";
 import { autoLayout } from "../graph/layout.js";
 import { STATUS_LABELS } from "./format.js";
-import { StateRuns, STATUSES } from "./history.js";
+import { StateRuns, STATUSES, resourcesOf } from "./history.js";
 import { ExecutionPanel, StatePanel } from "./Panels.jsx";
 import { EventStream } from "./socket.js";
 import { EventsTable, Timeline } from "./Tables.jsx";
@@ -48,7 +48,8 @@ export function Viewer({ config }) {
   const hasPositions = Object.keys(config.layout?.positions ?? {}).length > 0;
   const [layout, setLayout] = useState(hasPositions ? config.layout : null);
   const graph = useMemo(() => aslToGraph(definition, layout ?? {}), [definition, layout]);
-  const runsRef = useRef(new StateRuns());
+  const runsRef = useRef(null);
+  if (runsRef.current === null) runsRef.current = new StateRuns(resourcesOf(definition));
   const runs = runsRef.current;
   const [version, setVersion] = useState(0);
   const [picks, setPicks] = useState({});

@@ -72,8 +72,35 @@ export class Entry {
   }
 }
 
+// {state name: Resource} for every Task of a definition, nested ones included: the history's
+// TaskScheduled names the resource without its .waitForTaskToken suffix, the definition has it.
+export function resourcesOf(definition) {
+  const out = {};
+  const walk = (scope) => {
+    for (const [name, state] of Object.entries(scope?.States ?? {})) {
+      if (!state || typeof state !== "object") continue;
+      if (typeof state.Resource === "string") out[name] = state.Resource;
+      for (const branch of Array.isArray(state.Branches) ? state.Branches : []) walk(branch);
+      walk(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  walk(definition);
+  return out;
+}
+
+export const APPROVAL_ARN = "arn:aws:states:::statelight:approval";
+
+function waitsFor(resource) {
+  if (!resource) return null;
+  if (resource.startsWith(APPROVAL_ARN)) return "approval";
+  if (resource.endsWith(".waitForTaskToken")) return "callback";
+  return null;
+}
+
 export class StateRuns {
-  constructor() {
+  // resources: {state name: Resource} (resourcesOf(definition)), to tell what a Task waits for
+  constructor(resources = {}) {
+    this.resources = resources;
     this.entries = new Map(); // entry id -> Entry (in entry order)
     this.byEvent = new Map(); // event id -> entry id | null
     this.types = new Map(); // event id -> type
@@ -223,9 +250,7 @@ export class StateRuns {
       });
       entry.failed = false;
       if (type === "ActivityScheduled") entry.scheduled = "activity";
-      else if (resource.endsWith(".waitForTaskToken")) entry.scheduled = "callback";
-      else if (resource === "statelight:approval") entry.scheduled = "approval";
-      else entry.scheduled = null;
+      else entry.scheduled = waitsFor(this.resources[entry.name]) ?? (resource === "statelight:approval" ? "approval" : waitsFor(resource));
       return;
     }
     if (type === "ActivityStarted") {

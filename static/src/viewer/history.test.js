@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { StateRuns, readableCause } from "./history.js";
+import { StateRuns, readableCause, resourcesOf } from "./history.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const recorded = JSON.parse(readFileSync(join(root, "tests/designer/histories/fanout_retry_catch.json"), "utf8"));
@@ -123,4 +123,24 @@ test("a Python handler's cause reads as its exception and stack trace", () => {
   assert.match(readable.title, /^UnreliableError: attempt 1 of UnreliableFunction failed/);
   assert.ok(readable.trace.some((line) => line.includes("handlers.py")));
   assert.equal(readableCause("just words"), null);
+});
+
+test("what a Task waits for comes from its definition when the history does not say", () => {
+  const definition = { StartAt: "P", States: { P: { Type: "Parallel", End: true, Branches: [
+    { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", End: true } } },
+    { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::statelight:approval", End: true } } },
+  ] } } };
+  const resources = resourcesOf(definition);
+  assert.deepEqual(Object.keys(resources).sort(), ["Ask", "Call"]);
+  const runs = new StateRuns(resources).addAll([
+    { id: 1, previousEventId: 0, timestamp: 1, type: "ExecutionStarted" },
+    entered(2, 1, "Parallel", "P"),
+    { id: 3, previousEventId: 2, timestamp: 3, type: "ParallelStateStarted" },
+    entered(4, 3, "Task", "Call"),
+    { id: 5, previousEventId: 4, timestamp: 5, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke" } },
+    entered(6, 3, "Task", "Ask"),
+    { id: 7, previousEventId: 6, timestamp: 7, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval" } },
+  ]);
+  assert.deepEqual(runs.statuses().Call, { status: "waiting", waitingFor: "callback" });
+  assert.deepEqual(runs.statuses().Ask, { status: "waiting", waitingFor: "approval" });
 });
