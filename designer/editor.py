@@ -1,7 +1,7 @@
 """The designer's pages and JSON endpoints.
 
-Pages: the machine list (the home page), a form to create a machine, the
-designer itself, and a machine's runs. JSON endpoints under /machines/<pk>/
+Pages: the machine list (the home page), a form to create a machine and the
+designer itself (a machine's runs are the viewer's: designer/viewer.py). JSON endpoints under /machines/<pk>/
 (session auth + CSRF, like any form on the site): validate, draft
 (autosave), save, publish, versions (list, one, diff), import, export, run.
 
@@ -185,14 +185,6 @@ def designer(request, pk):
         "urls": _urls(machine),
     }
     return render(request, "designer/designer.html", {"machine": machine, "config": config})
-
-
-@login_required
-@require_GET
-def runs(request, pk):
-    machine = _get_machine_for_user(request, pk)
-    executions = machine.executions.all()[:200]
-    return render(request, "designer/runs.html", {"machine": machine, "executions": executions})
 
 
 # --- JSON endpoints -------------------------------------------------------------
