@@ -221,6 +221,8 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     expect(page).to_have_url(re.compile(r"/executions/\d+/$"))
     execution = Execution.objects.get()
     assert page.url.endswith(f"/executions/{execution.pk}/")
+    expect(state(page, "Done")).to_be_visible()  # the viewer draws the same graph
+    shot(page, "07-landed-on-the-viewer")
     assert execution.input == '{"order": 1}'
     assert json.loads(execution.definition)["States"]["Done"]["Type"] == "Pass"
 
