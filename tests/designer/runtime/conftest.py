@@ -97,6 +97,20 @@ def using_database(url: str, base_dir):
         connections["default"].close()
         connections.settings["default"] = saved_settings
         connections["default"] = saved_connection
+        _forget_connection_of_asgirefs_thread()
+
+
+def _forget_connection_of_asgirefs_thread():
+    """asgiref runs every thread-sensitive call of the process in one thread: drop the connection it
+    may have opened to this database, so later tests' calls there connect to theirs."""
+    from asgiref.sync import SyncToAsync
+
+    def forget():
+        if hasattr(connections._connections, "default"):
+            connections["default"].close()
+            del connections["default"]
+
+    SyncToAsync.single_thread_executor.submit(forget).result(10)
 
 
 @pytest.fixture

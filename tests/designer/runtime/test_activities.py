@@ -15,6 +15,12 @@ from .conftest import make_machine
 in_memory_db = pytest.mark.django_db(transaction=True)
 
 
+def in_thread(function):
+    """sync_to_async in a fresh thread of this test's loop: asgiref's one shared thread may still
+    hold a connection to the database of an earlier test."""
+    return sync_to_async(function, thread_sensitive=False)
+
+
 def activity_machine(machine, activity_arn, **task):
     return machine("UsesActivity", {"StartAt": "Work", "States": {
         "Work": {"Type": "Task", "Resource": activity_arn, "End": True, **task}}})
@@ -41,16 +47,17 @@ def scheduled(machine, alice, worker, activity):
 
 @in_memory_db
 async def test_a_waiting_task_is_handed_out_and_answered(scheduled, activity, worker):
-    execution = await sync_to_async(scheduled)({"box": 1})
+    execution = await in_thread(scheduled)({"box": 1})
     token, task_input = await rt.get_activity_task(activity, "packer-1", timeout=5)
     assert json.loads(task_input) == {"box": 1}
-    stored = await TaskToken.objects.aget(token=token)
+    stored = await in_thread(TaskToken.objects.get)(token=token)
     assert (stored.kind, stored.worker_name, stored.started_at is not None) == ("activity", "packer-1", True)
-    await sync_to_async(rt.send_task_success)(token, '{"packed": true}')
-    await sync_to_async(worker.drain)()
-    await execution.arefresh_from_db()
+    await in_thread(rt.send_task_success)(token, '{"packed": true}')
+    await in_thread(worker.drain)()
+    await in_thread(execution.refresh_from_db)()
     assert execution.status == "SUCCEEDED" and json.loads(execution.output) == {"packed": True}
-    types = [t async for t in HistoryEvent.objects.filter(execution=execution).values_list("type", flat=True)]
+    types = await in_thread(lambda: list(HistoryEvent.objects.filter(execution=execution)
+                                         .values_list("type", flat=True)))()
     assert types[1:5] == ["TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
 
 
@@ -59,7 +66,7 @@ async def test_a_poll_wakes_up_when_a_task_arrives(scheduled, activity):
     poll = asyncio.create_task(rt.get_activity_task(activity, "packer", timeout=30))
     await asyncio.sleep(0.05)
     assert not poll.done()
-    await sync_to_async(scheduled)({"box": 2})
+    await in_thread(scheduled)({"box": 2})
     token, task_input = await asyncio.wait_for(poll, 5)
     assert json.loads(task_input) == {"box": 2}
 
@@ -84,11 +91,10 @@ async def test_each_task_goes_to_exactly_one_worker(file_db):
             rt.start_execution(machine, owner=owner, input_text=json.dumps({"box": box}))
         rt.Runtime(inline_tasks=True, worker_id="w").drain()
 
-    # fresh threads (not asgiref's shared one, whose connection may point at another test's database)
-    owner, activity, machine = await sync_to_async(setup, thread_sensitive=False)()
+    owner, activity, machine = await in_thread(setup)()
     polls = [asyncio.create_task(rt.get_activity_task(activity, f"w{i}", timeout=1)) for i in range(6)]
     await asyncio.sleep(0.05)
-    await sync_to_async(schedule, thread_sensitive=False)(owner, machine, [3, 4, 5])
+    await in_thread(schedule)(owner, machine, [3, 4, 5])
     results = await asyncio.gather(*polls)
     handed = sorted(json.loads(r[1])["box"] for r in results if r is not None)
     assert handed == [3, 4, 5]
@@ -131,8 +137,8 @@ def test_an_activity_worker_that_stops_heartbeating_times_out(machine, alice, ac
 
 @in_memory_db
 async def test_the_history_names_the_worker_that_took_the_task(scheduled, activity, worker):
-    execution = await sync_to_async(scheduled)({"box": 9})
+    execution = await in_thread(scheduled)({"box": 9})
     assert await rt.get_activity_task(activity, "packer-9", timeout=5) is not None
-    await sync_to_async(worker.drain)()
-    started = await HistoryEvent.objects.filter(execution=execution, type="ActivityStarted").aget()
+    await in_thread(worker.drain)()
+    started = await in_thread(HistoryEvent.objects.get)(execution=execution, type="ActivityStarted")
     assert started.details == {"workerName": "packer-9"}
