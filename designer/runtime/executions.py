@@ -150,7 +150,7 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} was redriven {MAX_REDRIVES} times already.")
     if execution.last_event_id >= step.HISTORY_LIMIT - 1:
         raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} has reached the history event limit.")
-    revision = ExecutionState.objects.get(pk=execution.pk).revision
+    revision = _revision(execution.pk)
     with transaction.atomic():
         claimed = Execution.objects.filter(pk=execution.pk, status=execution.status,
                                            redrive_count=execution.redrive_count).update(
@@ -158,7 +158,11 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
         if not claimed:
             raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} is being redriven already.")
         InboxItem.objects.create(execution=execution, kind="redrive")
-    return _apply_now(execution, timeout, until=lambda row: ExecutionState.objects.get(pk=row.pk).revision > revision)
+    return _apply_now(execution, timeout, until=lambda row: _revision(row.pk) > revision)
+
+
+def _revision(execution_id) -> int:
+    return ExecutionState.objects.filter(pk=execution_id).values_list("revision", flat=True).first() or 0
 
 
 def _apply_now(execution: Execution, timeout: float, until=None) -> Execution:
