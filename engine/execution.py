@@ -57,6 +57,7 @@ class Execution(TaskSteps, FanOut):
         # are built only for a caller that keeps them.
         self.record_events = record_events
         self.random_source = RandomSource(self)
+        self._at_history_limit = False
         self._initial_variables = variables  # TestState: the variables the state starts with
         self._trace = trace  # TestState: where the root frame records its data flow
         self.start_time = clock() if start_time is None else start_time
@@ -438,8 +439,8 @@ class Execution(TaskSteps, FanOut):
 
     # ------------------------------------------------------------------ events, timers, the end
     def _event(self, frame, type, details=None, previous=None):
-        if frame is not None and frame.silent:
-            return 0
+        if (frame is not None and frame.silent) or (self.status != "RUNNING" and not type.startswith("Execution")):
+            return 0  # a DISTRIBUTED Map's iteration, or a frame still unwinding after the execution ended
         event_id = self.next_event_id
         self.next_event_id = event_id + 1
         if self.record_events:
@@ -449,8 +450,9 @@ class Execution(TaskSteps, FanOut):
         if frame is not None:
             frame.last_id = event_id
             self._dirty.add(frame.id)
-        if self.history_limit is not None and event_id >= self.history_limit and self.status == "RUNNING" \
+        if self.history_limit is not None and event_id >= self.history_limit and not self._at_history_limit \
                 and not type.startswith("Execution"):
+            self._at_history_limit = True  # aborting records events too: only once
             self._abort_all()
             self._end_execution("ExecutionFailed", error="States.Runtime",
                                 cause=f"The execution reached the maximum number of history events ({self.history_limit}).")

@@ -281,3 +281,13 @@ def test_an_activity_is_scheduled_then_started_by_a_worker():
     (started,) = ex.activity_started(invoke.id, "worker-1").events
     assert (started.type, started.details) == ("ActivityStarted", {"workerName": "worker-1"})
     assert [e.type for e in ex.complete(invoke.id, {"ok": 1}).events][:1] == ["ActivitySucceeded"]
+
+
+def test_the_history_limit_ends_the_history_with_execution_failed():
+    loop = {"A": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "C"}], "Default": "A"},
+            "C": {"Type": "Succeed"}}
+    ex = engine.Execution(machine(loop, start="A"), {}, clock=Clock(), history_limit=100)
+    events = ex.start().events
+    assert events[-1].type == "ExecutionFailed" and ex.error == "States.Runtime"
+    assert [e.id for e in events] == list(range(1, len(events) + 1)) and len(events) <= 101
