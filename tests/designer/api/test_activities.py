@@ -83,7 +83,6 @@ def test_it_hands_a_worker_the_task_and_takes_its_heartbeat_and_answer(sfn, crea
         sfn.send_task_success(taskToken=task["taskToken"], output="{}")
 
 
-@pytest.mark.xfail(strict=False, reason="runtime: no ActivityStarted event when a worker takes the task")
 def test_it_names_the_worker_that_took_the_task_in_the_history(sfn, create, runtime):
     activity = sfn.create_activity(name="bake")["activityArn"]
     arn = sfn.start_execution(stateMachineArn=create("baking", activity_machine(activity)))["executionArn"]
