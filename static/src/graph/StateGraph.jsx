@@ -76,6 +76,17 @@ function obstaclesByScope(graph, boxes, byId) {
   return scopes;
 }
 
+const sameStatus = (a, b) => a === b || (a?.status === b?.status && a?.waitingFor === b?.waitingFor);
+
+function sameFlowNode(a, b) {
+  if (a.type !== b.type || a.parentId !== b.parentId || a.extent !== b.extent || a.selected !== b.selected
+      || a.draggable !== b.draggable || a.width !== b.width || a.height !== b.height
+      || a.position.x !== b.position.x || a.position.y !== b.position.y) return false;
+  const keys = Object.keys(b.data);
+  if (keys.length !== Object.keys(a.data).length) return false;
+  return keys.every((k) => (k === "status" ? sameStatus(a.data[k], b.data[k]) : a.data[k] === b.data[k]));
+}
+
 function toFlowEdges(graph, selected, boxes, byId) {
   const scopes = obstaclesByScope(graph, boxes, byId);
   const pairs = new Map();
@@ -123,10 +134,18 @@ const Canvas = forwardRef(function Canvas(props, ref) {
     for (const n of graph.nodes) if (n.parent) map.set(n.parent, [...(map.get(n.parent) ?? []), n]);
     return map;
   }, [graph]);
-  const flowNodes = useMemo(
-    () => toFlowNodes(graph, boxes, byProblem, statuses, selectedSet, editable, children),
-    [graph, boxes, byProblem, statuses, selectedSet, editable, children],
-  );
+  // a node whose inputs did not change keeps its object: React Flow then draws again only
+  // the states whose status (or anything else) changed, not the whole machine per event
+  const previousNodes = useRef(new Map());
+  const flowNodes = useMemo(() => {
+    const next = toFlowNodes(graph, boxes, byProblem, statuses, selectedSet, editable, children).map((n) => {
+      const old = previousNodes.current.get(n.id);
+      return old && sameFlowNode(old, n) ? old : n;
+    });
+    previousNodes.current = new Map(next.map((n) => [n.id, n]));
+    return next;
+  }, [graph, boxes, byProblem, statuses, selectedSet, editable, children]);
+  const merged = useRef(new WeakMap()); // flow node -> the node React Flow has (with measured)
   const [nodes, setNodes] = useState(flowNodes);
   // fit an opened machine once; an empty canvas keeps its viewport, so
   // the first dropped state does not make the view jump
@@ -140,7 +159,11 @@ const Canvas = forwardRef(function Canvas(props, ref) {
       return flowNodes.map((n) => {
         const old = before.get(n.id);
         const same = old?.measured && old.width === n.width && old.height === n.height && old.data.handles === n.data.handles;
-        return same ? { ...n, measured: old.measured } : n;
+        if (!same) return n;
+        if (merged.current.get(n) === old) return old;
+        const kept = { ...n, measured: old.measured };
+        merged.current.set(n, kept);
+        return kept;
       });
     });
   }, [flowNodes]);
