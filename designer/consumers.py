@@ -2,8 +2,8 @@
 
 Every socket speaks JSON objects with a "type". The server sends:
 
-    execution socket   {"type": "events", "events": [...]}   stored events after the client's last id
-                       {"type": "event", "event": {...}}     one event, as the runtime committed it
+    execution socket   {"type": "events", "events": [...]}   stored events after the client's last id, and
+                                                              new ones as the runtime commits them
                        {"type": "tasks"}                      pending tasks changed: fetch them again
     executions socket  {"type": "executions", "executions": [...]}  the latest ones, on connect
                        {"type": "execution", "execution": {...}}    one started / ended / redriven
@@ -17,11 +17,13 @@ seconds (HistoryEvent.to_dict()).
 Order on connect: refuse (close before accept) whoever may not see the
 page, join the group, accept, then replay from the store. Joined first,
 replayed second: a race gives a duplicate (the browser drops it by id),
-never a hole.
+never a hole. An execution's viewers in one process share one membership
+of its group (ExecutionFeed): an event is received and encoded once there.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -65,18 +67,99 @@ def execution_summary(execution: Execution) -> dict:
             "stopDate": execution.stopped_at.timestamp() if execution.stopped_at else None}
 
 
+class ExecutionFeed:
+    """One subscription to an execution's group per process (per event loop), shared by all its
+    viewers in this process: each event is received from the channel layer and encoded once,
+    and whatever arrives while frames are being written goes out together in the next frame.
+    Batches grow only under load (a quiet execution's events go out one by one, at once), so
+    hundreds of viewers cost one layer message and a few frames per step, not one per event each.
+    """
+
+    feeds = {}  # (event loop, execution id) -> ExecutionFeed
+    YIELD_EVERY = 50  # viewers written between two turns of the loop
+    BREATHER_AFTER = 0.002  # seconds of writing after which a pass rests as long as it took...
+    BREATHER = 0.05  # ...but never longer than this
+
+    def __init__(self, key, layer, group):
+        self.key, self.layer, self.group = key, layer, group
+        self.viewers = set()
+        self.pending = []
+        self.tasks_changed = False
+        self.channel = None
+        self.reader = None
+        self.writer = None
+
+    @classmethod
+    async def subscribe(cls, execution_id, layer) -> "ExecutionFeed":
+        """The feed of this execution, subscribed to its group once this returns."""
+        key = (asyncio.get_running_loop(), execution_id)
+        feed = cls.feeds.get(key)
+        if feed is None:
+            feed = cls.feeds[key] = cls(key, layer, execution_group(execution_id))
+            feed.channel = await layer.new_channel()
+            await layer.group_add(feed.group, feed.channel)
+            feed.reader = asyncio.ensure_future(feed.read())
+        return feed
+
+    async def leave(self, viewer):
+        self.viewers.discard(viewer)
+        if self.viewers or self.feeds.get(self.key) is not self:
+            return
+        del self.feeds[self.key]
+        self.reader.cancel()
+        await self.layer.group_discard(self.group, self.channel)
+
+    async def read(self):
+        while True:
+            message = await self.layer.receive(self.channel)
+            if message.get("type") == "execution.event":
+                self.pending.append(message["event"])
+            elif message.get("type") == "execution.tasks":
+                self.tasks_changed = True
+            if self.writer is None or self.writer.done():
+                self.writer = asyncio.ensure_future(self.write())
+
+    async def write(self):
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(0)  # the reader takes what is queued already: it goes in this frame
+        while self.pending or self.tasks_changed:
+            started = loop.time()
+            frames = []
+            if self.pending:
+                frames.append(json.dumps({"type": "events", "events": self.pending}, separators=(",", ":")))
+                self.pending = []
+            if self.tasks_changed:
+                frames.append('{"type":"tasks"}')
+                self.tasks_changed = False
+            for i, viewer in enumerate(list(self.viewers)):
+                for text in frames:
+                    try:
+                        await viewer.send(text_data=text)
+                    except Exception:  # a viewer gone meanwhile; the others still get it
+                        pass
+                if i % self.YIELD_EVERY == self.YIELD_EVERY - 1:
+                    await asyncio.sleep(0)
+            # Writing to many viewers takes a while: rest as long before the next pass (at most
+            # BREATHER), so the events meanwhile go out together and the server keeps half its
+            # time for the runtime and the pages. A handful of viewers never waits.
+            spent = loop.time() - started
+            if spent > self.BREATHER_AFTER:
+                await asyncio.sleep(min(spent, self.BREATHER))
+
+
 class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     """ws/executions/<pk>/?last_event_id=N: the execution's history, replayed then live."""
 
     async def connect(self):
         self.execution_id = self.scope["url_route"]["kwargs"]["pk"]
-        self.group = None
+        self.feed = None
         if not await database_sync_to_async(may_see_execution)(_user(self.scope), self.execution_id):
             await self.close()  # refused before accept: the handshake fails with 403
             return
-        self.group = execution_group(self.execution_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # subscribed first, replayed second: a race gives a duplicate, never a hole
+        self.feed = await ExecutionFeed.subscribe(self.execution_id, self.channel_layer)
         await self.accept()
+        self.feed.viewers.add(self)
         await self.replay(self._last_event_id())
 
     def _last_event_id(self) -> int:
@@ -87,8 +170,8 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             return 0
 
     async def disconnect(self, code):
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.feed is not None:
+            await self.feed.leave(self)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "replay":
@@ -109,13 +192,6 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     def _stored_after(self, after: int) -> list[dict]:
         rows = HistoryEvent.objects.filter(execution_id=self.execution_id, event_id__gt=after).order_by("event_id")
         return [row.to_dict() for row in rows[:REPLAY_CHUNK]]
-
-    # group messages (designer/runtime/publish.py, designer/approvals.py)
-    async def execution_event(self, message):
-        await self.send_json({"type": "event", "event": message["event"]})
-
-    async def execution_tasks(self, message):
-        await self.send_json({"type": "tasks"})
 
 
 class ExecutionsConsumer(AsyncJsonWebsocketConsumer):

@@ -177,9 +177,8 @@ function Pending({ tasks, onDone }) {
 // --- the execution --------------------------------------------------------------------
 
 export function ExecutionPanel({ runs, execution, tasks, onAnswered, now }) {
-  const started = runs.events.find((e) => e.type === "ExecutionStarted");
-  const ends = runs.events.filter((e) => /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(e.type));
-  const end = ends[ends.length - 1];
+  const started = runs.startEvent;
+  const end = runs.status === "RUNNING" ? null : runs.endEvent;
   const endDetails = end ? Object.values(end).find((v) => v && typeof v === "object") ?? {} : {};
   const startedAt = runs.startedAt ?? execution.startDate;
   const stoppedAt = runs.status === "RUNNING" ? null : runs.stoppedAt;

@@ -1,17 +1,28 @@
 // The bottom of the viewer: the history as a table that grows live
 // (filterable by type), and a timeline (gantt) of state runs and Map iterations.
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useMemo, useState } from "react";
 
 import { clock, duration } from "./format.js";
 
-const MAX_ROWS = 500;
+const MAX_ROWS = 300;
+
+// one row per event: events never change, so a row renders once
+const EventRow = memo(function EventRow({ event, state, iteration, start, onPickState }) {
+  return (
+    <tr data-event-id={event.id} data-event-type={event.type}>
+      <td className="vw-num">{event.id}</td>
+      <td className={/(Failed|TimedOut|Aborted)$/.test(event.type) ? "vw-bad" : ""}>{event.type}</td>
+      <td>{state ? <button type="button" className="link-button" onClick={() => onPickState(state)}>{state}{iteration !== undefined && iteration !== null ? ` #${iteration}` : ""}</button> : ""}</td>
+      <td className="vw-num">{clock(event.timestamp)}</td>
+      <td className="vw-num">+{duration(event.timestamp - start)}</td>
+    </tr>
+  );
+});
 
 export const EventsTable = memo(function EventsTable({ runs, version, onPickState }) {
   const [type, setType] = useState("");
   const [text, setText] = useState("");
-  const scroller = useRef(null);
-  const pinned = useRef(true);
-  const types = useMemo(() => [...new Set(runs.events.map((e) => e.type))].sort(), [runs, version]);
+  const types = useMemo(() => [...runs.typeCounts.keys()].sort(), [runs, version]);
   const rows = useMemo(() => {
     const needle = text.trim().toLowerCase();
     const out = [];
@@ -26,10 +37,6 @@ export const EventsTable = memo(function EventsTable({ runs, version, onPickStat
     return out.reverse();
   }, [runs, version, type, text]);
   const matching = useMemo(() => (type || text ? null : runs.events.length), [runs, version, type, text]);
-  useEffect(() => {
-    const el = scroller.current;
-    if (el && pinned.current) el.scrollTop = el.scrollHeight;
-  }, [rows]);
   const start = runs.startedAt ?? runs.events[0]?.timestamp ?? 0;
   return (
     <div className="vw-events">
@@ -42,21 +49,14 @@ export const EventsTable = memo(function EventsTable({ runs, version, onPickStat
         <input className="sl-input" type="search" placeholder="Filter by id, type or state" value={text} onChange={(e) => setText(e.target.value)} aria-label="Filter events" />
         <span className="vw-count">{rows.length}{matching !== null && matching > rows.length ? ` of ${matching}` : ""} events</span>
       </div>
-      <div className="vw-table-scroll" ref={scroller} onScroll={(e) => {
-        const el = e.currentTarget;
-        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-      }}>
+      {/* column-reverse: the newest row stays in view by itself while you are at the bottom,
+          without measuring the table on every new event */}
+      <div className="vw-table-scroll">
         <table className="vw-table" aria-label="Events">
           <thead><tr><th>ID</th><th>Type</th><th>State</th><th>Time</th><th>Elapsed</th></tr></thead>
           <tbody>
             {rows.map(({ event, state, iteration }) => (
-              <tr key={event.id} data-event-id={event.id} data-event-type={event.type}>
-                <td className="vw-num">{event.id}</td>
-                <td className={/(Failed|TimedOut|Aborted)$/.test(event.type) ? "vw-bad" : ""}>{event.type}</td>
-                <td>{state ? <button type="button" className="link-button" onClick={() => onPickState(state)}>{state}{iteration !== undefined && iteration !== null ? ` #${iteration}` : ""}</button> : ""}</td>
-                <td className="vw-num">{clock(event.timestamp)}</td>
-                <td className="vw-num">+{duration(event.timestamp - start)}</td>
-              </tr>
+              <EventRow key={event.id} event={event} state={state} iteration={iteration} start={start} onPickState={onPickState} />
             ))}
           </tbody>
         </table>

@@ -3,6 +3,7 @@
 // the selected state, and the events table / timeline below. Everything is
 // derived from the history events the websocket streams (history.js).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 
 import { aslToGraph } from "../asl/graph.js";
 import { call } from "../designer/api.js";
@@ -14,8 +15,8 @@ import { ExecutionPanel, StatePanel } from "./Panels.jsx";
 import { EventStream } from "./socket.js";
 import { EventsTable, Timeline } from "./Tables.jsx";
 
-// events after which the pending tasks (tokens, approvals) may have changed
-const TASK_EVENTS = /^(Task(Scheduled|Started|Succeeded|Failed|TimedOut|StateAborted|StateExited)|Activity\w+|Execution\w+)$/;
+
+const LIST_EVERY_MS = 250;
 
 function parseDefinition(text) {
   try {
@@ -79,12 +80,38 @@ export function Viewer({ config }) {
     }, 60);
   }, [config.urls.tasks]);
 
+  // Events are read as they come; the page is drawn once per frame with all of them (a busy
+  // execution sends hundreds a second), synchronously in the frame's callback so the new
+  // colours are painted in that very frame. A hidden tab has no frames: a timer then.
+  // The events table and the timeline follow a few times a second: repainting a table that
+  // moves by a row on every frame would cost more than the whole graph.
+  const drawScheduled = useRef(false);
+  const listScheduled = useRef(null);
+  const [listVersion, setListVersion] = useState(0);
+  const scheduleDraw = useCallback(() => {
+    if (listScheduled.current === null) {
+      listScheduled.current = setTimeout(() => {
+        listScheduled.current = null;
+        setListVersion((v) => v + 1);
+      }, LIST_EVERY_MS);
+    }
+    if (drawScheduled.current) return;
+    drawScheduled.current = true;
+    const draw = () => {
+      drawScheduled.current = false;
+      flushSync(() => setVersion((v) => v + 1));
+    };
+    if (document.visibilityState === "hidden") setTimeout(draw, 100);
+    else requestAnimationFrame(draw);
+  }, []);
+
   useEffect(() => {
     const stream = new EventStream(config.urls.ws, {
       onEvents(events) {
         runs.addAll(events);
-        setVersion((v) => v + 1);
-        if (events.some((e) => TASK_EVENTS.test(e.type))) fetchTasks();
+        scheduleDraw();
+        // the pending tasks (tokens, activities, approvals) change only with events of their states
+        if (events.some((e) => runs.touchesOutside(e))) fetchTasks();
       },
       onMessage(data) {
         if (data.type === "tasks") fetchTasks();
@@ -93,7 +120,7 @@ export function Viewer({ config }) {
     fetchTasks();
     window.statelightViewer = { stream, runs }; // for the browser tests and bench/viewer.py
     return () => stream.socket.close();
-  }, [config.urls.ws, fetchTasks, runs]);
+  }, [config.urls.ws, fetchTasks, runs, scheduleDraw]);
 
   const statuses = useMemo(() => runs.statuses(picks), [runs, version, picks]);
   const byName = useMemo(() => new Map(graph.nodes.filter((n) => n.kind !== "lane").map((n) => [n.name, n])), [graph]);
@@ -170,8 +197,8 @@ export function Viewer({ config }) {
           <button type="button" role="tab" aria-selected={tab === "timeline"} className={tab === "timeline" ? "is-active" : ""} onClick={() => setTab("timeline")}>Timeline</button>
         </div>
         {tab === "events"
-          ? <EventsTable runs={runs} version={version} onPickState={pickState} />
-          : <Timeline runs={runs} version={version} now={now} onPickState={pickState} />}
+          ? <EventsTable runs={runs} version={listVersion} onPickState={pickState} />
+          : <Timeline runs={runs} version={listVersion} now={now} onPickState={pickState} />}
       </section>
     </div>
   );

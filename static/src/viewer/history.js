@@ -109,6 +109,16 @@ export class StateRuns {
     this.startedAt = null;
     this.stoppedAt = null;
     this.lastId = 0;
+    this.typeCounts = new Map(); // event type -> how many (the events table's filter)
+    this.startEvent = null;
+    this.endEvent = null; // the latest ExecutionSucceeded/Failed/Aborted/TimedOut
+  }
+
+  // Does this event change what waits for an answer from outside (a token, an activity, a person)?
+  touchesOutside(event) {
+    if (event.type.startsWith("Activity") || event.type.startsWith("Execution")) return true;
+    const entry = this.entries.get(this.byEvent.get(event.id));
+    return Boolean(entry && (entry.scheduled !== null || waitsFor(this.resources[entry.name])));
   }
 
   addAll(events) {
@@ -123,15 +133,20 @@ export class StateRuns {
     this.lastId = id;
     this.types.set(id, type);
     this.events.push(event);
+    this.typeCounts.set(type, (this.typeCounts.get(type) ?? 0) + 1);
     const details = detailsOf(event);
     let owner = null;
-    if (type === "ExecutionStarted") this.startedAt = at;
+    if (type === "ExecutionStarted") {
+      this.startedAt = at;
+      this.startEvent = event;
+    }
     else if (type === "ExecutionRedriven") {
       this.status = "RUNNING";
       this.stoppedAt = null;
     } else if (type in EXECUTION_ENDS) {
       this.status = EXECUTION_ENDS[type];
       this.stoppedAt = at;
+      this.endEvent = event;
       for (const entry of this.entries.values()) this.close(entry, at, type === "ExecutionAborted" ? "aborted" : null);
     } else if (type.endsWith("StateEntered")) {
       owner = this.enter(id, type.slice(0, -"StateEntered".length), prev, at, details);
