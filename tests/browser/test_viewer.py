@@ -28,6 +28,15 @@ from tests.designer.runtime.conftest import migrated_sqlite, using_database
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-results" / "viewer"
 ORDER = {"customer": "Ada", "pizza": "margherita", "toppings": ["basil", "olives"], "address": "1 Main St"}
+# A person answers a callback with the items, then a Map works through them (one always fails).
+BATCH = {"StartAt": "AskForItems", "States": {
+    "AskForItems": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": "Postbox", "Payload": {"token.$": "$$.Task.Token"}},
+                    "Next": "EachItem"},
+    "EachItem": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailurePercentage": 100, "End": True,
+                 "ItemProcessor": {"StartAt": "Work", "States": {"Work": {
+                     "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:UnreliableFunction",
+                     "End": True}}}}}}
 # after TakeOrder (done before the page has opened, usually), each state lights up while the page watches
 KITCHEN_IN_ORDER = ["PrepareInParallel", "AddToppings", "Bake", "QualityCheck"]
 
@@ -67,7 +76,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "viewer-journeys",
-                    "STATELIGHT_HANDLERS": "examples.handlers,tests.browser.kitchen",
+                    "STATELIGHT_HANDLERS": "examples.handlers,tests.browser.kitchen,tests.browser.callbacks",
                     "STATELIGHT_RUNTIME_POLL_SECONDS": "0.1", "STATELIGHT_RUNTIME_EMBEDDED": "1", "PYTHONUNBUFFERED": "1"}
         self.env.pop("REDIS_URL", None)
         self.process = None
@@ -110,10 +119,13 @@ def site(tmp_path_factory, django_db_blocker):
         pizza = StateMachine.objects.create(
             arn=arns.arn("stateMachine", "us-east-1", "pizza"), name="pizza", region="us-east-1", owner=alice,
             definition=(ROOT / "examples/pizza.asl.json").read_text())
+        batch = StateMachine.objects.create(
+            arn=arns.arn("stateMachine", "us-east-1", "batch"), name="batch", region="us-east-1", owner=alice,
+            definition=json.dumps(BATCH))
         server = Server(url, folder / "server.log")
         server.start()
         try:
-            yield {"server": server, "pizza": pizza, "carol": users.get(username="carol")}
+            yield {"server": server, "pizza": pizza, "batch": batch, "carol": users.get(username="carol")}
         finally:
             server.stop()
 
@@ -167,8 +179,8 @@ def state(page, name):
     return page.locator(f'[data-state-name="{name}"]')
 
 
-def order_a_pizza(page, site, order, expect):
-    page.goto(f"/machines/{site['pizza'].pk}/runs/")
+def order_a_pizza(page, site, order, expect, machine="pizza"):
+    page.goto(f"/machines/{site[machine].pk}/runs/")
     page.get_by_label("Input (JSON)").fill(json.dumps(order))
     page.get_by_role("button", name="Start execution").click()
     expect(page).to_have_url(__import__("re").compile(r"/executions/\d+/$"))
@@ -306,3 +318,49 @@ def test_the_page_reconnects_after_a_server_restart_and_catches_up(person, site,
     ids = alice.evaluate("window.statelightViewer.runs.events.map((e) => e.id)")
     assert ids == list(range(1, len(ids) + 1))  # no hole, no duplicate
     shot(alice, "3-caught-up")
+
+
+def test_a_tester_answers_a_callback_then_reads_the_maps_iterations_stops_and_redrives(person, site, expect):
+    alice = person("alice")
+    execution = order_a_pizza(alice, site, {}, expect, machine="batch")
+    expect(state(alice, "AskForItems")).to_have_attribute("data-waiting-for", "callback")
+
+    # the callback's answer, typed in the page
+    answer = alice.get_by_role("region", name="Answer AskForItems")
+    answer.get_by_label("Output (JSON)").fill(json.dumps({"items": [{"failures": 0}, {"failures": 9}, {"failures": 0}]}))
+    answer.get_by_role("button", name="Send success").click()
+    expect(alice.get_by_label("Execution status")).to_have_text("SUCCEEDED")
+    expect(state(alice, "EachItem")).to_have_attribute("data-status", "succeeded")
+    expect(state(alice, "Work")).to_have_attribute("data-status", "failed")  # summed up: one failed
+
+    # the Map's iterations: progress, the failed one first in the picker, its error
+    state(alice, "EachItem").locator(".sl-container-head").click()  # its head: the middle is its states
+    panel = alice.get_by_role("complementary", name="State EachItem")
+    expect(panel.get_by_test_id("map-progress")).to_have_text("2 done · 0 running · 1 failed · of 3")
+    picker = panel.get_by_label("Iteration of EachItem")
+    expect(picker.locator("option").nth(1)).to_have_text("#1 · failed")
+    picker.select_option(label="#0 · succeeded")
+    expect(state(alice, "Work")).to_have_attribute("data-status", "succeeded")
+    picker.select_option(label="#1 · failed")
+    expect(state(alice, "Work")).to_have_attribute("data-status", "failed")
+    alice.locator('.react-flow__node:has(> [data-state-name="Work"])').click()
+    work = alice.get_by_role("complementary", name="State Work")
+    expect(work.get_by_label("Error")).to_contain_text("UnreliableError: attempt 1 of UnreliableFunction failed")
+    expect(work.get_by_label("Stack trace")).to_contain_text("handlers.py")
+    shot(alice, "4-map-iteration")
+
+    # another run, stopped while it waits, then redriven: it waits for its callback again
+    second = order_a_pizza(alice, site, {}, expect, machine="batch")
+    expect(state(alice, "AskForItems")).to_have_attribute("data-waiting-for", "callback")
+    alice.get_by_role("button", name="Stop execution").click()
+    alice.get_by_role("button", name="Stop now").click()
+    expect(alice.get_by_label("Execution status")).to_have_text("ABORTED")
+    expect(state(alice, "AskForItems")).to_have_attribute("data-status", "aborted")
+    shot(alice, "4-stopped")
+    alice.get_by_role("button", name="Redrive").click()
+    expect(alice.get_by_label("Execution status")).to_have_text("RUNNING")
+    expect(state(alice, "AskForItems")).to_have_attribute("data-waiting-for", "callback")
+    second.refresh_from_db()
+    assert second.redrive_count == 1
+    execution.refresh_from_db()
+    assert execution.status == "SUCCEEDED"

@@ -176,7 +176,8 @@ function Pending({ tasks, onDone }) {
 
 // --- the execution --------------------------------------------------------------------
 
-export function ExecutionPanel({ runs, execution, tasks, onAnswered, now }) {
+export function ExecutionPanel({ runs, execution, tasks: pending, onAnswered, now }) {
+  const tasks = runs.status === "RUNNING" ? pending : []; // a list fetched before the end is stale
   const started = runs.startEvent;
   const end = runs.status === "RUNNING" ? null : runs.endEvent;
   const endDetails = end ? Object.values(end).find((v) => v && typeof v === "object") ?? {} : {};
@@ -273,7 +274,7 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
   const [chosen, setChosen] = useState(null);
   useEffect(() => setChosen(null), [name, ownIteration]);
   const entry = entries.find((e) => e.id === chosen) ?? entries[entries.length - 1];
-  const mine = tasks.filter((t) => t.state === name);
+  const mine = runs.status === "RUNNING" ? tasks.filter((t) => t.state === name) : [];
   const last = entry?.attempts[entry.attempts.length - 1];
   return (
     <div className="vw-panel-body" data-panel-state={name}>

@@ -52,6 +52,7 @@ export const EventsTable = memo(function EventsTable({ runs, version, onPickStat
       {/* column-reverse: the newest row stays in view by itself while you are at the bottom,
           without measuring the table on every new event */}
       <div className="vw-table-scroll">
+        <div className="vw-table-room" />
         <table className="vw-table" aria-label="Events">
           <thead><tr><th>ID</th><th>Type</th><th>State</th><th>Time</th><th>Elapsed</th></tr></thead>
           <tbody>

@@ -88,12 +88,16 @@ export function Viewer({ config }) {
   const drawScheduled = useRef(false);
   const listScheduled = useRef(null);
   const [listVersion, setListVersion] = useState(0);
+  const listDrawnAt = useRef(0);
   const scheduleDraw = useCallback(() => {
     if (listScheduled.current === null) {
+      // at once after a quiet while (a page just opened), else at most every LIST_EVERY_MS
+      const wait = Math.max(0, listDrawnAt.current + LIST_EVERY_MS - performance.now());
       listScheduled.current = setTimeout(() => {
         listScheduled.current = null;
+        listDrawnAt.current = performance.now();
         setListVersion((v) => v + 1);
-      }, LIST_EVERY_MS);
+      }, wait);
     }
     if (drawScheduled.current) return;
     drawScheduled.current = true;
