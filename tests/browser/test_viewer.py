@@ -208,10 +208,11 @@ def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, 
     expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
     for name in KITCHEN_IN_ORDER[:-1]:
         expect(state(alice, name)).to_have_attribute("data-status", "succeeded")
-    # the states that had not started when the page opened (TakeOrder, often PrepareInParallel,
-    # run while it loads): each lit up running, then succeeded, one after the other
-    watched = [name for name in KITCHEN_IN_ORDER if seen(alice, name)[0] == "not-started"]
-    assert {"AddToppings", "Bake", "QualityCheck"} <= set(watched), [(n, seen(alice, n)) for n in KITCHEN_IN_ORDER]
+    # the states the page saw run (TakeOrder, and the Parallel on a busy machine, may be over
+    # before it has loaded): each lit up running, then succeeded, one after the other
+    watched = [name for name in KITCHEN_IN_ORDER if {"running", "waiting"} & set(seen(alice, name))]
+    assert {"Bake", "QualityCheck"} <= set(watched) and len(watched) >= 3, [
+        (n, seen(alice, n)) for n in KITCHEN_IN_ORDER]
     for name in watched[:-1]:
         assert seen(alice, name)[-2:] == ["running", "succeeded"], (name, seen(alice, name))
     assert "retrying" in seen(alice, "Bake")

@@ -41,7 +41,7 @@ function useNow(running) {
     const timer = setInterval(() => setNow(Date.now() / 1000), 1000);
     return () => clearInterval(timer);
   }, [running]);
-  return running ? now : now;
+  return now;
 }
 
 export function Viewer({ config }) {
