@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import secrets
 from datetime import datetime, timezone
 
 from django.contrib.auth.decorators import login_required
@@ -39,6 +38,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from engine.tasks import new_task_token
 from designer import resources
 from designer.models import TaskToken
 from designer.runtime import publish
@@ -192,7 +192,7 @@ def perform(task: resources.TaskRequest) -> resources.Outcome:
                                                 kind=TaskToken.APPROVAL).first()
             if approval is None:  # else: the same attempt performed again (its worker died): one approval
                 approval = TaskToken.objects.create(
-                    token=secrets.token_urlsafe(32), kind=TaskToken.APPROVAL, execution_id=task.execution_id,
+                    token=new_task_token(), kind=TaskToken.APPROVAL, execution_id=task.execution_id,
                     effect_id=task.effect_id, state_name=task.state, input=json.dumps(task.input), request=request)
         if approval is not None:
             transaction.on_commit(lambda: announce(approval))

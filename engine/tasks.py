@@ -2,7 +2,6 @@
 taking its answer (a result, a failure, a timeout) back into the frame."""
 from __future__ import annotations
 
-import base64
 import os
 
 from . import errors
@@ -138,5 +137,6 @@ class TaskSteps:
 
 
 def new_task_token() -> str:
-    """256 random bits: a task token is a credential (whoever holds it answers the task)."""
-    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    """256 random bits: a task token is a credential (whoever holds it answers the task).
+    Hex, so it never starts with "-" (a command line would read that as an option)."""
+    return os.urandom(32).hex()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import collections
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -29,6 +28,7 @@ from engine.effects import Cancel, InvokeTask, StartTimer
 from engine.errors import InvalidDefinition
 from engine.history import DETAILS_KEY, Event, wire_details
 from engine.serialize import to_json
+from engine.tasks import new_task_token
 
 from . import publish, signals
 from .engines import _Loaded, parse_definition
@@ -405,7 +405,7 @@ class _Step:
                 record.state = Effect.WAITING
                 activity_id = self._activity(effect.resource)
                 activity_ids.append(activity_id)
-                tokens.append(TaskToken(token=secrets.token_urlsafe(32), kind=TaskToken.ACTIVITY, execution_id=row.pk,
+                tokens.append(TaskToken(token=new_task_token(), kind=TaskToken.ACTIVITY, execution_id=row.pk,
                                         effect_id=effect.id, state_name=effect.state, activity_id=activity_id,
                                         input=to_json(effect.input)))
             else:

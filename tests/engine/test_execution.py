@@ -184,7 +184,7 @@ def test_a_wait_for_task_token_task_carries_an_unguessable_single_use_token():
         ex = engine.Execution(machine({"T": spec}), {}, clock=Clock())
         (invoke,) = of(InvokeTask, ex.start().effects)
         assert invoke.pattern == "wait_for_task_token" and invoke.input == {"MessageBody": {"token": invoke.token}}
-        assert len(invoke.token) >= 43  # 256 random bits, base64url
+        assert len(invoke.token) == 64 and not invoke.token.startswith("-")  # 256 random bits, hex
         tokens.add(invoke.token)
     assert len(tokens) == 2
 
