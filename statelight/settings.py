@@ -119,6 +119,9 @@ FORCE_SCRIPT_NAME = os.environ.get("STATELIGHT_PATH_PREFIX", "").rstrip("/") or 
 STATELIGHT_HANDLERS = [
     name.strip() for name in os.environ.get("STATELIGHT_HANDLERS", "examples.handlers").split(",") if name.strip()
 ]
+# What a Python handler logs (any logger, this level and up) and prints during a
+# task attempt is kept with the attempt and shown in the execution viewer.
+STATELIGHT_TASK_LOG_LEVEL = os.environ.get("STATELIGHT_TASK_LOG_LEVEL", "INFO")
 # http:invoke refuses private, loopback and link-local addresses (server-side
 # request forgery) unless this is on.
 STATELIGHT_HTTP_ALLOW_PRIVATE = config.env_bool(os.environ.get("STATELIGHT_HTTP_ALLOW_PRIVATE"))

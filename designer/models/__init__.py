@@ -1,9 +1,9 @@
 from .credentials import AccessKey, Connection
-from .executions import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem
+from .executions import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskLog
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 from .tasks import Activity, TaskToken
 
 __all__ = [
     "AccessKey", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState", "HistoryEvent",
-    "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskToken",
+    "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken",
 ]

@@ -147,6 +147,28 @@ class Effect(models.Model):
         indexes = [models.Index(fields=["state", "claimed_until"], name="effect_state_claim")]
 
 
+class TaskLog(models.Model):
+    """What a Python handler logged and printed during one task attempt (designer/resources/handler_logs.py),
+    stored in the transaction that stores the attempt's answer. Its own row: the Effect goes once answered."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="task_logs")
+    effect_id = models.PositiveIntegerField()
+    state_name = models.CharField(max_length=80)
+    # which run of the state (its *StateEntered event) and which attempt of that run (0 = the first)
+    entered_event_id = models.PositiveIntegerField()
+    attempt = models.PositiveIntegerField()
+    lines = models.JSONField(default=list)  # [{"time", "level", "logger", "message"}], oldest first
+    dropped = models.PositiveIntegerField(default=0)  # older lines let go (the capture is bounded)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["execution", "state_name"], name="tasklog_state")]
+
+    def to_dict(self) -> dict:
+        return {"lines": self.lines, "dropped": self.dropped}
+
+
 class InboxItem(models.Model):
     """An answer for an execution's engine, applied in order by the lease holder."""
 

@@ -13,7 +13,9 @@ Resolved in this order (DESIGN.md, Task resources):
    Lambda function name, full ARN or ARN pattern, from the modules named by
    the STATELIGHT_HANDLERS setting; `arn:aws:states:::lambda:invoke` finds
    the handler of its FunctionName and answers in Lambda's response shape
-   (Payload, StatusCode, ExecutedVersion);
+   (Payload, StatusCode, ExecutedVersion). What the handler logs and prints
+   during the call comes back with the outcome (`Outcome.logs`,
+   handler_logs.py); the runtime stores it with the answer (TaskLog);
 4. the performers registered here, first match wins: http:invoke,
    states:startExecution, and whatever a part of the app plugs
    in (`register(matcher, performer)`, e.g. the human-approval resource);
@@ -30,13 +32,15 @@ import fnmatch
 import importlib
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
 from engine.handlers import TaskContext, call_handler, default_registry
 from engine.runner import unanswered_cause
 from engine.states import split_integration_pattern
+
+from . import handler_logs
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,8 @@ class Outcome:
     result: object = None
     error: str | None = None
     cause: str | None = None
+    # what a Python handler logged and printed: {"lines": [...], "dropped": n} (handler_logs.py)
+    logs: dict | None = None
 
 
 def succeeded(result) -> Outcome:
@@ -86,6 +92,13 @@ class TaskRequest:
     def resource_arn(self) -> str:
         """The resource without its integration pattern suffix (.sync, .sync:2, .waitForTaskToken)."""
         return split_integration_pattern(self.resource)[0]
+
+    @property
+    def entered_event_id(self) -> int:
+        """The id of the state's *StateEntered event: which run of the state this attempt belongs to
+        (the engine's key is `execution ARN/frame/entered event id/state/attempt`)."""
+        part = self.key.split("/", 3)[2:3]
+        return int(part[0]) if part and part[0].isdigit() else 0
 
     @property
     def execution_arn(self) -> str:
@@ -165,6 +178,7 @@ def perform(request: TaskRequest) -> Outcome:
     except Exception as e:  # a resource's bug fails the task, not the worker
         log.exception("task resource %s crashed", request.resource)
         outcome = failed("States.TaskFailed", f"The resource {request.resource} raised {type(e).__name__}: {e}")
+    logs = outcome.logs
     if request.pattern == "wait_for_task_token" and outcome.kind == SUCCEEDED:
         # invoked; the answer comes with the token
         outcome = WAIT
@@ -172,14 +186,16 @@ def perform(request: TaskRequest) -> Outcome:
         outcome = failed("States.Runtime", f"The resource {request.resource} waits for an answer from outside "
                                            "(a task token, an activity or a child execution), which Express "
                                            "workflows do not support.")
-    return outcome
+    return replace(outcome, logs=logs) if logs is not None and outcome.logs is None else outcome
 
 
 def _perform(request: TaskRequest) -> Outcome:
     handler = find_handler(request)
     if handler is not None:
-        outcome = call_handler(handler, request.resource_arn, request.input, request.task_context())
-        return succeeded(outcome[1]) if outcome[0] == "ok" else failed(outcome[1], outcome[2])
+        with handler_logs.capture() as captured:
+            outcome = call_handler(handler, request.resource_arn, request.input, request.task_context())
+        answer = succeeded(outcome[1]) if outcome[0] == "ok" else failed(outcome[1], outcome[2])
+        return replace(answer, logs=captured.result())
     performer = find_performer(request)
     if performer is not None:
         return performer(request)

@@ -35,11 +35,11 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 
 from designer import resources
-from designer.models import Effect, ExecutionState, InboxItem
+from designer.models import Effect, Execution, ExecutionState, InboxItem, TaskLog
 
 from . import engines, signals, step, store
 
@@ -150,7 +150,9 @@ class Runtime:
                 time.sleep(0.02)
         try:
             answers = self._take_answers()
-            self._to_inbox([(t, o) for t, o in answers if o.kind != resources.WAITING])
+            with transaction.atomic():
+                store_logs(answers)
+                self._to_inbox([(t, o) for t, o in answers if o.kind != resources.WAITING])
             waiting = [t.effect_pk for t, o in answers if o.kind == resources.WAITING]
             if waiting:
                 Effect.objects.filter(pk__in=waiting, claimed_by=self.worker_id).update(
@@ -235,6 +237,7 @@ class Runtime:
         claimed = []
         try:
             with transaction.atomic():
+                store_logs(answers)
                 if waiting:
                     Effect.objects.filter(pk__in=waiting, claimed_by=self.worker_id,
                                           state__in=[Effect.RUNNING, Effect.WAITING]).update(
@@ -367,6 +370,25 @@ class Runtime:
             owners |= set(Effect.objects.filter(state=Effect.RUNNING, claimed_until__gte=now_dt)
                           .order_by().values_list("claimed_by", flat=True).distinct())
             self._dead = tuple(owner for owner in owners if owner != self.worker_id and owner_is_dead(owner))
+
+
+def store_logs(answers):
+    """What the handlers of these answered tasks logged (TaskLog rows), in the transaction that stores
+    the answers. Not for an execution deleted meanwhile; a failure to store them loses only them."""
+    logged = [(task, outcome.logs) for task, outcome in answers if outcome.logs and task.execution_id is not None]
+    if not logged:
+        return
+    try:
+        with transaction.atomic():
+            alive = set(Execution.objects.filter(pk__in={task.execution_id for task, _ in logged})
+                        .values_list("pk", flat=True))
+            TaskLog.objects.bulk_create([
+                TaskLog(execution_id=task.execution_id, effect_id=task.effect_id, state_name=task.state,
+                        entered_event_id=task.entered_event_id, attempt=task.attempt, lines=logs["lines"],
+                        dropped=logs["dropped"])
+                for task, logs in logged if task.execution_id in alive])
+    except DatabaseError:
+        log.warning("could not store the log lines of %d task(s)", len(logged), exc_info=True)
 
 
 def _answer_item(outcome, task) -> step.Answer:
