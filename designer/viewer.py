@@ -3,9 +3,10 @@
 Pages: a machine's executions (live list + a form to start one with an input
 and, optionally, a mock test case) and the live execution viewer (graph,
 events, state detail, timeline; static/src/viewer/). JSON endpoints under
-/executions/<pk>/ (session auth + CSRF): history, one state's runs, pending
-tasks, answering a callback/activity task, stop and redrive. The live
-stream itself is a websocket (designer/consumers.py).
+/executions/<pk>/ (session auth + CSRF): history, one state's runs (with
+what its Python handlers logged, per attempt), pending tasks, answering a
+callback/activity task, stop and redrive. The live stream itself is a
+websocket (designer/consumers.py).
 
 Who may see and act: the machine's owner and staff; anyone else gets a 404
 (never say it exists). Approvals are decided through designer/approvals.py,
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from designer import approvals, state_runs
 from designer.consumers import execution_summary
-from designer.models import Execution, HistoryEvent, StateMachine, TaskToken
+from designer.models import Execution, HistoryEvent, StateMachine, TaskLog, TaskToken
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,8 @@ def history(request, pk):
 @_json_view
 @require_GET
 def state_detail(request, pk, name):
-    """One state's runs (input, output, error/cause, attempts, timing); ?iteration=i for one Map iteration."""
+    """One state's runs (input, output, error/cause, attempts with their handler's log lines, timing);
+    ?iteration=i for one Map iteration."""
     execution = _get_execution_for_user(request, pk)
     index = request.GET.get("iteration")
     if index not in (None, "") and not index.isdigit():
@@ -200,11 +202,29 @@ def state_detail(request, pk, name):
     runs = state_runs.read(events, definition)
     entries = runs.of_state(name, int(index) if index not in (None, "") else None)
     tasks = TaskToken.objects.filter(execution=execution, state_name=name, answered_at=None)
+    logs = _attempt_logs(execution, name)
     return JsonResponse({
         "name": name, "status": runs.statuses().get(name, {"status": "not-started"}),
-        "runs": [entry.to_dict() for entry in entries],
+        "runs": [_with_logs(entry.to_dict(), logs) for entry in entries],
         "pending": [_task_dict(task, request.user) for task in tasks],
     })
+
+
+def _attempt_logs(execution: Execution, name: str) -> dict:
+    """{(entered event id, attempt): {"lines", "dropped"}}: what the state's Python handlers logged
+    (an attempt performed twice, its worker having died, has the lines of both)."""
+    out = {}
+    for row in TaskLog.objects.filter(execution=execution, state_name=name).order_by("id"):
+        logs = out.setdefault((row.entered_event_id, row.attempt), {"lines": [], "dropped": 0})
+        logs["lines"] += row.lines
+        logs["dropped"] += row.dropped
+    return out
+
+
+def _with_logs(run: dict, logs: dict) -> dict:
+    for index, attempt in enumerate(run["attempts"]):
+        attempt["logs"] = logs.get((run["id"], index), {"lines": [], "dropped": 0})
+    return run
 
 
 def _task_dict(task: TaskToken, user) -> dict:

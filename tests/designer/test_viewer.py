@@ -3,6 +3,7 @@
 alice owns the machines, carol is staff, bob is an outsider.
 """
 import json
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,6 +41,20 @@ def flaky(task_input, context):
     if len(flaky_calls) == 1:
         raise RuntimeError("the first call fails")
     return {"calls": len(flaky_calls)}
+
+
+@engine.task_handler("ViewerCook")
+def cook(task_input, context):
+    logging.getLogger("viewer.cook").info("cooking %s, attempt %d", task_input["dish"], context.attempt + 1)
+    if task_input.get("burn") and context.attempt == 0:
+        raise RuntimeError("burnt")
+    return {"dish": task_input["dish"]}
+
+
+COOK_EACH = {"StartAt": "Each", "States": {"Each": {
+    "Type": "Map", "ItemsPath": "$.dishes", "End": True, "ItemProcessor": {"StartAt": "Cook", "States": {"Cook": {
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ViewerCook", "End": True,
+        "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 1}]}}}}}}
 
 
 @pytest.fixture
@@ -252,6 +267,27 @@ def test_state_detail_gives_a_states_runs_with_errors_retries_and_iterations(ali
     assert [(it["index"], it["status"]) for it in m["runs"][0]["iterations"]] == [(0, "succeeded"), (1, "failed")]
     nothing = client.get(f"/executions/{execution.pk}/states/Nope").json()
     assert nothing["status"] == {"status": "not-started"} and nothing["runs"] == []
+
+
+def test_state_detail_gives_each_attempts_log_lines_to_those_who_may_see_the_execution(alice, bob, carol, worker,
+                                                                                      clock):
+    execution = started(alice, worker, COOK_EACH, input_text=json.dumps(
+        {"dishes": [{"dish": "soup"}, {"dish": "stew", "burn": True}]}))
+    clock.advance(2)  # the retry's interval
+    worker.drain()
+
+    def logged(client, query):
+        r = client.get(f"/executions/{execution.pk}/states/Cook?{query}")
+        assert r.status_code == 200
+        [run] = r.json()["runs"]
+        return [[(line["level"], line["logger"], line["message"]) for line in attempt["logs"]["lines"]]
+                for attempt in run["attempts"]]
+
+    assert logged(client_for(alice), "iteration=1") == [
+        [("INFO", "viewer.cook", "cooking stew, attempt 1")], [("INFO", "viewer.cook", "cooking stew, attempt 2")]]
+    assert logged(client_for(carol), "iteration=0") == [[("INFO", "viewer.cook", "cooking soup, attempt 1")]]
+    assert client_for(bob).get(f"/executions/{execution.pk}/states/Cook").status_code == 404
+    assert Client().get(f"/executions/{execution.pk}/states/Cook").status_code == 401
 
 
 def test_a_waiting_callback_is_answered_from_the_viewer(alice, bob, worker):

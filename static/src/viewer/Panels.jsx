@@ -1,5 +1,6 @@
 // The viewer's side panel: the execution (no state selected) or one state's
-// runs (input, output, error/cause, retries, timing; Map iterations), and the
+// runs (input, output, error/cause, retries with what a Python handler logged
+// in each attempt, timing; Map iterations), and the
 // answers a person can give: approve/reject, or a callback/activity task's
 // success or failure.
 import { useEffect, useState } from "react";
@@ -244,7 +245,50 @@ function IterationPicker({ runs, map, pick, onPick }) {
   );
 }
 
-function Attempts({ entry }) {
+// What the handler logged in each attempt of one run: from the state-detail endpoint (they are not
+// history events), fetched when the run is shown and again when one of its attempts ends.
+function useAttemptLogs(stateUrl, name, entry) {
+  const [logs, setLogs] = useState(null); // { entryId, attempts: [{ lines, dropped }] }
+  const ended = entry ? entry.attempts.filter((a) => a.endedAt !== null).length : 0;
+  const entryId = entry?.id ?? null;
+  const iteration = entry?.iteration?.index;
+  const count = entry?.attempts.length ?? 0;
+  useEffect(() => {
+    if (!stateUrl || entryId === null || count === 0) return undefined;
+    let current = true;
+    const query = iteration !== undefined ? `?iteration=${iteration}` : "";
+    call(`${stateUrl}${encodeURIComponent(name)}${query}`, { method: "GET" }).then((r) => {
+      const run = r.ok ? r.data.runs.find((x) => x.id === entryId) : null;
+      if (current && run) setLogs({ entryId, attempts: run.attempts.map((a) => a.logs) });
+    });
+    return () => { current = false; };
+  }, [stateUrl, name, entryId, iteration, count, ended]);
+  return logs?.entryId === entryId ? logs.attempts : [];
+}
+
+const LOG_OPEN_UP_TO = 8; // lines; a longer log starts collapsed
+
+function LogLines({ logs, attempt }) {
+  if (!logs || (!logs.lines.length && !logs.dropped)) return null;
+  const count = logs.lines.length;
+  return (
+    <details className="vw-log" open={count <= LOG_OPEN_UP_TO}>
+      <summary>Log · {count} line{count === 1 ? "" : "s"}{logs.dropped ? ` (truncated: ${logs.dropped} earlier not kept)` : ""}</summary>
+      <div className="vw-log-lines" role="log" aria-label={`Log of attempt ${attempt}`}>
+        {logs.dropped ? <div className="vw-log-line vw-log-dropped">… {logs.dropped} earlier line{logs.dropped === 1 ? "" : "s"} not kept (truncated)</div> : null}
+        {logs.lines.map((line, i) => (
+          <div key={i} className="vw-log-line" data-level={line.level}>
+            <span className="vw-log-time">{clock(line.time)}</span>
+            <span className="vw-log-level">{line.level}</span>
+            <span className="vw-log-message" title={line.logger || undefined}>{line.message}</span>
+          </div>
+        ))}
+      </div>
+    </details>
+  );
+}
+
+function Attempts({ entry, logs }) {
   if (entry.attempts.length < 1) return null;
   return (
     <div className="vw-block">
@@ -252,21 +296,24 @@ function Attempts({ entry }) {
       <table className="vw-attempts">
         <thead><tr><th>#</th><th>Outcome</th><th>Took</th><th>Error</th></tr></thead>
         <tbody>
-          {entry.attempts.map((a, i) => (
+          {entry.attempts.map((a, i) => [
             <tr key={i} data-outcome={a.outcome ?? "pending"}>
               <td>{i + 1}</td>
               <td>{a.outcome ?? "pending"}</td>
               <td>{a.endedAt ? duration(a.endedAt - a.scheduledAt) : ""}</td>
               <td>{a.error ?? ""}</td>
-            </tr>
-          ))}
+            </tr>,
+            logs[i]?.lines.length || logs[i]?.dropped ? (
+              <tr key={`log-${i}`} className="vw-log-row"><td colSpan={4}><LogLines logs={logs[i]} attempt={i + 1} /></td></tr>
+            ) : null,
+          ])}
         </tbody>
       </table>
     </div>
   );
 }
 
-export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now }) {
+export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now, stateUrl }) {
   const map = runs.mapOf(name);
   const pick = map ? picks[map.name] : undefined;
   const ownIteration = map && map.name !== name ? pick : undefined;
@@ -276,6 +323,7 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
   const entry = entries.find((e) => e.id === chosen) ?? entries[entries.length - 1];
   const mine = runs.status === "RUNNING" ? tasks.filter((t) => t.state === name) : [];
   const last = entry?.attempts[entry.attempts.length - 1];
+  const logs = useAttemptLogs(stateUrl, name, entry);
   return (
     <div className="vw-panel-body" data-panel-state={name}>
       <div className="vw-panel-head">
@@ -307,7 +355,7 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
             {entry.iteration ? <><dt>Iteration</dt><dd>#{entry.iteration.index}</dd></> : null}
           </dl>
           <CauseBlock error={entry.error} cause={entry.cause} />
-          <Attempts entry={entry} />
+          <Attempts entry={entry} logs={logs} />
           {last?.outcome === "succeeded" ? <JsonBlock label="Task result" value={last.result} /> : null}
           <JsonBlock label="Output" value={entry.output} />
           <JsonBlock label="Input" value={entry.input} />

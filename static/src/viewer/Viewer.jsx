@@ -191,7 +191,8 @@ export function Viewer({ config }) {
         <aside className="vw-side" aria-label={selected ? `State ${selected}` : "Execution"}>
           {selected ? (
             <StatePanel runs={runs} version={version} name={selected} node={byName.get(selected)} status={statuses[selected]}
-              picks={picks} onPick={onPick} tasks={tasks} onAnswered={answered} onClose={() => setSelected(null)} now={now} />
+              picks={picks} onPick={onPick} tasks={tasks} onAnswered={answered} onClose={() => setSelected(null)} now={now}
+              stateUrl={config.urls.state} />
           ) : <ExecutionPanel runs={runs} version={version} execution={execution} tasks={tasks} onAnswered={answered} now={now} />}
         </aside>
       </div>
