@@ -29,12 +29,18 @@ The pizza workflow (take an order, make the dough, add toppings, bake, deliver):
     RefundOrder     {"orderId", "refunded": true}                   (the Catch target)
     NotifyCustomer  {"orderId", "notified": customer}
 The human approval step (e.g. "ApproveOrder") is the built-in approval resource, not a handler.
+
+TakeOrder, Bake and Deliver log what they do (the `logging` module, logger "examples.pizza"): the
+execution viewer shows those lines under each attempt of the state.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 
 import engine
+
+kitchen = logging.getLogger("examples.pizza")
 
 
 def _as_dict(value) -> dict:
@@ -101,12 +107,15 @@ def take_order(task_input, context):
     if not order.get("pizza"):
         raise InvalidOrder("an order needs a pizza")
     toppings = order.get("toppings", [])
-    return {
+    taken = {
         "orderId": order.get("orderId") or uuid.uuid5(uuid.NAMESPACE_URL, context.execution_arn).hex[:12],
         "customer": order.get("customer", "guest"), "pizza": order["pizza"],
         "toppings": toppings if isinstance(toppings, list) else [toppings],
         "address": order.get("address", "the counter"),
     }
+    kitchen.info("order %s: a %s for %s, toppings: %s", taken["orderId"], taken["pizza"], taken["customer"],
+                 ", ".join(map(str, taken["toppings"])) or "none")
+    return taken
 
 
 @engine.task_handler("MakeDough")
@@ -134,7 +143,9 @@ def add_toppings(task_input, context):
 @engine.task_handler("Bake")
 def bake(task_input, context):
     if context.attempt == 0:
+        kitchen.info("oven at 180°C, it needs 250°C")
         raise OvenNotHot("the oven is still warming up")
+    kitchen.info("oven at 250°C, baking 12 minutes")
     return {"orderId": _order_id(task_input), "baked": True, "minutes": 12}
 
 
@@ -144,6 +155,7 @@ def deliver(task_input, context):
     address = str(order.get("address", "the counter"))
     if "nowhere" in address.lower():
         raise AddressNotFound(f"cannot find {address}")
+    kitchen.info("order %s out for delivery to %s", _order_id(order), address)
     return {"orderId": _order_id(order), "deliveredTo": address, "status": "delivered"}
 
 

@@ -240,7 +240,7 @@ def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, 
     assert seen(alice, "QualityCheck")[-2:] == ["waiting", "succeeded"]
     shot(alice, "1-delivered")
 
-    # Bake: its retry, the handler's error readable, timing
+    # Bake: its retry, the handler's error readable, its log lines, timing
     alice.locator('.react-flow__node:has(> [data-state-name="Bake"])').click()
     panel = alice.get_by_role("complementary", name="State Bake")
     expect(panel.get_by_test_id("retries")).to_have_text("1")
@@ -249,6 +249,12 @@ def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, 
     panel.get_by_text("Errors of earlier attempts").click()
     expect(panel.get_by_label("Stack trace")).to_contain_text("handlers.py")
     expect(panel).to_contain_text("OvenNotHot: the oven is still warming up")
+    # what the handler logged, under each attempt
+    expect(panel.get_by_role("log", name="Log of attempt 1")).to_contain_text("oven at 180°C, it needs 250°C")
+    expect(panel.get_by_role("log", name="Log of attempt 2")).to_contain_text("INFO")
+    expect(panel.get_by_role("log", name="Log of attempt 2")).to_contain_text("oven at 250°C, baking 12 minutes")
+    panel.locator(".vw-attempts").scroll_into_view_if_needed()
+    shot(alice, "1-bake-log")
     # the approval's result is Approve, by carol, with the comment
     alice.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
     output = alice.get_by_role("complementary", name="State QualityCheck").get_by_label("Output")
