@@ -316,7 +316,7 @@ class StateRuns:
         for entry in self.entries.values():
             if not entry.open or entry.id == container_id:
                 continue
-            parent, iteration = entry.parent, entry.iteration
+            parent = entry.parent
             while parent is not None and parent != container_id:
                 parent = self.entries[parent].parent
             if parent is None:

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from engine import errors
 from engine.choice import COMPARISONS, TYPE_TESTS, compile_rule
 
-CASES = Path(__file__).resolve().parents[2].parent / "shared/conformance/cases"
+from .shared import CONFORMANCE, same_json
+
+CASES = CONFORMANCE
 SCOPE = SimpleNamespace(context={}, variables=None)
 
 
@@ -27,17 +29,6 @@ def check(rule: dict, data, scope=SCOPE) -> bool:
     return compile_rule(rule)(data, scope)
 
 
-def same_json(a, b) -> bool:
-    """Equal as JSON values: 1 == 1.0, but true != 1 and key order ignored."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
 
 
 # --- the recorded AWS cases ------------------------------------------------

@@ -11,18 +11,8 @@ import pytest
 import engine
 from engine.mocks import load_case
 
-from .shared import CONFORMANCE, case_ids
+from .shared import CONFORMANCE, case_ids, same_json
 
-def json_equal(a, b) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and a == b
 
 
 def run_case(case_id):
@@ -42,7 +32,7 @@ def test_it_matches_the_result_recorded_on_aws(case_id):
     definition, expected, result = run_case(case_id)
     assert result.status == expected["status"], (result.error, result.cause)
     if expected["status"] == "SUCCEEDED" and not expected.get("volatile"):
-        assert json_equal(result.output, expected.get("output")), result.output
+        assert same_json(result.output, expected.get("output")), result.output
     if expected["status"] == "FAILED":
         assert result.error == expected.get("error")
         if not expected.get("volatile"):

@@ -22,7 +22,9 @@ from engine import errors
 from engine.intrinsics import FUNCTIONS, IntrinsicSyntaxError, compile_intrinsic, is_intrinsic, to_json
 from engine.jsonpath import compile_path
 
-CASES = Path(__file__).parents[2] / "../shared/conformance/cases"
+from .shared import CONFORMANCE, same_json
+
+CASES = CONFORMANCE
 CONTEXT = {
     "Execution": {
         "Id": "arn:aws:states:us-east-1:123456789012:execution:intrinsic-machine:run-1",
@@ -52,17 +54,6 @@ def failure(text, data=None, **kw) -> errors.StatesError:
     return caught.value
 
 
-def same_json(a, b) -> bool:
-    """Equal as JSON values and types: 1 == 1.0, but true != 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
 
 
 # --- the recorded AWS cases ------------------------------------------------

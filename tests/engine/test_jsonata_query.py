@@ -10,7 +10,6 @@ References:
 from __future__ import annotations
 
 import json
-import math
 import random
 import re
 import uuid
