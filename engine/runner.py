@@ -49,13 +49,31 @@ def run(machine, input, *, registry=None, mock_case=None, fast_time=False, clock
     registry = registry or default_registry
     execution = Execution(machine, input, clock=clock, record_events=keep_history, **execution_options)
     history = [] if keep_history else None
+    ending = drive(execution, execution.start(), lambda effect: _perform(execution, effect, registry, mock_case),
+                   clock=clock, on_events=history.extend if history is not None else None)
+    if ending == STALLED:
+        step = execution.stop("Statelight.Stalled", "The execution waits for a callback or activity that nothing in "
+                                                    "this process will answer.")
+        if history is not None:
+            history.extend(step.events)
+    return Result(execution.status, execution.output, execution.error, execution.cause, history or [])
+
+
+ENDED, STALLED, DEADLINE = "ended", "stalled", "deadline"
+
+
+def drive(execution, step, answer, *, clock=time.time, sleep=time.sleep, on_events=None, deadline=None) -> str:
+    """Perform an execution's effects in this thread until it ends: each task by answer(effect) -> Step,
+    timers in due order (waiting for them on a real clock; a VirtualClock jumps to them).
+    Returns ENDED, STALLED (it waits for something nothing here answers) or DEADLINE (its next
+    timer falls after `deadline`, epoch seconds)."""
     timers = []  # heap of (due, id)
     cancelled = set()
     work = deque()
 
     def take(step):
-        if history is not None:
-            history.extend(step.events)
+        if on_events is not None:
+            on_events(step.events)
         for effect in step.effects:
             if isinstance(effect, StartTimer):
                 heapq.heappush(timers, (effect.due, effect.id))
@@ -64,29 +82,28 @@ def run(machine, input, *, registry=None, mock_case=None, fast_time=False, clock
             else:
                 work.append(effect)
 
-    take(execution.start())
+    take(step)
     while execution.status == "RUNNING":
         if work:
             effect = work.popleft()
             if effect.id not in cancelled:
-                take(_perform(execution, effect, registry, mock_case))
+                take(answer(effect))
             continue
         while timers and timers[0][1] in cancelled:
             heapq.heappop(timers)
         if not timers:
-            break  # waiting for something nobody here will answer (a callback without a handler)
+            return STALLED
         due, timer_id = heapq.heappop(timers)
+        if deadline is not None and due > deadline:
+            return DEADLINE
         if isinstance(clock, VirtualClock):
             clock.now = max(clock.now, due)
         else:
             delay = due - clock()
             if delay > 0:
-                time.sleep(delay)
+                sleep(delay)
         take(execution.fire(timer_id))
-    if execution.status == "RUNNING":
-        take(execution.stop("Statelight.Stalled", "The execution waits for a callback or activity that nothing in "
-                                                  "this process will answer."))
-    return Result(execution.status, execution.output, execution.error, execution.cause, history or [])
+    return ENDED
 
 
 def _perform(execution, effect: InvokeTask, registry, mock_case):

@@ -12,18 +12,16 @@ shares between sync views.
 """
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import time
 import uuid
-from collections import deque
 
 import engine
 from designer import arns
 from designer.models import StateMachine
 from designer.resources import TaskRequest, mocks, perform
-from engine.effects import Cancel, InvokeTask, StartTimer
+from engine.runner import DEADLINE, STALLED, drive
 from engine.serialize import to_json
 
 from . import errors
@@ -75,38 +73,12 @@ def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_
 
 
 def _run(ex, mock, owner_id, started, clock, sleep):
-    timers, cancelled, work = [], set(), deque()
-
-    def take(step):
-        for effect in step.effects:
-            if isinstance(effect, StartTimer):
-                heapq.heappush(timers, (effect.due, effect.id))
-            elif isinstance(effect, Cancel):
-                cancelled.add(effect.id)
-            elif isinstance(effect, InvokeTask):
-                work.append(effect)
-
-    take(ex.start())
-    while ex.status == "RUNNING":
-        if work:
-            effect = work.popleft()
-            if effect.id not in cancelled:
-                take(_answer(ex, effect, mock, owner_id))
-            continue
-        while timers and timers[0][1] in cancelled:
-            heapq.heappop(timers)
-        if not timers:
-            break
-        due, timer_id = heapq.heappop(timers)
-        if due - started > MAX_SECONDS:
-            ex.stop()
-            return "TIMED_OUT", "States.Timeout", (
-                f"Synchronous Express executions run for at most {MAX_SECONDS} seconds.")
-        delay = due - clock()
-        if delay > 0:
-            sleep(delay)
-        take(ex.fire(timer_id))
-    if ex.status == "RUNNING":
+    ending = drive(ex, ex.start(), lambda effect: _answer(ex, effect, mock, owner_id), clock=clock, sleep=sleep,
+                   deadline=started + MAX_SECONDS)
+    if ending == DEADLINE:
+        ex.stop()
+        return "TIMED_OUT", "States.Timeout", f"Synchronous Express executions run for at most {MAX_SECONDS} seconds."
+    if ending == STALLED:
         ex.stop()
         return "FAILED", "States.Runtime", "The execution waits for an answer nothing can give to an Express execution."
     if ex.status == "ABORTED":
