@@ -8,15 +8,8 @@ alice owns the pizza machine; carol is staff, so she approves.
 Screenshots go to test-results/viewer/ (gitignored) to be looked at.
 """
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -24,6 +17,7 @@ from designer import approvals, arns
 from designer.models import Execution, StateMachine, TaskToken
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.designer.runtime.conftest import migrated_sqlite, using_database
+from tests.runserver import RunServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-results" / "viewer"
@@ -62,51 +56,6 @@ new MutationObserver((records) => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`manage.py runserver --noreload` on the journey's database, restartable on the same port."""
-
-    def __init__(self, database_url, log_path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "viewer-journeys",
-                    "STATELIGHT_HANDLERS": "examples.handlers,tests.browser.kitchen,tests.browser.callbacks",
-                    "STATELIGHT_RUNTIME_POLL_SECONDS": "0.1", "STATELIGHT_RUNTIME_EMBEDDED": "1", "PYTHONUNBUFFERED": "1"}
-        self.env.pop("REDIS_URL", None)
-        self.process = None
-
-    def start(self):
-        with open(self.log_path, "ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log_path.read_text()
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the server did not come up:\n" + self.log_path.read_text())
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, django_db_blocker):
     """The running app, its database open in this process too, alice's pizza machine in it."""
@@ -122,7 +71,8 @@ def site(tmp_path_factory, django_db_blocker):
         batch = StateMachine.objects.create(
             arn=arns.arn("stateMachine", "us-east-1", "batch"), name="batch", region="us-east-1", owner=alice,
             definition=json.dumps(BATCH))
-        server = Server(url, folder / "server.log")
+        server = RunServer(url, folder / "server.log", DJANGO_SECRET_KEY="viewer-journeys",
+                           STATELIGHT_HANDLERS="examples.handlers,tests.browser.kitchen,tests.browser.callbacks")
         server.start()
         try:
             yield {"server": server, "pizza": pizza, "batch": batch, "carol": users.get(username="carol")}

@@ -13,7 +13,7 @@ from designer import runtime as rt
 from designer.models import Execution
 
 from .conftest import ROOT, make_machine, migrated_sqlite, using_database
-from .test_durability import Server, log_lines, wait_until
+from .test_durability import durable_server, log_lines, wait_until
 
 CHAIN = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:Slow",
                                           "End": True}}}
@@ -39,7 +39,7 @@ def test_other_commands_never_run_executions(tmp_path, django_db_blocker):
 def test_only_the_reloaders_child_runs_the_runtime(tmp_path, django_db_blocker):
     url = migrated_sqlite(tmp_path)
     log_path = tmp_path / "calls.log"
-    server = Server(url, log_path, tmp_path)
+    server = durable_server(url, log_path, tmp_path)
     with django_db_blocker.unblock(), using_database(url, tmp_path):
         owner = get_user_model().objects.create_user("reload")
         machine = make_machine(owner, "Chain", CHAIN)

@@ -3,20 +3,16 @@ every execution finishes as if nothing happened: right output, history ids 1..N 
 duplicates, and no committed step ran twice (only a task in flight at the kill may run again)."""
 import collections
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 
-import httpx
 from django.contrib.auth import get_user_model
 
 from designer import runtime as rt
 from designer.models import Effect, Execution, HistoryEvent, TaskToken
 
-from .conftest import ROOT, make_machine, migrated_sqlite, using_database
+from tests.runserver import RunServer
+
+from .conftest import make_machine, migrated_sqlite, using_database
 from .durable_handlers import attempt_key
 
 SLOW = "arn:aws:lambda:us-east-1:123456789012:function:Slow"
@@ -61,54 +57,10 @@ WORKFLOWS = {
 PER_WORKFLOW = 3
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`manage.py runserver --noreload` in a process of its own, on the test's database."""
-
-    def __init__(self, url, log_path, tmp_path):
-        self.port = free_port()
-        self.env = {**os.environ, "DATABASE_URL": url, "STATELIGHT_TEST_LOG": str(log_path),
-                    "STATELIGHT_HANDLERS": "examples.handlers,tests.designer.runtime.durable_handlers",
-                    "STATELIGHT_RUNTIME_POLL_SECONDS": "0.1", "DJANGO_SECRET_KEY": "durability-test",
-                    "STATELIGHT_RUNTIME_EMBEDDED": "1", "PYTHONUNBUFFERED": "1"}
-        self.output = tmp_path / "server.log"
-        self.process = None
-
-    def start(self, reload=False):
-        options = [] if reload else ["--noreload"]
-        with open(self.output, "ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", *options, f"127.0.0.1:{self.port}"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.output.read_text()
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the server did not come up:\n" + self.output.read_text())
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self):
-        """Terminate the server and whatever it started (the autoreloader's child): its process group."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+def durable_server(url, log_path, tmp_path) -> RunServer:
+    """A server whose handlers record each attempt in log_path."""
+    return RunServer(url, tmp_path / "server.log", STATELIGHT_TEST_LOG=str(log_path), DJANGO_SECRET_KEY="durability-test",
+                     STATELIGHT_HANDLERS="examples.handlers,tests.designer.runtime.durable_handlers")
 
 
 def log_lines(path):
@@ -160,7 +112,7 @@ def answer_callbacks(answered):
 def test_executions_survive_a_killed_server(tmp_path, django_db_blocker):
     url = migrated_sqlite(tmp_path)
     log_path = tmp_path / "calls.log"
-    server = Server(url, log_path, tmp_path)
+    server = durable_server(url, log_path, tmp_path)
     with django_db_blocker.unblock(), using_database(url, tmp_path):
         owner = get_user_model().objects.create_user("durable")
         started = []
