@@ -159,36 +159,25 @@ class JsonataFlow:
     def output(self, raw, result, scope):
         if scope.trace is not None:
             scope.trace["result"] = result
-        if self.assign is None and self.output_template is None:
-            return result
-        states = self.states(raw, scope, result=result)
-        assigned = self.evaluate(self.assign, states, scope) if self.assign is not None else None
-        output = self.evaluate(self.output_template, states, scope) if self.output_template is not None else result
-        if assigned is not None:
-            scope.assign(assigned)
-        return output
+        return self._assign_and_output(raw, scope, self.assign, self.output_template, result, result=result)
 
     def passthrough(self, raw, scope, assign=None, output=None):
-        assign = assign or self.assign
-        output = output or self.output_template
+        return self._assign_and_output(raw, scope, assign or self.assign, output or self.output_template, raw)
+
+    def error_output(self, raw, error_output, catcher, scope):
+        return self._assign_and_output(raw, scope, catcher.assign, catcher.output, error_output,
+                                       errorOutput=error_output)
+
+    def _assign_and_output(self, raw, scope, assign, output, default, **states):
+        """Assign and Output over one $states binding; both read the variables from before the state."""
         if assign is None and output is None:
-            return raw
-        states = self.states(raw, scope)
+            return default
+        states = self.states(raw, scope, **states)
         assigned = self.evaluate(assign, states, scope) if assign is not None else None
-        data = self.evaluate(output, states, scope) if output is not None else raw
+        data = self.evaluate(output, states, scope) if output is not None else default
         if assigned is not None:
             scope.assign(assigned)
         return data
-
-    def error_output(self, raw, error_output, catcher, scope):
-        if catcher.assign is None and catcher.output is None:
-            return error_output
-        states = self.states(raw, scope, errorOutput=error_output)
-        assigned = self.evaluate(catcher.assign, states, scope) if catcher.assign is not None else None
-        output = self.evaluate(catcher.output, states, scope) if catcher.output is not None else error_output
-        if assigned is not None:
-            scope.assign(assigned)
-        return output
 
     def reader(self, value, field):
         """A field that is a literal, an expression, or a value with expressions inside
