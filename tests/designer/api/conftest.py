@@ -20,16 +20,14 @@ import boto3
 import pytest
 from botocore.config import Config
 from django.contrib.auth import get_user_model
-from django.db import connections
-from django.db.utils import ConnectionHandler
 from django.test.testcases import LiveServerThread
 
 from designer.api import keys
 from designer.api import views as api_views
-from statelight import config
+from tests.designer.runtime.conftest import using_database
 
 ROOT = Path(__file__).resolve().parents[3]
-SEED = Path("/work/shared/seed/examples")
+SEED = ROOT.parent / "shared" / "seed" / "examples"  # beside the repository; absent in a user's clone
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/StatelightTests"
 
@@ -50,21 +48,6 @@ def template_db(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     return path
-
-
-@contextmanager
-def using_database(url: str, base_dir):
-    """Every thread's default database is `url` for the duration."""
-    settings_dict = ConnectionHandler({"default": config.database_config(url, base_dir)}).settings["default"]
-    saved_settings, saved_connection = connections.settings["default"], connections["default"]
-    connections.settings["default"] = settings_dict
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections.settings["default"] = saved_settings
-        connections["default"] = saved_connection
 
 
 @pytest.fixture
