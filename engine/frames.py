@@ -115,8 +115,8 @@ class Fan:
     """The children of a running Parallel or Map state."""
 
     __slots__ = ("kind", "total", "launched", "running", "succeeded", "failed", "limit",
-                 "tolerated_count", "tolerated_percentage", "items", "input", "children", "failure", "attempt",
-                 "after_iteration", "failure_event")
+                 "tolerated_count", "tolerated_percentage", "items", "input", "children", "failure",
+                 "after_iteration")
 
     def __init__(self, kind, total, limit=0, items=None, input=None):
         self.kind = kind
@@ -128,9 +128,7 @@ class Fan:
         self.input = input
         self.children = []
         self.failure = None
-        self.attempt = 0
         self.after_iteration = None  # the last event of the iteration that just ended
-        self.failure_event = None  # the last event of the child whose failure failed the fan-out
 
     def can_launch(self) -> bool:
         return self.launched < self.total and (self.limit == 0 or self.running < self.limit)
@@ -155,7 +153,7 @@ FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", 
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
                  "variables", "task_input", "task_limits", "size", "silent", "entered_prev")
 FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
-               "tolerated_percentage", "items", "input", "failure", "attempt")
+               "tolerated_percentage", "items", "input", "failure")
 
 
 def frame_record(frame) -> dict:

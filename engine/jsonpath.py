@@ -90,13 +90,6 @@ class Path:
             raise PathNotFound(self)
         return self.find(variables[self.variable])
 
-    def exists_in(self, data, context=None, variables=None) -> bool:
-        try:
-            self.resolve(data, context, variables)
-        except PathNotFound:
-            return False
-        return True
-
     def place(self, data, result):
         """Return `data` with `result` placed at this (definite) path, as ResultPath does.
 
@@ -154,14 +147,6 @@ def compile_path(text: str) -> Path:
     except Exception as e:  # its lexer and parser raise several unrelated types
         raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     return Path(text, root, variable, (), indefinite)
-
-
-def is_path(text) -> bool:
-    try:
-        compile_path(text)
-    except PathSyntaxError:
-        return False
-    return True
 
 
 def _definite_keys(rest: str):

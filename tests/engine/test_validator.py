@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.validator import NEITHER_NEXT_NOR_END, Problem, validate
+from engine.validation import NEITHER_NEXT_NOR_END, Problem, validate
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CASES = sorted((SHARED / "conformance" / "cases").glob("*/definition.json"))
