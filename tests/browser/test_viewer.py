@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from designer import approvals, arns
 from designer.models import Execution, StateMachine, TaskToken
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.designer.runtime.conftest import migrated_sqlite, using_database
+from tests.helpers import migrated_sqlite, using_database
 from tests.runserver import RunServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from django.test import Client
 from designer import approvals, resources
 from designer import runtime as rt
 from designer.models import Execution, HistoryEvent, InboxItem, TaskToken
-from tests.designer.runtime.conftest import FakeClock, make_machine, migrated_sqlite, using_database
+from tests.helpers import FakeClock, make_machine, migrated_sqlite, using_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,16 +30,6 @@ def asking(**parameters):
                   "Catch": [{"ErrorEquals": ["Statelight.ApprovalRejected"], "ResultPath": "$.problem", "Next": "Refund"}]},
         "Done": {"Type": "Succeed"},
         "Refund": {"Type": "Pass", "Result": "refunded", "ResultPath": "$.refund", "End": True}}}
-
-
-@pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user("carol", password="carol-password", is_staff=True)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", password="bob-password")
 
 
 @pytest.fixture

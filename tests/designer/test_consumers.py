@@ -19,7 +19,7 @@ from django.test import Client
 from designer import runtime as rt
 from designer.models import TaskToken
 from statelight import config
-from tests.designer.runtime.conftest import FakeClock, make_machine
+from tests.helpers import FakeClock, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,16 +28,6 @@ TWO_TASKS = json.loads(Path("examples/two_tasks.asl.json").read_text())
 ASK = {"StartAt": "Check", "States": {"Check": {
     "Type": "Task", "Resource": "arn:aws:states:::statelight:approval", "TimeoutSeconds": 60,
     "Parameters": {"Title": "Ship it?"}, "End": True}}}
-
-
-@pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user("carol", is_staff=True)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import engine
 from designer import runtime as rt
 from designer import state_runs
 from designer.models import Activity, Execution, HistoryEvent, TaskToken
-from tests.designer.runtime.conftest import FakeClock, make_machine
+from tests.helpers import FakeClock, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,16 +55,6 @@ COOK_EACH = {"StartAt": "Each", "States": {"Each": {
     "Type": "Map", "ItemsPath": "$.dishes", "End": True, "ItemProcessor": {"StartAt": "Cook", "States": {"Cook": {
         "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ViewerCook", "End": True,
         "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 1}]}}}}}}
-
-
-@pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user("carol", is_staff=True)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob")
 
 
 @pytest.fixture

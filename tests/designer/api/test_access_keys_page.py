@@ -1,15 +1,8 @@
 """The access keys page: list, create (secret shown once) and revoke your own keys."""
-import pytest
 from django.test import Client
 
 from designer.api import keys
 from designer.models import AccessKey
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def test_it_asks_anonymous_users_to_log_in(client, api_db):

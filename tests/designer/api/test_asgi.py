@@ -17,8 +17,9 @@ from botocore.config import Config
 from designer import runtime as rt
 from designer.api import keys
 from designer.models import Execution
+from tests.helpers import ROOT
 
-from .conftest import REGION, ROLE, ROOT
+from .aws import REGION, ROLE
 
 
 def established(port: int) -> int:

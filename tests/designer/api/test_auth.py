@@ -16,7 +16,7 @@ from django.utils import timezone as dj_timezone
 from designer.api import keys, sigv4
 from designer.models import AccessKey
 
-from .conftest import REGION, aws_error
+from .aws import REGION, aws_error
 
 
 def code_of(info) -> str:

@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import PASS, ROLE, aws_error
+from .aws import PASS, ROLE, aws_error
 
 
 def test_it_answers_in_aws_json(post):

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from designer import runtime as rt
 from designer.models import Effect, Execution, HistoryEvent
 from designer.runtime import store
-
-from .conftest import make_machine
+from tests.helpers import make_machine
 
 TWO_TASKS = json.loads(open("examples/two_tasks.asl.json").read())
 
@@ -18,7 +17,7 @@ TWO_TASKS = json.loads(open("examples/two_tasks.asl.json").read())
 @pytest.fixture
 def owner(file_db):
     # not django_user_model: it brings pytest-django's `db`, whose transaction other threads cannot see
-    return get_user_model().objects.create_user("bob")
+    return get_user_model().objects.create_user("worker-owner")
 
 
 @pytest.fixture
