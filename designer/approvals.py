@@ -38,10 +38,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from engine.tasks import new_task_token
-from designer import resources
+from designer import access, resources, runtime
+from designer.json_views import BadBody, read_body, wants_json
 from designer.models import TaskToken
 from designer.runtime import publish
+from engine.tasks import new_task_token
 
 log = logging.getLogger(__name__)
 
@@ -224,10 +225,6 @@ def can_decide(user, request: dict) -> bool:
     return bool(groups) and user.groups.filter(name__in=groups).exists()
 
 
-def can_view_execution(user, execution) -> bool:
-    return user.is_staff or execution.machine.owner_id == user.pk
-
-
 def pending_for(user, limit: int = 200) -> list[TaskToken]:
     """Open approvals this user may decide, oldest first."""
     open_ones = (TaskToken.objects.filter(kind=TaskToken.APPROVAL, answered_at=None)
@@ -277,8 +274,6 @@ def _field_value(field, raw, present):
 
 def decide(approval_id: int, user, choice: str, comment: str = "", form: dict | None = None) -> dict:
     """Take a decision; returns the task's result. Raises Refused (404, 403, 409, 400)."""
-    from designer import runtime  # the runtime imports the resources: import it late
-
     approval = (TaskToken.objects.filter(pk=approval_id, kind=TaskToken.APPROVAL)
                 .select_related("execution", "decided_by").first())
     if approval is None:
@@ -372,7 +367,7 @@ def _card(approval, user) -> dict:
         "data_text": json.dumps(request.get("data"), indent=2, ensure_ascii=False)
         if request.get("data") is not None else "",
         "execution": execution, "machine": execution.machine,
-        "can_view": can_view_execution(user, execution), "who": who_decides(request),
+        "can_view": access.sees(user, execution.machine.owner_id), "who": who_decides(request),
     }
 
 
@@ -384,48 +379,48 @@ def inbox(request):
     return render(request, "designer/approvals.html", inbox_context(request.user))
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "") or request.content_type == "application/json"
-
-
 @require_POST
 def decide_view(request, pk):
     """POST (CSRF-protected like any form): choice, comment, field:<name>... or the same as JSON."""
-    wants_json = _wants_json(request)
+    as_json = wants_json(request)
     if not request.user.is_authenticated:
-        if wants_json:
+        if as_json:
             return JsonResponse({"error": "Log in first."}, status=401)
         return HttpResponseRedirect(f"{reverse('login')}?next={reverse('approvals')}")
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            body = {}
-        body = body if isinstance(body, dict) else {}
-        choice, comment, form = body.get("choice"), body.get("comment", ""), body.get("form") or {}
-        if not isinstance(form, dict):
-            form = {}
-    else:
-        choice, comment = request.POST.get("choice"), request.POST.get("comment", "")
-        form = {key[len("field:"):]: value for key, value in request.POST.items() if key.startswith("field:")}
     try:
-        if not isinstance(choice, str) or not isinstance(comment, str):
-            raise Refused(400, "Choose what to do.")
+        choice, comment, form = _decision_of(request)
         result = decide(pk, request.user, choice, comment, form)
     except Refused as e:
-        if e.status == 404 and not wants_json:
+        if e.status == 404 and not as_json:
             raise Http404(e.message) from None
-        if wants_json:
+        if as_json:
             return JsonResponse({"error": e.message}, status=e.status)
         return render(request, "designer/approvals.html",
                       {**inbox_context(request.user), "error": e.message}, status=e.status)
-    if wants_json:
+    if as_json:
         return JsonResponse({"result": result})
     target = request.POST.get("next") or reverse("approvals")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = reverse("approvals")
     return HttpResponseRedirect(target)
+
+
+def _decision_of(request) -> tuple[str, str, dict]:
+    """(choice, comment, form values) of a decision posted as JSON ({"choice", "comment", "form"})
+    or as a form (choice, comment, field:<name>). Refused(400) when it says no choice."""
+    try:
+        body = read_body(request)
+    except BadBody as e:
+        raise Refused(e.status, e.message) from None
+    if request.content_type == "application/json":
+        form = body.get("form") if isinstance(body.get("form"), dict) else {}
+    else:
+        form = {key[len("field:"):]: value for key, value in body.items() if key.startswith("field:")}
+    choice, comment = body.get("choice"), body.get("comment", "")
+    if not isinstance(choice, str) or not isinstance(comment, str):
+        raise Refused(400, "Choose what to do.")
+    return choice, comment, form
 
 
 def register():

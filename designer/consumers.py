@@ -30,8 +30,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.template.loader import render_to_string
 
-from designer import approvals
-from designer.models import Execution, HistoryEvent, StateMachine
+from designer import access, approvals
+from designer.models import Execution, HistoryEvent
 from designer.runtime.publish import execution_group, machine_group
 
 REPLAY_CHUNK = 1000  # events per message when replaying from the store
@@ -47,17 +47,11 @@ def _user(scope):
 
 
 def may_see_execution(user, execution_id) -> bool:
-    if user is None:
-        return False
-    row = Execution.objects.filter(pk=execution_id).values("machine__owner_id").first()
-    return row is not None and (user.is_staff or row["machine__owner_id"] == user.pk)
+    return user is not None and access.executions_for(user).filter(pk=execution_id).exists()
 
 
 def may_see_machine(user, machine_id) -> bool:
-    if user is None:
-        return False
-    owner = StateMachine.objects.filter(pk=machine_id).values_list("owner_id", flat=True).first()
-    return owner is not None and (user.is_staff or owner == user.pk)
+    return user is not None and access.machines_for(user).filter(pk=machine_id).exists()
 
 
 def execution_summary(execution: Execution) -> dict:

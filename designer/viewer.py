@@ -16,69 +16,21 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from designer import approvals, state_runs
+from designer import access, approvals, payloads, runtime, state_runs
 from designer.consumers import execution_summary
-from designer.models import Execution, HistoryEvent, StateMachine, TaskLog, TaskToken
+from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
+from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
 
 log = logging.getLogger(__name__)
 
 HISTORY_PAGE = 1000
-
-
-# --- access -------------------------------------------------------------------
-
-def _get_machine_for_user(request, pk) -> StateMachine:
-    machine = StateMachine.objects.filter(pk=pk).first()
-    if machine is None or (machine.owner_id != request.user.pk and not request.user.is_staff):
-        raise Http404("No such state machine")
-    return machine
-
-
-def _get_execution_for_user(request, pk) -> Execution:
-    execution = Execution.objects.select_related("machine", "version").filter(pk=pk).first()
-    if execution is None or (execution.machine.owner_id != request.user.pk and not request.user.is_staff):
-        raise Http404("No such execution")
-    return execution
-
-
-def _json_view(view):
-    """Log in first (401, never a redirect), and a 404 as JSON."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": "Log in first."}, status=401)
-        try:
-            return view(request, *args, **kwargs)
-        except Http404 as e:
-            return JsonResponse({"error": str(e) or "Not found."}, status=404)
-    return wrapper
-
-
-def _body(request) -> dict:
-    if request.content_type != "application/json":
-        return request.POST.dict()
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _text(data, key) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _wants_json(request) -> bool:
-    return request.content_type == "application/json" or "application/json" in request.headers.get("Accept", "")
 
 
 # --- a machine's executions ---------------------------------------------------------
@@ -86,7 +38,7 @@ def _wants_json(request) -> bool:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def executions(request, pk):
-    machine = _get_machine_for_user(request, pk)
+    machine = access.get_machine_for_user(request.user, pk=pk)
     rows = machine.executions.all()[:200]
     return render(request, "designer/executions.html", {
         "machine": machine, "executions": rows, "form": {"input": "{}", "name": "", "mock_test_case": ""},
@@ -94,10 +46,9 @@ def executions(request, pk):
     })
 
 
-@_json_view
-@require_GET
+@json_view("GET")
 def executions_json(request, pk):
-    machine = _get_machine_for_user(request, pk)
+    machine = access.get_machine_for_user(request.user, pk=pk)
     return JsonResponse({"executions": [execution_summary(e) for e in machine.executions.all()[:200]]})
 
 
@@ -105,26 +56,27 @@ def executions_json(request, pk):
 @require_POST
 def start(request, pk):
     """Start the machine's saved definition with an input (JSON text), a name and a mock test case, all optional."""
-    from designer import runtime  # the runtime imports the models: import it late
-
-    machine = _get_machine_for_user(request, pk)
-    data = _body(request)
-    form = {"input": _text(data, "input") or "{}", "name": _text(data, "name").strip(),
-            "mock_test_case": _text(data, "mock_test_case").strip()}
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    form = {"input": "{}", "name": "", "mock_test_case": ""}
     try:
-        json.loads(form["input"])
+        data = read_body(request)
+        form = {"input": text_member(data, "input") or "{}", "name": text_member(data, "name").strip(),
+                "mock_test_case": text_member(data, "mock_test_case").strip()}
+        payloads.loads(form["input"])
         execution = runtime.start_execution(machine, owner=request.user, input_text=form["input"],
                                             name=form["name"] or None, mock_test_case=form["mock_test_case"])
+    except BadBody as e:
+        error = e.message
     except ValueError as e:
         error = f"The input is not valid JSON: {e}"
     except runtime.RefusedRequest as e:
         error = e.message
     else:
         url = reverse("execution", args=[execution.pk])
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"execution": execution.pk, "arn": execution.arn, "url": url})
         return HttpResponseRedirect(url)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": error}, status=400)
     return render(request, "designer/executions.html", {
         "machine": machine, "executions": machine.executions.all()[:200], "form": form, "error": error,
@@ -155,7 +107,7 @@ def _execution_dict(execution: Execution) -> dict:
 @login_required
 @require_GET
 def execution(request, pk):
-    execution = _get_execution_for_user(request, pk)
+    execution = access.get_execution_for_user(request.user, pk=pk)
     base = f"/executions/{execution.pk}/"
     config = {
         "execution": _execution_dict(execution),
@@ -170,11 +122,10 @@ def execution(request, pk):
     return render(request, "designer/viewer.html", {"execution": execution, "config": config})
 
 
-@_json_view
-@require_GET
+@json_view("GET")
 def history(request, pk):
     """Stored events after ?after=N (default 0), at most 1000 per call, as GetExecutionHistory's."""
-    execution = _get_execution_for_user(request, pk)
+    execution = access.get_execution_for_user(request.user, pk=pk)
     try:
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
@@ -185,12 +136,11 @@ def history(request, pk):
                          "more": len(events) == HISTORY_PAGE})
 
 
-@_json_view
-@require_GET
+@json_view("GET")
 def state_detail(request, pk, name):
     """One state's runs (input, output, error/cause, attempts with their handler's log lines, timing);
     ?iteration=i for one Map iteration."""
-    execution = _get_execution_for_user(request, pk)
+    execution = access.get_execution_for_user(request.user, pk=pk)
     index = request.GET.get("iteration")
     if index not in (None, "") and not index.isdigit():
         return JsonResponse({"error": "iteration is an index."}, status=400)
@@ -243,35 +193,29 @@ def _task_dict(task: TaskToken, user) -> dict:
     return data
 
 
-@_json_view
-@require_GET
+@json_view("GET")
 def tasks(request, pk):
     """The execution's tasks waiting for an answer from outside: callbacks, activities, approvals."""
-    execution = _get_execution_for_user(request, pk)
+    execution = access.get_execution_for_user(request.user, pk=pk)
     pending = TaskToken.objects.filter(execution=execution, answered_at=None).order_by("id")
     return JsonResponse({"tasks": [_task_dict(task, request.user) for task in pending]})
 
 
-@_json_view
-@require_POST
+@json_view("POST")
 def answer(request, pk, task_pk):
     """Answer a pending callback or activity task, as SendTaskSuccess / SendTaskFailure would:
     {"outcome": "success", "output": "<JSON text>"} or {"outcome": "failure", "error", "cause"}."""
-    from designer import runtime
-
-    execution = _get_execution_for_user(request, pk)
-    task = TaskToken.objects.filter(pk=task_pk, execution=execution).first()
-    if task is None:
-        return JsonResponse({"error": "No such task."}, status=404)
+    execution = access.get_execution_for_user(request.user, pk=pk)
+    task = access.get_task_token_for_user(request.user, pk=task_pk, execution=execution)
     if task.kind == TaskToken.APPROVAL:
         return JsonResponse({"error": "An approval is decided with its choices."}, status=400)
-    data = _body(request)
+    data = request.data
     outcome = data.get("outcome")
     try:
         if outcome == "success":
-            runtime.send_task_success(task.token, _text(data, "output") or "{}")
+            runtime.send_task_success(task.token, text_member(data, "output") or "{}")
         elif outcome == "failure":
-            runtime.send_task_failure(task.token, _text(data, "error") or None, _text(data, "cause") or None)
+            runtime.send_task_failure(task.token, text_member(data, "error") or None, text_member(data, "cause") or None)
         else:
             return JsonResponse({"error": 'outcome is "success" or "failure".'}, status=400)
     except (runtime.TaskTimedOut, runtime.TaskDoesNotExist) as e:
@@ -283,27 +227,21 @@ def answer(request, pk, task_pk):
     return JsonResponse({"answered": task.pk, "outcome": outcome})
 
 
-@_json_view
-@require_POST
+@json_view("POST")
 def stop(request, pk):
-    from designer import runtime
-
-    execution = _get_execution_for_user(request, pk)
-    data = _body(request)
+    execution = access.get_execution_for_user(request.user, pk=pk)
+    data = request.data
     try:
-        execution = runtime.stop_execution(execution, error=_text(data, "error") or None,
-                                           cause=_text(data, "cause") or f"Stopped by {request.user.get_username()}.")
+        execution = runtime.stop_execution(execution, error=text_member(data, "error") or None,
+                                           cause=text_member(data, "cause") or f"Stopped by {request.user.get_username()}.")
     except runtime.RefusedRequest as e:
         return JsonResponse({"error": e.message}, status=400)
     return JsonResponse({"execution": _execution_dict(execution)})
 
 
-@_json_view
-@require_POST
+@json_view("POST")
 def redrive(request, pk):
-    from designer import runtime
-
-    execution = _get_execution_for_user(request, pk)
+    execution = access.get_execution_for_user(request.user, pk=pk)
     try:
         execution = runtime.redrive_execution(execution)
     except runtime.RefusedRequest as e:

@@ -26,6 +26,7 @@ from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from designer import payloads
 from designer.views import home
 
 # the operation modules register themselves in registry.OPERATIONS
@@ -132,8 +133,8 @@ def _parse(body: bytes) -> dict:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
-    except ValueError as e:  # includes bytes that are not UTF-8
+        data = payloads.loads(body)
+    except ValueError as e:  # includes bytes that are not UTF-8, and too deep a document
         raise ApiError("SerializationException", f"The request body is not valid JSON: {e}") from None
     if not isinstance(data, dict):
         raise ApiError("SerializationException", "The request body must be a JSON object of the operation's members")

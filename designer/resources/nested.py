@@ -22,7 +22,7 @@ import uuid
 
 from django.db import transaction
 
-from designer import arns
+from designer import access, arns
 from designer.models import Effect, Execution, StateMachine, StateMachineAlias, StateMachineVersion
 from engine.serialize import to_json
 
@@ -80,7 +80,7 @@ def _target(arn, owner_id):
     name = parsed["parts"][0]
     base = f"arn:aws:states:{parsed['region']}:{parsed['account']}:stateMachine:{name}"
     machine = StateMachine.objects.filter(arn=base).first()
-    if machine is None or (owner_id is not None and machine.owner_id != owner_id):
+    if machine is None or not access.task_may_use(owner_id, machine.owner_id):
         return f"State Machine Does Not Exist: '{arn}'"
     version = alias = None
     if len(parsed["parts"]) == 2:

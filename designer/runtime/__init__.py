@@ -18,10 +18,10 @@ DESIGN.md (Runtime).
 """
 from .errors import (
     ExecutionAlreadyExists, ExecutionNotRedrivable, ExecutionTimeout, InvalidExecutionInput, InvalidMockTestCase,
-    InvalidName, InvalidOutput, InvalidRequest, InvalidToken, RedriveNotSupported, RefusedRequest, TaskDoesNotExist,
+    InvalidName, InvalidOutput, InvalidRequest, InvalidToken, RefusedRequest, TaskDoesNotExist,
     TaskTimedOut,
 )
-from .executions import redrive_execution, start_execution, stop_execution, wait_for_execution
+from .executions import redrive_execution, start_execution, stop_execution, wait_for_execution, why_not_redrivable
 from .express import start_sync_execution
 from .step import HISTORY_LIMIT
 from .store import advance
@@ -30,8 +30,8 @@ from .worker import Runtime, start_embedded, stop_embedded
 
 __all__ = [
     "HISTORY_LIMIT", "ExecutionAlreadyExists", "ExecutionNotRedrivable", "ExecutionTimeout", "InvalidExecutionInput",
-    "InvalidMockTestCase", "InvalidName", "InvalidOutput", "InvalidRequest", "InvalidToken", "RedriveNotSupported",
-    "RefusedRequest", "Runtime", "TaskDoesNotExist", "TaskTimedOut", "advance", "get_activity_task",
+    "InvalidMockTestCase", "InvalidName", "InvalidOutput", "InvalidRequest", "InvalidToken", "RefusedRequest", "Runtime", "TaskDoesNotExist", "TaskTimedOut", "advance", "get_activity_task",
     "redrive_execution", "send_task_failure", "send_task_heartbeat", "send_task_success", "start_embedded",
     "start_execution", "start_sync_execution", "stop_embedded", "stop_execution", "wait_for_execution",
+    "why_not_redrivable",
 ]

@@ -6,7 +6,6 @@ so the caller sees the new status when the call returns, as on AWS.
 """
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -16,8 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-import engine
-from designer import arns
+from designer import arns, payloads
 from designer.models import Execution, ExecutionState, InboxItem, StateMachine, StateMachineVersion
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
@@ -41,7 +39,7 @@ def validate_input(input_text) -> str:
         raise errors.InvalidExecutionInput(
             f"Invalid State Machine Execution Input: the input is larger than the maximum of {PAYLOAD_LIMIT} bytes")
     try:
-        json.loads(input_text)
+        payloads.loads(input_text)
     except ValueError as e:
         raise errors.InvalidExecutionInput(f"Invalid State Machine Execution Input: '{e}'") from None
     return input_text
@@ -132,24 +130,29 @@ def stop_execution(execution: Execution, error=None, cause=None, *, timeout: flo
     return _apply_now(execution, timeout)
 
 
+def why_not_redrivable(execution: Execution) -> str | None:
+    """Why AWS would refuse to redrive this execution, or None when it may be redriven.
+    https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html"""
+    if execution.type != StateMachine.STANDARD:
+        return "it is an Express execution"
+    if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
+        return f"it is {execution.status}: only FAILED, TIMED_OUT and ABORTED executions can be redriven"
+    if execution.stopped_at and (timezone.now() - execution.stopped_at).days >= REDRIVE_DAYS:
+        return f"it stopped more than {REDRIVE_DAYS} days ago"
+    if execution.redrive_count >= MAX_REDRIVES:
+        return f"it was redriven {MAX_REDRIVES} times already"
+    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
+        return "it has reached the history event limit"
+    return None
+
+
 def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Execution:
     """RedriveExecution: a FAILED, TIMED_OUT or ABORTED STANDARD execution continues from the states
     that did not succeed (engine.Execution.redrive). Returns it refreshed (RUNNING again)."""
-    if not hasattr(engine.Execution, "redrive"):
-        raise errors.RedriveNotSupported("RedriveExecution is not supported by this version of the engine.")
     execution.refresh_from_db()
-    if execution.type != StateMachine.STANDARD:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} is an Express execution and cannot be redriven.")
-    if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
-        raise errors.ExecutionNotRedrivable(
-            f"Execution {execution.arn} has status {execution.status}: only FAILED, TIMED_OUT and ABORTED "
-            "executions can be redriven.")
-    if execution.stopped_at and (timezone.now() - execution.stopped_at).days >= REDRIVE_DAYS:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} stopped more than {REDRIVE_DAYS} days ago.")
-    if execution.redrive_count >= MAX_REDRIVES:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} was redriven {MAX_REDRIVES} times already.")
-    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} has reached the history event limit.")
+    reason = why_not_redrivable(execution)
+    if reason is not None:
+        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} cannot be redriven: {reason}.")
     revision = _revision(execution.pk)
     with transaction.atomic():
         claimed = Execution.objects.filter(pk=execution.pk, status=execution.status,

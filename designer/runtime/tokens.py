@@ -11,7 +11,6 @@ cancelled or was answered already gives TaskTimedOut, as on AWS.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 
 from asgiref.sync import sync_to_async
@@ -19,6 +18,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 import engine
+from designer import payloads
 from designer.models import InboxItem, TaskToken
 from engine.serialize import PAYLOAD_LIMIT
 
@@ -35,7 +35,7 @@ def send_task_success(token: str, output_text: str):
     try:
         if len(output_text.encode("utf-8")) > PAYLOAD_LIMIT:
             raise errors.InvalidOutput(f"Invalid Output: the output is larger than {PAYLOAD_LIMIT} bytes")
-        output = json.loads(output_text)
+        output = payloads.loads(output_text)
     except (TypeError, AttributeError, ValueError) as e:
         raise errors.InvalidOutput(f"Invalid Output: '{e}'") from None
     _answer(token, InboxItem.COMPLETE, result=output)

@@ -174,6 +174,7 @@ def test_it_runs_express_machines_synchronously(sfn, create, client_for, alice):
 @pytest.mark.parametrize("members, error", [
     ({"input": "{not json"}, "InvalidExecutionInput"),
     ({"input": json.dumps({"big": "x" * (256 * 1024)})}, "InvalidExecutionInput"),
+    ({"input": "[" * 5000 + "]" * 5000}, "InvalidExecutionInput"),  # nested too deep for any parser's stack
     ({"name": "no spaces allowed"}, "InvalidName"),
     ({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:activity:a"}, "InvalidArn"),
     ({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:missing"}, "StateMachineDoesNotExist"),
