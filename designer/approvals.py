@@ -422,8 +422,3 @@ def _decision_of(request) -> tuple[str, str, dict]:
         raise Refused(400, "Choose what to do.")
     return choice, comment, form
 
-
-def register():
-    """Plug the resource into designer.resources (DesignerConfig.ready() calls this once)."""
-    resources.unregister(perform)
-    resources.register(APPROVAL_ARN, perform)

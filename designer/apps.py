@@ -3,10 +3,14 @@ from django.apps import AppConfig
 
 class DesignerConfig(AppConfig):
     name = "designer"
-    verbose_name = "Statelight designer"
+    verbose_name = "Statelight"
 
     def ready(self):
-        # the human-approval task resource plugs into designer.resources
-        from designer import approvals
+        # The built-in task resources plug into designer.resources' registry. They use the models,
+        # so they are imported here, once the models are loaded: Django's place for it.
+        from designer import approvals, resources
+        from designer.resources import http, nested
 
-        approvals.register()
+        for matcher, performer in ((http.HTTP_INVOKE, http.perform), (nested.START_EXECUTION, nested.perform),
+                                   (approvals.APPROVAL_ARN, approvals.perform)):
+            resources.register(matcher, performer)

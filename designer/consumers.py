@@ -54,13 +54,6 @@ def may_see_machine(user, machine_id) -> bool:
     return user is not None and access.machines_for(user).filter(pk=machine_id).exists()
 
 
-def execution_summary(execution: Execution) -> dict:
-    """A row of a machine's executions list (the same keys as the runtime's execution.changed)."""
-    return {"pk": execution.pk, "url": f"/executions/{execution.pk}/", "executionArn": execution.arn,
-            "name": execution.name, "status": execution.status, "startDate": execution.started_at.timestamp(),
-            "stopDate": execution.stopped_at.timestamp() if execution.stopped_at else None}
-
-
 class ExecutionFeed:
     """One subscription to an execution's group per process (per event loop), shared by all its
     viewers in this process: each event is received from the channel layer and encoded once,
@@ -204,23 +197,14 @@ class ExecutionsConsumer(AsyncJsonWebsocketConsumer):
 
     def _latest(self) -> list[dict]:
         rows = Execution.objects.filter(machine_id=self.machine_id).order_by("-started_at", "-id")[:LIST_LENGTH]
-        return [execution_summary(row) for row in rows]
+        return [row.summary() for row in rows]
 
     async def disconnect(self, code):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def execution_changed(self, message):
-        execution = dict(message["execution"])
-        pk = await database_sync_to_async(self._pk_of)(execution.get("executionArn"))
-        if pk is None:
-            return
-        execution.update(pk=pk, url=f"/executions/{pk}/")
-        await self.send_json({"type": "execution", "execution": execution})
-
-    @staticmethod
-    def _pk_of(arn):
-        return Execution.objects.filter(arn=arn).values_list("pk", flat=True).first()
+        await self.send_json({"type": "execution", "execution": message["execution"]})
 
 
 class ApprovalsConsumer(AsyncJsonWebsocketConsumer):

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from designer import access, approvals, payloads, runtime, state_runs
-from designer.consumers import execution_summary
 from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
 from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
 
@@ -49,7 +48,7 @@ def executions(request, pk):
 @json_view("GET")
 def executions_json(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
-    return JsonResponse({"executions": [execution_summary(e) for e in machine.executions.all()[:200]]})
+    return JsonResponse({"executions": [e.summary() for e in machine.executions.all()[:200]]})
 
 
 @login_required
@@ -95,22 +94,13 @@ def _layout_for(execution: Execution) -> dict:
     return {}
 
 
-def _execution_dict(execution: Execution) -> dict:
-    return {
-        "pk": execution.pk, "name": execution.name, "arn": execution.arn, "status": execution.status,
-        "type": execution.type, "startDate": execution.started_at.timestamp(),
-        "stopDate": execution.stopped_at.timestamp() if execution.stopped_at else None,
-        "redriveCount": execution.redrive_count, "mockTestCase": execution.mock_test_case,
-    }
-
-
 @login_required
 @require_GET
 def execution(request, pk):
     execution = access.get_execution_for_user(request.user, pk=pk)
     base = f"/executions/{execution.pk}/"
     config = {
-        "execution": _execution_dict(execution),
+        "execution": execution.summary(),
         "machine": {"pk": execution.machine.pk, "name": execution.machine.name,
                     "designer": reverse("designer", args=[execution.machine.pk]),
                     "executions": reverse("machine-runs", args=[execution.machine.pk])},
@@ -132,7 +122,7 @@ def history(request, pk):
         return JsonResponse({"error": "after is an event id."}, status=400)
     rows = HistoryEvent.objects.filter(execution=execution, event_id__gt=after).order_by("event_id")[:HISTORY_PAGE]
     events = [row.to_dict() for row in rows]
-    return JsonResponse({"execution": _execution_dict(execution), "events": events,
+    return JsonResponse({"execution": execution.summary(), "events": events,
                          "more": len(events) == HISTORY_PAGE})
 
 
@@ -236,7 +226,7 @@ def stop(request, pk):
                                            cause=text_member(data, "cause") or f"Stopped by {request.user.get_username()}.")
     except runtime.RefusedRequest as e:
         return JsonResponse({"error": e.message}, status=400)
-    return JsonResponse({"execution": _execution_dict(execution)})
+    return JsonResponse({"execution": execution.summary()})
 
 
 @json_view("POST")
@@ -246,4 +236,4 @@ def redrive(request, pk):
         execution = runtime.redrive_execution(execution)
     except runtime.RefusedRequest as e:
         return JsonResponse({"error": e.message}, status=400)
-    return JsonResponse({"execution": _execution_dict(execution)})
+    return JsonResponse({"execution": execution.summary()})

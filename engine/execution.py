@@ -406,7 +406,7 @@ class Execution(TaskSteps, FanOut):
         """Retry, Catch or fail the frame, for an error raised in `state`."""
         frame.token = None  # a task's token dies with its attempt
         error, cause = failure.error, failure.cause
-        if not getattr(failure, "verbatim", False) and frame.entered_id:
+        if not failure.verbatim and frame.entered_id:
             cause = f"An error occurred while executing the state '{state.name}' (entered at the event id #{frame.entered_id}). {cause}"
             if error == "States.QueryEvaluationError":
                 # AWS links it to the state's own predecessor, but to a Wait's entry (as recorded)

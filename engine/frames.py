@@ -87,11 +87,9 @@ class Frame:
         """Set workflow variables in this frame's scope (outer scopes are only read)."""
         if size_in_bytes(values) > PAYLOAD_LIMIT:
             # "the combined size of all variables in a single Assign field" is capped like a payload
-            failure = errors.DataLimitExceeded(
+            raise errors.DataLimitExceeded(
                 f"The variables assigned by the state '{self.state}' exceed the maximum number of bytes service "
-                f"limit ({PAYLOAD_LIMIT} bytes for one Assign).")
-            failure.verbatim = True
-            raise failure
+                f"limit ({PAYLOAD_LIMIT} bytes for one Assign).", verbatim=True)
         if self.variables is None:
             self.variables = {}
         self.variables.update(values)

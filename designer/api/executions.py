@@ -56,13 +56,10 @@ def describe(execution: Execution) -> dict:
 
 
 def list_item(execution: Execution, machine_arn: str) -> dict:
+    summary = execution.summary()
     return compact({
-        "executionArn": execution.arn,
+        **{member: summary[member] for member in ("executionArn", "name", "status", "startDate", "stopDate")},
         "stateMachineArn": machine_arn,
-        "name": execution.name,
-        "status": execution.status,
-        "startDate": timestamp(execution.started_at),
-        "stopDate": timestamp(execution.stopped_at),
         "stateMachineVersionArn": f"{machine_arn}:{execution.version.number}" if execution.version_id else None,
         "stateMachineAliasArn": f"{machine_arn}:{execution.alias.name}" if execution.alias_id else None,
         "redriveCount": execution.redrive_count if execution.type == StateMachine.STANDARD else None,

@@ -8,6 +8,9 @@ callbacks), so answers are never lost, whoever holds the lease.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
+
+from engine.history import DETAILS_KEY
 
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 
@@ -48,6 +51,20 @@ class Execution(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("execution", args=[self.pk])
+
+    def summary(self, *, status: str | None = None, stopped_at=None) -> dict:
+        """The execution as lists and pages show it (the runs page and its socket, the viewer, the
+        runtime's message when it starts or ends), AWS's member names for what AWS has. `status`
+        and `stopped_at`: newer than this row's (a step not yet stored), epoch seconds out."""
+        status = status or self.status
+        stopped = None if status == self.RUNNING else (stopped_at or self.stopped_at)
+        return {"pk": self.pk, "url": self.get_absolute_url(), "executionArn": self.arn, "name": self.name,
+                "status": status, "type": self.type, "startDate": self.started_at.timestamp(),
+                "stopDate": stopped.timestamp() if stopped else None, "redriveCount": self.redrive_count,
+                "mockTestCase": self.mock_test_case}
 
     @property
     def last_event_id(self) -> int:
@@ -111,8 +128,6 @@ class HistoryEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["execution", "event_id"], name="unique_event_id")]
 
     def to_dict(self) -> dict:
-        from engine.history import DETAILS_KEY
-
         event = {"timestamp": self.timestamp.timestamp(), "type": self.type, "id": self.event_id,
                  "previousEventId": self.previous_event_id}
         if self.details is not None:
@@ -170,9 +185,12 @@ class TaskLog(models.Model):
 
 
 class InboxItem(models.Model):
-    """An answer for an execution's engine, applied in order by the lease holder."""
+    """An answer for an execution's engine, applied in order by the lease holder (runtime/step.py):
+    start it, a task's result (complete, fail), a timer firing, a heartbeat, an activity worker
+    taking its task (started), stop, redrive."""
 
-    COMPLETE, FAIL, FIRE, HEARTBEAT, STOP, START = "complete", "fail", "fire", "heartbeat", "stop", "start"
+    START, COMPLETE, FAIL, FIRE, HEARTBEAT, STARTED, STOP, REDRIVE = (
+        "start", "complete", "fail", "fire", "heartbeat", "started", "stop", "redrive")
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="inbox")
     kind = models.CharField(max_length=16)

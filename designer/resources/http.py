@@ -46,7 +46,7 @@ from django.conf import settings
 from designer import access, arns, crypto
 from designer.models import Connection
 
-from . import failed, succeeded
+from .tasks import failed, succeeded
 
 HTTP_INVOKE = "arn:aws:states:::http:invoke"
 MAX_SECONDS = 60

@@ -21,6 +21,7 @@ from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
 from . import errors, signals, step, store
+from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
             redrive_count=F("redrive_count") + 1, redriven_at=timezone.now())
         if not claimed:
             raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} is being redriven already.")
-        InboxItem.objects.create(execution=execution, kind="redrive")
+        InboxItem.objects.create(execution=execution, kind=InboxItem.REDRIVE)
     return _apply_now(execution, timeout, until=lambda row: _revision(row.pk) > revision)
 
 
@@ -170,7 +171,7 @@ def _revision(execution_id) -> int:
 
 def _apply_now(execution: Execution, timeout: float, until=None) -> Execution:
     """Advance the execution in this thread (when no worker holds it) so the answer reflects it."""
-    worker_id = f"{store_worker_id()}:api"
+    worker_id = f"{process_worker_id()}:api"
     try:
         store.advance(execution.pk, worker_id)
     except store.LeaseLost:
@@ -200,12 +201,6 @@ def wait_for_execution(execution, timeout: float = 30.0) -> Execution:
         if remaining <= 0:
             raise errors.ExecutionTimeout(f"execution {row.arn} still runs after {timeout:g} s")
         signals.wait_for_change(min(0.05, remaining))
-
-
-def store_worker_id() -> str:
-    from .worker import process_worker_id
-
-    return process_worker_id()
 
 
 __all__ = ["redrive_execution", "start_execution", "stop_execution", "validate_input", "wait_for_execution"]

@@ -2,8 +2,8 @@
 
 Groups and messages (the consumers are built on these names):
     execution-{execution.pk}: {"type": "execution.event", "event": <GetExecutionHistory event>}
-    machine-{machine.pk}:     {"type": "execution.changed", "execution": {executionArn, name, status,
-                                                                           startDate, stopDate}}
+    machine-{machine.pk}:     {"type": "execution.changed", "execution": Execution.summary()}
+    approvals:                {"type": "approval.changed", ...} (designer/approvals.py)
 Timestamps are epoch seconds, as in HistoryEvent.to_dict().
 
 Publishing never blocks the runtime and never runs inside a transaction

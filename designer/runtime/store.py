@@ -34,8 +34,9 @@ from django.db.models import F, Q
 
 from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskToken
 
+from .columns import adapters, to_datetime
 from .engines import EngineCache
-from .step import ALL, RUNNING, Advanced, _adapters, compute, to_datetime
+from .step import ALL, RUNNING, Advanced, compute
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def claim(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEA
 
 def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
     quote = connection.ops.quote_name
-    adapt = _adapters()[0]
+    adapt = adapters()[0]
     owner, expires = quote("lease_owner"), quote("lease_expires_at")
     ids = list(ids)
     dead = list(dead)
@@ -272,7 +273,7 @@ def _close_tokens(writes, cursor):
     meta = TaskToken._meta
     table, execution = quote(meta.db_table), quote(meta.get_field("execution").column)
     answered = quote("answered_at")
-    now = _adapters()[0](datetime.now(timezone.utc))
+    now = adapters()[0](datetime.now(timezone.utc))
     if pairs:
         cursor.executemany(f"UPDATE {table} SET {answered} = %s WHERE {execution} = %s AND {quote('effect_id')} = %s "
                            f"AND {answered} IS NULL", [(now, *pair) for pair in pairs])

@@ -17,15 +17,12 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-import engine
 from designer import payloads
 from designer.models import InboxItem, TaskToken
 from engine.serialize import PAYLOAD_LIMIT
 
 from . import errors, signals
 
-# The inbox kind of "a worker took this activity task".
-STARTED = "started"
 # How often a long poll re-reads the database for tasks stored by other processes.
 POLL_SECONDS = 0.5
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-=.+/]{16,1024}$")
@@ -145,9 +142,7 @@ def claim_activity_task(activity_id: int, worker_name: str = ""):
 
 
 def _started(task, worker_name):
-    """Tell the execution its activity task started (AWS's ActivityStarted event, with the worker's
-    name), once the engine can record it: engine.Execution.activity_started(effect_id, worker_name)."""
-    if hasattr(engine.Execution, "activity_started"):
-        InboxItem.objects.create(execution_id=task["execution_id"], kind=STARTED, effect_id=task["effect_id"],
-                                 result={"workerName": worker_name})
-        transaction.on_commit(signals.work_available)
+    """Tell the execution its activity task started: AWS's ActivityStarted event, with the worker's name."""
+    InboxItem.objects.create(execution_id=task["execution_id"], kind=InboxItem.STARTED, effect_id=task["effect_id"],
+                             result={"workerName": worker_name})
+    transaction.on_commit(signals.work_available)
