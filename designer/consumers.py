@@ -30,7 +30,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.template.loader import render_to_string
 
-from designer import access, approvals
+from designer import access
+from designer.approvals import cards, policy
+from designer.approvals.notify import APPROVALS_GROUP
 from designer.models import Execution, HistoryEvent
 from designer.runtime.publish import execution_group, machine_group
 
@@ -223,7 +225,7 @@ class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None:
             await self.close()
             return
-        await self.channel_layer.group_add(approvals.APPROVALS_GROUP, self.channel_name)
+        await self.channel_layer.group_add(APPROVALS_GROUP, self.channel_name)
         await self.accept()
         await self.refresh()
 
@@ -232,7 +234,7 @@ class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.refresh_task is not None:
             self.refresh_task.cancel()
-        await self.channel_layer.group_discard(approvals.APPROVALS_GROUP, self.channel_name)
+        await self.channel_layer.group_discard(APPROVALS_GROUP, self.channel_name)
         for execution_id in self.executions:
             await self.channel_layer.group_discard(execution_group(execution_id), self.channel_name)
 
@@ -247,7 +249,7 @@ class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "approvals", "count": count, "html": html})
 
     def _render(self):
-        context = approvals.inbox_context(self.user)
+        context = cards.inbox_context(self.user)
         # the forms post with the CSRF cookie's value (Django accepts the unmasked secret)
         context["csrf_token"] = self.scope.get("cookies", {}).get("csrftoken", "")
         html = render_to_string("designer/approval_list.html", context)
@@ -265,7 +267,7 @@ class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
         await self.refresh()
 
     async def approval_changed(self, message):
-        if message.get("approval") in self.shown or await database_sync_to_async(approvals.can_decide)(
+        if message.get("approval") in self.shown or await database_sync_to_async(policy.can_decide)(
                 self.user, {"approvers": message.get("approvers")}):
             self._soon()
 

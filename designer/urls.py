@@ -1,7 +1,8 @@
 from django.urls import include, path
 
-from designer import approvals, editor, viewer, views
+from designer import editor, viewer, views
 from designer.api import views as api_views
+from designer.approvals import views as approvals
 
 urlpatterns = [
     # GET: the home page; POST: the AWS Step Functions API (designer/api)
@@ -32,7 +33,7 @@ urlpatterns = [
     path("executions/<int:pk>/tasks/<int:task_pk>/answer", viewer.answer, name="execution-answer"),
     path("executions/<int:pk>/stop", viewer.stop, name="execution-stop"),
     path("executions/<int:pk>/redrive", viewer.redrive, name="execution-redrive"),
-    # human approval (designer/approvals.py)
+    # human approval (designer/approvals/)
     path("approvals/", approvals.inbox, name="approvals"),
     path("approvals/<int:pk>/decide", approvals.decide_view, name="approval-decide"),
     path("", include("designer.api.urls")),

@@ -23,7 +23,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from designer import access, approvals, payloads, runtime, state_runs
+from designer import access, payloads, runtime, state_runs
+from designer.approvals.cards import approval_dict
 from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
 from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
 
@@ -177,7 +178,7 @@ def _task_dict(task: TaskToken, user) -> dict:
             "startedAt": task.started_at.timestamp() if task.started_at else None,
             "worker": task.worker_name}
     if task.kind == TaskToken.APPROVAL:
-        data["approval"] = approvals.approval_dict(task, user)
+        data["approval"] = approval_dict(task, user)
     else:
         data["answerUrl"] = reverse("execution-answer", args=[task.execution_id, task.pk])
     return data

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from designer import approvals, arns
+from designer import arns
+from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import migrated_sqlite, using_database
@@ -268,7 +269,7 @@ def test_the_page_reconnects_after_a_server_restart_and_catches_up(person, site,
     shot(alice, "3-server-down")
     # decided while the server is down: the answer waits in the database for the runtime
     approval = TaskToken.objects.get(execution=execution)
-    approvals.decide(approval.pk, site["carol"], "Approve", "while you were away")
+    decide(approval.pk, site["carol"], "Approve", "while you were away")
     server.start()
 
     expect(alice.locator("body")).to_have_attribute("data-ws", "open", timeout=20_000)

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from designer import approvals, resources
+from designer import resources
+from designer.approvals import decision, policy, resource
 from designer import runtime as rt
 from designer.models import Execution, HistoryEvent, InboxItem, TaskToken
 from tests.helpers import FakeClock, make_machine, migrated_sqlite, using_database
@@ -190,8 +191,8 @@ def test_two_decisions_at_once_only_one_wins(tmp_path, django_db_blocker):
         def take(user, choice):
             barrier.wait()
             try:
-                outcomes.append(approvals.decide(approval.pk, user, choice))
-            except approvals.Refused as e:
+                outcomes.append(decision.decide(approval.pk, user, choice))
+            except decision.Refused as e:
                 outcomes.append(e.status)
             finally:
                 from django.db import connection
@@ -281,14 +282,14 @@ def test_a_timeout_closes_the_approval_without_a_decision(alice, carol):
     assert approval.answered_at is not None and approval.decision is None
     r = decide(carol, approval, "Approve")
     assert r.status_code == 409 and "closed" in r.json()["error"]
-    assert approvals.pending_for(carol) == []
+    assert policy.pending_for(carol) == []
 
 
 def test_an_attempt_performed_twice_opens_one_approval(waiting):
     execution, approval = waiting()
     again = resources.TaskRequest(resource=APPROVAL, input={"Title": "again"}, state="Check",
                                   execution_id=execution.pk, effect_id=approval.effect_id)
-    assert approvals.perform(again) == resources.WAIT
+    assert resource.perform(again) == resources.WAIT
     assert TaskToken.objects.filter(execution=execution).count() == 1
 
 

@@ -17,6 +17,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from designer import runtime as rt
+from designer.approvals.decision import decide
 from designer.models import TaskToken
 from statelight import config
 from tests.helpers import FakeClock, make_machine
@@ -171,8 +172,6 @@ async def test_the_executions_list_hears_of_starts_and_ends(application, alice, 
 
 
 async def test_the_inbox_updates_when_an_approval_opens_is_decided_or_times_out(application, alice, carol):
-    from designer import approvals
-
     communicator, connected = await connect(application, "/ws/approvals/")
     assert not connected
     communicator, connected = await connect(application, "/ws/approvals/", carol)
@@ -199,7 +198,7 @@ async def test_the_inbox_updates_when_an_approval_opens_is_decided_or_times_out(
     assert "Ship it?" in message["html"]
     assert 'name="csrfmiddlewaretoken"' in message["html"]  # the forms post from the page
     approval = await sync_to_async(TaskToken.objects.get)(kind="approval")
-    await sync_to_async(approvals.decide)(approval.pk, carol, "Approve")
+    await sync_to_async(decide)(approval.pk, carol, "Approve")
     message = await until_count(0)
     assert "Ship it?" in message["html"]  # now in the decided table
     await sync_to_async(worker.drain)()
@@ -215,8 +214,6 @@ async def test_the_inbox_updates_when_an_approval_opens_is_decided_or_times_out(
 
 
 async def test_the_viewer_hears_when_the_pending_tasks_change(application, alice, carol):
-    from designer import approvals
-
     machine = await sync_to_async(make_machine)(alice, "Ask", ASK)
     execution = await sync_to_async(rt.start_execution)(machine, owner=alice)
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
@@ -226,7 +223,7 @@ async def test_the_viewer_hears_when_the_pending_tasks_change(application, alice
     while {"type": "tasks"} not in seen:
         seen.append(await communicator.receive_json_from(timeout=5))
     approval = await sync_to_async(TaskToken.objects.get)(kind="approval")
-    await sync_to_async(approvals.decide)(approval.pk, carol, "Approve")
+    await sync_to_async(decide)(approval.pk, carol, "Approve")
     assert await communicator.receive_json_from(timeout=5) == {"type": "tasks"}
     await communicator.disconnect()
 

@@ -13,6 +13,7 @@ from django.test import Client
 import engine
 from designer import runtime as rt
 from designer import state_runs
+from designer.approvals.decision import decide
 from designer.models import Activity, Execution, HistoryEvent, TaskToken
 from tests.helpers import FakeClock, make_machine
 
@@ -121,8 +122,6 @@ def test_a_retry_pending_reads_as_retrying():
 
 
 def test_the_pizza_reads_as_it_runs(alice, carol, worker, clock):
-    from designer import approvals
-
     execution = started(alice, worker, PIZZA, "Pizza", json.dumps(ORDER))
     clock.advance(5)  # Bake's retry interval
     worker.drain()
@@ -134,7 +133,7 @@ def test_the_pizza_reads_as_it_runs(alice, carol, worker, clock):
     assert "Deliver" not in statuses
     [bake] = runs.of_state("Bake")
     assert [a["outcome"] for a in bake.attempts] == ["failed", "succeeded"] and bake.error is None
-    approvals.decide(TaskToken.objects.get(execution=execution).pk, carol, "Reject", "burnt")
+    decide(TaskToken.objects.get(execution=execution).pk, carol, "Reject", "burnt")
     worker.drain()
     runs = state_runs.read(e.to_dict() for e in execution.events.order_by("event_id"))
     assert only(runs.statuses()) | {} == {
