@@ -1,4 +1,4 @@
-"""Websockets for the live pages: one execution's history, a machine's executions, the approval inbox.
+"""Websockets for the live pages: one execution's history, a machine's executions.
 
 Every socket speaks JSON objects with a "type". The server sends:
 
@@ -7,7 +7,6 @@ Every socket speaks JSON objects with a "type". The server sends:
                        {"type": "tasks"}                      pending tasks changed: fetch them again
     executions socket  {"type": "executions", "executions": [...]}  the latest ones, on connect
                        {"type": "execution", "execution": {...}}    one started / ended / redriven
-    approvals socket   {"type": "approvals", "count": n, "html": "..."}  the inbox, on connect and change
 
 and the execution socket accepts {"type": "replay", "after": N}: the browser
 asks for it when it sees a hole in the ids (a channel layer may drop
@@ -28,19 +27,13 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.template.loader import render_to_string
 
 from designer import access
-from designer.approvals import cards, policy
-from designer.approvals.notify import APPROVALS_GROUP
 from designer.models import Execution, HistoryEvent
 from designer.runtime.publish import execution_group, machine_group
 
 REPLAY_CHUNK = 1000  # events per message when replaying from the store
 LIST_LENGTH = 100
-# events after which an approval of that execution may have closed without a decision
-CLOSING_EVENTS = {"TaskFailed", "TaskTimedOut", "TaskSucceeded", "TaskStateAborted", "ExecutionSucceeded",
-                  "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
 
 
 def _user(scope):
@@ -207,73 +200,3 @@ class ExecutionsConsumer(AsyncJsonWebsocketConsumer):
 
     async def execution_changed(self, message):
         await self.send_json({"type": "execution", "execution": message["execution"]})
-
-
-class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
-    """ws/approvals/: the approval inbox of the connected user, re-sent whenever it may have changed.
-
-    An approval changes when it opens or is decided (group "approvals"), and
-    when its task ends without a decision (a timeout, a stopped execution):
-    for that the consumer listens to the executions its pending approvals
-    belong to."""
-
-    async def connect(self):
-        self.user = _user(self.scope)
-        self.executions = set()
-        self.shown = set()
-        self.refresh_task = None
-        if self.user is None:
-            await self.close()
-            return
-        await self.channel_layer.group_add(APPROVALS_GROUP, self.channel_name)
-        await self.accept()
-        await self.refresh()
-
-    async def disconnect(self, code):
-        if self.user is None:
-            return
-        if self.refresh_task is not None:
-            self.refresh_task.cancel()
-        await self.channel_layer.group_discard(APPROVALS_GROUP, self.channel_name)
-        for execution_id in self.executions:
-            await self.channel_layer.group_discard(execution_group(execution_id), self.channel_name)
-
-    async def refresh(self):
-        html, count, shown, executions = await database_sync_to_async(self._render)()
-        self.shown = shown
-        for execution_id in executions - self.executions:
-            await self.channel_layer.group_add(execution_group(execution_id), self.channel_name)
-        for execution_id in self.executions - executions:
-            await self.channel_layer.group_discard(execution_group(execution_id), self.channel_name)
-        self.executions = executions
-        await self.send_json({"type": "approvals", "count": count, "html": html})
-
-    def _render(self):
-        context = cards.inbox_context(self.user)
-        # the forms post with the CSRF cookie's value (Django accepts the unmasked secret)
-        context["csrf_token"] = self.scope.get("cookies", {}).get("csrftoken", "")
-        html = render_to_string("designer/approval_list.html", context)
-        shown = {card["approval"].pk for card in context["pending"]}
-        executions = {card["approval"].execution_id for card in context["pending"]}
-        return html, len(context["pending"]), shown, executions
-
-    def _soon(self):
-        """Refresh once for a burst of changes."""
-        if self.refresh_task is None or self.refresh_task.done():
-            self.refresh_task = asyncio.ensure_future(self._refresh_later())
-
-    async def _refresh_later(self):
-        await asyncio.sleep(0.05)
-        await self.refresh()
-
-    async def approval_changed(self, message):
-        if message.get("approval") in self.shown or await database_sync_to_async(policy.can_decide)(
-                self.user, {"approvers": message.get("approvers")}):
-            self._soon()
-
-    async def execution_event(self, message):
-        if message["event"].get("type") in CLOSING_EVENTS:
-            self._soon()
-
-    async def execution_tasks(self, message):
-        self._soon()

@@ -2,9 +2,10 @@
 from django.urls import path
 
 from designer import consumers
+from designer.approvals.consumers import ApprovalsConsumer
 
 websocket_urlpatterns = [
     path("ws/executions/<int:pk>/", consumers.ExecutionConsumer.as_asgi()),
     path("ws/machines/<int:pk>/executions/", consumers.ExecutionsConsumer.as_asgi()),
-    path("ws/approvals/", consumers.ApprovalsConsumer.as_asgi()),
+    path("ws/approvals/", ApprovalsConsumer.as_asgi()),
 ]

@@ -147,7 +147,7 @@ def state_detail(request, pk, name):
     return JsonResponse({
         "name": name, "status": runs.statuses().get(name, {"status": "not-started"}),
         "runs": [_with_logs(entry.to_dict(), logs) for entry in entries],
-        "pending": [_task_dict(task, request.user) for task in tasks],
+        "pending": [_task_dict(task, request) for task in tasks],
     })
 
 
@@ -168,7 +168,7 @@ def _with_logs(run: dict, logs: dict) -> dict:
     return run
 
 
-def _task_dict(task: TaskToken, user) -> dict:
+def _task_dict(task: TaskToken, request) -> dict:
     try:
         task_input = json.loads(task.input)
     except ValueError:
@@ -178,7 +178,7 @@ def _task_dict(task: TaskToken, user) -> dict:
             "startedAt": task.started_at.timestamp() if task.started_at else None,
             "worker": task.worker_name}
     if task.kind == TaskToken.APPROVAL:
-        data["approval"] = approval_dict(task, user)
+        data["approval"] = approval_dict(task, request.user, request)
     else:
         data["answerUrl"] = reverse("execution-answer", args=[task.execution_id, task.pk])
     return data
@@ -188,8 +188,9 @@ def _task_dict(task: TaskToken, user) -> dict:
 def tasks(request, pk):
     """The execution's tasks waiting for an answer from outside: callbacks, activities, approvals."""
     execution = access.get_execution_for_user(request.user, pk=pk)
-    pending = TaskToken.objects.filter(execution=execution, answered_at=None).order_by("id")
-    return JsonResponse({"tasks": [_task_dict(task, request.user) for task in pending]})
+    pending = (TaskToken.objects.filter(execution=execution, answered_at=None).order_by("id")
+               .select_related("execution__machine"))
+    return JsonResponse({"tasks": [_task_dict(task, request) for task in pending]})
 
 
 @json_view("POST")

@@ -17,7 +17,7 @@ from .decision import Refused, decide
 @login_required
 @require_safe
 def inbox(request):
-    return render(request, "designer/approvals.html", inbox_context(request.user))
+    return render(request, "approvals/inbox.html", inbox_context(request.user))
 
 
 @require_POST
@@ -36,7 +36,7 @@ def decide_view(request, pk):
             raise Http404(e.message) from None
         if as_json:
             return JsonResponse({"error": e.message}, status=e.status)
-        return render(request, "designer/approvals.html",
+        return render(request, "approvals/inbox.html",
                       {**inbox_context(request.user), "error": e.message}, status=e.status)
     if as_json:
         return JsonResponse({"result": result})

@@ -238,7 +238,7 @@ def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
     carol = person("carol")
     carol.goto(f"/executions/{execution.pk}/")
     carol.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
-    approval = carol.get_by_role("region", name="Approval: Is this pizza good to go?")
+    approval = carol.get_by_role("article", name="Is this pizza good to go?")
     approval.get_by_label("Comment").fill("Burnt crust")
     approval.get_by_role("button", name="Reject").click()
 

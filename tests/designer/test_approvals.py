@@ -305,7 +305,7 @@ def test_the_inbox_lists_what_the_user_may_decide(waiting, alice, carol, worker)
     # decided: gone from the pending list, in the audit table with who and what
     decide(carol, approval, "Approve", "crispy")
     html = client_for(carol).get("/approvals/").content.decode()
-    assert "Nothing waits for you." in html
+    assert f'action="/approvals/{approval.pk}/decide"' not in html
     assert "crispy" in html and "carol" in html
 
 

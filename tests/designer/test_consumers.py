@@ -171,45 +171,49 @@ async def test_the_executions_list_hears_of_starts_and_ends(application, alice, 
     await communicator.disconnect()
 
 
-async def test_the_inbox_updates_when_an_approval_opens_is_decided_or_times_out(application, alice, carol):
+async def test_the_inbox_hears_what_opens_and_closes_not_the_whole_inbox(application, alice, carol):
     communicator, connected = await connect(application, "/ws/approvals/")
     assert not connected
     communicator, connected = await connect(application, "/ws/approvals/", carol)
     assert connected
-    empty = await communicator.receive_json_from(timeout=5)
-    assert (empty["type"], empty["count"]) == ("approvals", 0)
-    assert "Nothing waits for you." in empty["html"]
+    assert await communicator.receive_json_from(timeout=5) == {"type": "inbox", "count": 0, "cards": [],
+                                                                 "decided": []}
 
     clock = FakeClock()
     worker = rt.Runtime(inline_tasks=True, worker_id="test:inbox", clock=clock)
     machine = await sync_to_async(make_machine)(alice, "Ask", ASK)
-
-    async def until_count(count):
-        # each change sends the inbox again; a burst may send it more than once
-        while True:
-            message = await communicator.receive_json_from(timeout=5)
-            assert message["type"] == "approvals"
-            if message["count"] == count:
-                return message
-
     await sync_to_async(rt.start_execution)(machine, owner=alice)
     await sync_to_async(worker.drain)()
-    message = await until_count(1)
-    assert "Ship it?" in message["html"]
-    assert 'name="csrfmiddlewaretoken"' in message["html"]  # the forms post from the page
+    opened = await communicator.receive_json_from(timeout=5)
     approval = await sync_to_async(TaskToken.objects.get)(kind="approval")
-    await sync_to_async(decide)(approval.pk, carol, "Approve")
-    message = await until_count(0)
-    assert "Ship it?" in message["html"]  # now in the decided table
+    assert (opened["type"], opened["id"], opened["count"]) == ("opened", approval.pk, 1)
+    assert "Ship it?" in opened["html"] and f'action="/approvals/{approval.pk}/decide"' in opened["html"]
+    assert 'name="csrfmiddlewaretoken"' in opened["html"]  # the card's form posts from the page
+
+    await sync_to_async(decide)(approval.pk, carol, "Approve", "ship")
+    closed = await communicator.receive_json_from(timeout=5)
+    assert (closed["type"], closed["id"], closed["count"]) == ("closed", approval.pk, 0)
+    assert "Approve" in closed["decided"] and "ship" in closed["decided"]  # the decision's row
     await sync_to_async(worker.drain)()
 
     # no decision: the task times out, and the inbox hears it from the execution's events
     await sync_to_async(rt.start_execution)(machine, owner=alice)
     await sync_to_async(worker.drain)()
-    await until_count(1)
+    second = await communicator.receive_json_from(timeout=5)
+    assert (second["type"], second["count"]) == ("opened", 1)
     clock.advance(61)
     await sync_to_async(worker.drain)()
-    await until_count(0)
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "closed", "id": second["id"], "count": 0, "decided": None}
+    assert await communicator.receive_nothing(0.2)
+    await communicator.disconnect()
+
+    # a new visit gets the whole inbox once: no card, the decision made earlier
+    communicator, _ = await connect(application, "/ws/approvals/", carol)
+    everything = await communicator.receive_json_from(timeout=5)
+    assert (everything["type"], everything["count"], everything["cards"]) == ("inbox", 0, [])
+    [row] = everything["decided"]
+    assert "ship" in row
     await communicator.disconnect()
 
 

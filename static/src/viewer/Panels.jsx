@@ -3,9 +3,10 @@
 // in each attempt, timing; Map iterations), and the
 // answers a person can give: approve/reject, or a callback/activity task's
 // success or failure.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
-import { call } from "../designer/api.js";
+import { decideOnCards } from "../approvals/card.js";
+import { call } from "../http.js";
 import { clock, dateTime, duration, pretty, STATUS_LABELS, WAITING_LABELS } from "./format.js";
 import { readableCause } from "./history.js";
 
@@ -46,74 +47,13 @@ function StatusChip({ status, waitingFor }) {
 
 // --- answering ---------------------------------------------------------------------
 
-function FormField({ field, value, onChange }) {
-  const id = `vw-field-${field.name}`;
-  let input;
-  if (field.type === "boolean") {
-    input = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
-  } else if (field.type === "select") {
-    input = (
-      <select id={id} className="sl-input" value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
-        {field.required ? null : <option value="" />}
-        {field.options.map((o) => <option key={o} value={o}>{o}</option>)}
-      </select>
-    );
-  } else if (field.type === "textarea") {
-    input = <textarea id={id} className="sl-input" rows={3} value={value ?? ""} onChange={(e) => onChange(e.target.value)} />;
-  } else {
-    input = <input id={id} className="sl-input" type={field.type === "number" ? "number" : "text"} value={value ?? ""} onChange={(e) => onChange(e.target.value)} />;
-  }
-  return (
-    <div className="sl-field">
-      <label className="sl-field-label" htmlFor={id}>{field.label}{field.required ? " (required)" : ""}</label>
-      {input}
-    </div>
-  );
-}
-
+// The approval card the inbox shows too: the server renders it (templates/approvals/card.html) and
+// approvals/card.js decides on it. React never redraws it while it is the same card, so a
+// half-written comment survives the events coming in.
 export function ApprovalCard({ approval, onDone }) {
-  const [comment, setComment] = useState("");
-  const [form, setForm] = useState(() => Object.fromEntries(approval.form.filter((f) => "default" in f).map((f) => [f.name, f.default])));
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const decide = async (choice) => {
-    setBusy(true);
-    setError(null);
-    const r = await call(approval.decideUrl, { body: { choice, comment, form } });
-    setBusy(false);
-    if (r.ok) onDone();
-    else setError(r.data?.error ?? "Could not decide.");
-  };
-  const who = approval.approvers
-    ? [...(approval.approvers.users ?? []), ...(approval.approvers.groups ?? []).map((g) => `group ${g}`)].join(", ")
-    : "staff";
-  return (
-    <section className="vw-answer vw-approval" aria-label={`Approval: ${approval.title}`} data-approval={approval.id}>
-      <h3>{approval.title}</h3>
-      {approval.description ? <p className="vw-approval-description">{approval.description}</p> : null}
-      {approval.data !== null && approval.data !== undefined ? <pre className="vw-json">{pretty(approval.data)}</pre> : null}
-      {approval.canDecide ? (
-        <>
-          {approval.form.map((field) => (
-            <FormField key={field.name} field={field} value={form[field.name]} onChange={(v) => setForm({ ...form, [field.name]: v })} />
-          ))}
-          {approval.comment !== "none" ? (
-            <div className="sl-field">
-              <label className="sl-field-label" htmlFor={`vw-comment-${approval.id}`}>Comment{approval.comment === "required" ? " (required)" : ""}</label>
-              <textarea id={`vw-comment-${approval.id}`} className="sl-input" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
-            </div>
-          ) : null}
-          <div className="vw-buttons">
-            {approval.choices.map((choice) => (
-              <button key={choice.name} type="button" disabled={busy} onClick={() => decide(choice.name)}
-                className={`sl-button ${choice.rejects ? "is-danger" : "is-primary"}`}>{choice.name}</button>
-            ))}
-          </div>
-        </>
-      ) : <p className="sl-field-hint">Waiting for {who} to decide.</p>}
-      {error ? <p className="sl-field-problem" role="alert">{error}</p> : null}
-    </section>
-  );
+  const ref = useRef(null);
+  useEffect(() => decideOnCards(ref.current, () => onDone()), [onDone]);
+  return <div className="vw-approval" ref={ref} dangerouslySetInnerHTML={{ __html: approval.html }} />;
 }
 
 export function TaskAnswer({ task, onDone }) {

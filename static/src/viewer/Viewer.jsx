@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
 import { aslToGraph } from "../asl/graph.js";
-import { call } from "../designer/api.js";
+import { call } from "../http.js";
 import { StateGraph } from "../graph/StateGraph.jsx";
 import { autoLayout } from "../graph/layout.js";
 import { STATUS_LABELS } from "./format.js";
