@@ -1,4 +1,4 @@
-"""The designer's pages and JSON endpoints (designer/editor.py)."""
+"""The designer's pages and JSON endpoints (designer/editor/views.py)."""
 import json
 
 import pytest

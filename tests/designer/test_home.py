@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from designer.examples import load_examples
+from designer.editor.examples import load_examples
 from designer.models import StateMachine
 
 

@@ -1,6 +1,7 @@
 """What the AWS API tests share besides fixtures: the region and role they use, sample
 definitions, and reading an error response."""
 import json
+
 from tests.helpers import ROOT
 
 SEED = ROOT.parent / "shared" / "seed" / "examples"  # beside the repository; absent in a user's clone

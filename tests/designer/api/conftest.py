@@ -17,12 +17,11 @@ import pytest
 from botocore.config import Config
 from django.test.testcases import LiveServerThread
 
-from designer.api import keys
-from designer.api import views as api_views
+from designer import access_keys
+from designer.api import protocol
 from tests.helpers import migrate, using_database
 
 from .aws import PASS, REGION, ROLE
-
 
 # --- database -------------------------------------------------------------
 
@@ -39,8 +38,8 @@ def api_db(template_db, tmp_path, django_db_blocker, monkeypatch):
     shutil.copyfile(template_db, target)
     # the API's worker threads keep their connection: fresh threads for a fresh database
     fresh = [ThreadPoolExecutor(4, thread_name_prefix="test-api"), ThreadPoolExecutor(4, thread_name_prefix="test-slow")]
-    monkeypatch.setattr(api_views, "THREADS", fresh[0])
-    monkeypatch.setattr(api_views, "SLOW_THREADS", fresh[1])
+    monkeypatch.setattr(protocol, "THREADS", fresh[0])
+    monkeypatch.setattr(protocol, "SLOW_THREADS", fresh[1])
     with django_db_blocker.unblock(), using_database(f"sqlite:///{target}", tmp_path):
         yield target
         for executor in fresh:
@@ -98,7 +97,7 @@ def users_db(api_db):
 def credentials():
     """credentials(user) -> (access key id, secret), a new key each time."""
     def issue(user):
-        key, secret = keys.issue(user)
+        key, secret = access_keys.issue(user)
         return key.access_key_id, secret
     return issue
 

@@ -1,9 +1,10 @@
 """The designer's pages and JSON endpoints.
 
 Pages: the machine list (the home page), a form to create a machine and the
-designer itself (a machine's runs are the viewer's: designer/viewer.py). JSON endpoints under /machines/<pk>/
-(session auth + CSRF, like any form on the site): validate, draft
-(autosave), save, publish, versions (list, one, diff), import, export, run.
+designer itself (a machine's runs are the viewer's: designer/viewer/). JSON
+endpoints under /machines/<pk>/ (session auth + CSRF, like any form on the
+site): validate, draft (autosave), save, publish, versions (list, one, diff),
+import, export, run.
 
 A definition travels as text, exactly as the code view shows it: the model
 keeps it byte for byte (AWS returns it that way), and the layout (node
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import engine
 from designer import access, arns, payloads, runtime
-from designer.examples import load_examples
+from designer.editor.examples import load_examples
 from designer.json_views import json_view, text_member
 from designer.models import StateMachine, StateMachineVersion
 
@@ -94,7 +95,7 @@ def _urls(machine) -> dict:
 @require_safe
 def machine_list(request):
     machines = access.machines_for(request.user).select_related("owner")
-    return render(request, "designer/home.html", {"machines": machines})
+    return render(request, "editor/home.html", {"machines": machines})
 
 
 def _initial_definition(template: str) -> str | None:
@@ -133,7 +134,7 @@ def machine_new(request):
                 error = f"A state machine named {form['name']} already exists."
             else:
                 return redirect("designer", pk=machine.pk)
-    return render(request, "designer/machine_new.html",
+    return render(request, "editor/machine_new.html",
                   {"form": form, "error": error, "examples": examples}, status=400 if error else 200)
 
 
@@ -148,7 +149,7 @@ def designer(request, pk):
         "layout": machine.layout or {},
         "urls": _urls(machine),
     }
-    return render(request, "designer/designer.html", {"machine": machine, "config": config})
+    return render(request, "editor/designer.html", {"machine": machine, "config": config})
 
 
 # --- JSON endpoints -------------------------------------------------------------

@@ -6,11 +6,11 @@ events, state detail, timeline; static/src/viewer/). JSON endpoints under
 /executions/<pk>/ (session auth + CSRF): history, one state's runs (with
 what its Python handlers logged, per attempt), pending tasks, answering a
 callback/activity task, stop and redrive. The live stream itself is a
-websocket (designer/consumers.py).
+websocket (consumers.py).
 
 Who may see and act: the machine's owner and staff; anyone else gets a 404
-(never say it exists). Approvals are decided through designer/approvals.py,
-which has its own rule (the approvers).
+(never say it exists): designer/access.py. Approvals are decided through
+designer/approvals/, which has its own rule (the approvers).
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ HISTORY_PAGE = 1000
 def executions(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     rows = machine.executions.all()[:200]
-    return render(request, "designer/executions.html", {
+    return render(request, "viewer/runs.html", {
         "machine": machine, "executions": rows, "form": {"input": "{}", "name": "", "mock_test_case": ""},
         "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
     })
@@ -78,7 +78,7 @@ def start(request, pk):
         return HttpResponseRedirect(url)
     if wants_json(request):
         return JsonResponse({"error": error}, status=400)
-    return render(request, "designer/executions.html", {
+    return render(request, "viewer/runs.html", {
         "machine": machine, "executions": machine.executions.all()[:200], "form": form, "error": error,
         "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
     }, status=400)
@@ -110,7 +110,7 @@ def execution(request, pk):
         "urls": {"ws": f"/ws{base}", "history": base + "history", "tasks": base + "tasks", "stop": base + "stop",
                  "redrive": base + "redrive", "state": base + "states/"},
     }
-    return render(request, "designer/viewer.html", {"execution": execution, "config": config})
+    return render(request, "viewer/execution.html", {"execution": execution, "config": config})
 
 
 @json_view("GET")
