@@ -25,7 +25,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace", "size", "silent", "entered_prev", "assigned",
+        "task_limits", "trace", "size", "silent", "entered_prev", "assigned", "path",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -59,6 +59,7 @@ class Frame:
         self.silent = False  # a DISTRIBUTED Map's iteration: a child execution, not in this history
         self.entered_prev = 0
         self.assigned = None  # the variables this state assigned, for its Exited event
+        self.path = None  # where it runs, once asked (Execution.path_of): not in the snapshot
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
