@@ -31,6 +31,8 @@ urlpatterns = [
     path("executions/<int:pk>/", viewer.execution, name="execution"),
     path("executions/<int:pk>/history", viewer.history, name="execution-history"),
     path("executions/<int:pk>/states/<path:name>", viewer.state_detail, name="execution-state"),
+    path("executions/<int:pk>/runs/<int:run>/attempts/<int:attempt>/logs", viewer.attempt_logs,
+         name="execution-attempt-logs"),
     path("executions/<int:pk>/tasks", viewer.tasks, name="execution-tasks"),
     path("executions/<int:pk>/tasks/<int:task_pk>/answer", viewer.answer, name="execution-answer"),
     path("executions/<int:pk>/stop", viewer.stop, name="execution-stop"),

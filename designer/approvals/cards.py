@@ -52,12 +52,12 @@ def inbox_context(user) -> dict:
 
 def approval_dict(approval: TaskToken, user, request) -> dict:
     """A waiting approval in the execution viewer's list of tasks: the card, and what the page reads of it."""
-    request_data = approval.request or {}
+    card = card_context(approval, user, approval.execution.get_absolute_url())
     return {
-        "id": approval.pk, "state": approval.state_name, "title": request_data.get("title", approval.state_name),
-        "open": approval.answered_at is None, "canDecide": approval.answered_at is None and can_decide(user, request_data),
+        "id": approval.pk, "state": approval.state_name, "title": card["request"].get("title", approval.state_name),
+        "open": approval.answered_at is None, "canDecide": card["can_decide"],
         "decideUrl": reverse("approval-decide", args=[approval.pk]),
-        "html": render_card(approval, user, request=request, next_url=approval.execution.get_absolute_url()),
+        "html": render_to_string("approvals/card.html", {"card": card}, request=request),
     }
 
 

@@ -58,7 +58,7 @@ class ApprovalsConsumer(AsyncJsonWebsocketConsumer):
             self._look_soon()
 
     async def execution_event(self, message):
-        if message["event"]["type"] in CLOSING_EVENTS:
+        if message["event"]["event"]["type"] in CLOSING_EVENTS:
             self._look_soon()
 
     async def execution_tasks(self, message):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from engine.history import DETAILS_KEY
+from engine.history import aws_event
 
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 
@@ -114,7 +114,9 @@ class ExecutionFrame(models.Model):
 
 
 class HistoryEvent(models.Model):
-    """An event exactly as GetExecutionHistory returns it (details in AWS's wire shape)."""
+    """An event as GetExecutionHistory returns it (details in AWS's wire shape), and where it
+    happened (engine.history.Event): its state run and frame path, which the viewer and the
+    state-detail endpoint read instead of guessing them from previousEventId."""
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events")
     event_id = models.PositiveIntegerField()
@@ -122,17 +124,31 @@ class HistoryEvent(models.Model):
     timestamp = models.DateTimeField()
     type = models.CharField(max_length=64)
     details = models.JSONField(null=True, blank=True)
+    # the id of the *StateEntered event of the state run it belongs to; None: the execution's own
+    state_run = models.PositiveIntegerField(null=True, blank=True)
+    # [[container's run, branch or iteration index], ...], the outermost first; None at the top level
+    path = models.JSONField(null=True, blank=True)
+    # the state's name, on a run's *StateEntered: how a state's runs are found by name
+    state_name = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         ordering = ["execution", "event_id"]
         constraints = [models.UniqueConstraint(fields=["execution", "event_id"], name="unique_event_id")]
+        indexes = [models.Index(fields=["execution", "state_run"], name="event_state_run"),
+                   models.Index(fields=["execution", "state_name"], name="event_state_name")]
 
     def to_dict(self) -> dict:
-        event = {"timestamp": self.timestamp.timestamp(), "type": self.type, "id": self.event_id,
-                 "previousEventId": self.previous_event_id}
-        if self.details is not None:
-            event[DETAILS_KEY[self.type]] = self.details
-        return event
+        """AWS's event: GetExecutionHistory's shape."""
+        return aws_event(self.event_id, self.previous_event_id, self.timestamp.timestamp(), self.type, self.details)
+
+    def envelope(self) -> dict:
+        return envelope(self.to_dict(), self.state_run, self.path)
+
+
+def envelope(event: dict, run, path) -> dict:
+    """An event as the viewer's socket and endpoints send it, published as stored (runtime/step.py):
+    AWS's event, and where it happened (HistoryEvent)."""
+    return {"event": event, "run": run, "path": path or []}
 
 
 class Effect(models.Model):

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import engine
 from designer import arns
-from designer.models import Activity, Effect, Execution, ExecutionFrame, InboxItem, StateMachine, TaskToken
+from designer.models import Activity, Effect, Execution, ExecutionFrame, InboxItem, StateMachine, TaskToken, envelope
 from designer.resources import TaskRequest, mocks, stored_payload
 from engine.effects import Cancel, InvokeTask, StartTimer
 from engine.errors import InvalidDefinition
-from engine.history import DETAILS_KEY, Event, wire_details
+from engine.history import Event, aws_event, wire_details
 from engine.serialize import to_json
 from engine.tasks import new_task_token
 
@@ -339,21 +339,21 @@ class _Computation:
         return to_datetime(self.events[-1].timestamp) if self.events else to_datetime(self.clock())
 
     def _history(self):
-        history, published = [], []
+        """The step's events as HistoryEvent rows (store.HISTORY_COLUMNS' order), and as the envelopes
+        published after commit: made of the same values, by the function a replay from the store
+        uses (HistoryEvent.envelope()), so viewers are sent exactly what was stored."""
+        rows, envelopes = [], []
         execution_id = self.row.pk
         adapt_time, adapt_json = adapters()
         for event in self.events:
             details = wire_details(event.details) if event.details is not None else None
-            moment = to_datetime(event.timestamp)
-            history.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type,
-                            adapt_json(details)))
-            # the stored precision (microseconds), so a replay from the store matches what was sent
-            message = {"timestamp": moment.timestamp(), "type": event.type, "id": event.id,
-                       "previousEventId": event.previous_id}
-            if details is not None:
-                message[DETAILS_KEY[event.type]] = details
-            published.append(message)
-        return history, published
+            moment = to_datetime(event.timestamp)  # the stored precision (microseconds)
+            path = [list(step) for step in event.path] or None
+            rows.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type, adapt_json(details),
+                         event.run, adapt_json(path), event.details["name"] if event.run == event.id else ""))
+            envelopes.append(envelope(aws_event(event.id, event.previous_id, moment.timestamp(), event.type, details),
+                                      event.run, path))
+        return rows, envelopes
 
     def _effect_rows(self, new_effects, now):
         row = self.row

@@ -214,9 +214,9 @@ def _insert_history(rows):
     if _HISTORY_SQL is None:
         quote = connection.ops.quote_name
         meta = HistoryEvent._meta
-        columns = ", ".join(quote(meta.get_field(name).column) for name in _HISTORY_COLUMNS)
+        columns = ", ".join(quote(meta.get_field(name).column) for name in HISTORY_COLUMNS)
         _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                        f"VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})")
+                        f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})")
     with connection.cursor() as cursor:
         cursor.executemany(_HISTORY_SQL, rows)
 
@@ -237,7 +237,8 @@ def _upsert_frames(rows):
 
 
 _FRAMES_SQL = None
-_HISTORY_COLUMNS = ("execution", "event_id", "previous_event_id", "timestamp", "type", "details")
+HISTORY_COLUMNS = ("execution", "event_id", "previous_event_id", "timestamp", "type", "details", "state_run", "path",
+                   "state_name")
 
 
 def _pairs(writes, attribute):

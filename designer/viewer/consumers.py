@@ -3,15 +3,17 @@
 Every socket speaks JSON objects with a "type". The server sends:
 
     execution socket   {"type": "events", "events": [...]}   stored events after the client's last id, and
-                                                              new ones as the runtime commits them
+                                                              new ones as the runtime commits them, each
+                                                              {"event": <AWS's>, "run", "path"}
                        {"type": "tasks"}                      pending tasks changed: fetch them again
     executions socket  {"type": "executions", "executions": [...]}  the latest ones, on connect
                        {"type": "execution", "execution": {...}}    one started / ended / redriven
 
 and the execution socket accepts {"type": "replay", "after": N}: the browser
 asks for it when it sees a hole in the ids (a channel layer may drop
-messages under load). Events are GetExecutionHistory's, timestamps in epoch
-seconds (HistoryEvent.to_dict()).
+messages under load). Each event is GetExecutionHistory's (timestamps in epoch
+seconds) in an envelope that says where it happened: its state run and frame
+path (HistoryEvent.envelope()).
 
 Order on connect: refuse (close before accept) whoever may not see the
 page, join the group, accept, then replay from the store. Joined first,
@@ -89,11 +91,11 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "events", "events": events})
             if len(events) < REPLAY_CHUNK:
                 return
-            after = events[-1]["id"]
+            after = events[-1]["event"]["id"]
 
     def _stored_after(self, after: int) -> list[dict]:
         rows = HistoryEvent.objects.filter(execution_id=self.execution_id, event_id__gt=after).order_by("event_id")
-        return [row.to_dict() for row in rows[:REPLAY_CHUNK]]
+        return [row.envelope() for row in rows[:REPLAY_CHUNK]]
 
 
 class ExecutionsConsumer(AsyncJsonWebsocketConsumer):

@@ -4,8 +4,8 @@ Pages: a machine's executions (live list + a form to start one with an input
 and, optionally, a mock test case) and the live execution viewer (graph,
 events, state detail, timeline; static/src/viewer/). JSON endpoints under
 /executions/<pk>/ (session auth + CSRF): history, one state's runs (with
-what its Python handlers logged, per attempt), pending tasks, answering a
-callback/activity task, stop and redrive. The live stream itself is a
+what its Python handlers logged, per attempt), one attempt's log lines,
+pending tasks, answering a callback/activity task, stop and redrive. The live stream itself is a
 websocket (consumers.py).
 
 Who may see and act: the machine's owner and staff; anyone else gets a 404
@@ -18,15 +18,18 @@ import json
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from designer import access, payloads, runtime, state_runs
+from designer import access, payloads, runtime
 from designer.approvals.cards import approval_dict
 from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
 from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
+
+from .runs import CONTAINER_EVENTS, EXECUTION_EVENTS, StateRuns, resources_of
 
 log = logging.getLogger(__name__)
 
@@ -108,54 +111,76 @@ def execution(request, pk):
         "definition": execution.definition,
         "layout": _layout_for(execution),
         "urls": {"ws": f"/ws{base}", "history": base + "history", "tasks": base + "tasks", "stop": base + "stop",
-                 "redrive": base + "redrive", "state": base + "states/"},
+                 "redrive": base + "redrive", "state": base + "states/", "runs": base + "runs/"},
     }
     return render(request, "viewer/execution.html", {"execution": execution, "config": config})
 
 
 @json_view("GET")
 def history(request, pk):
-    """Stored events after ?after=N (default 0), at most 1000 per call, as GetExecutionHistory's."""
+    """Stored events after ?after=N (default 0), at most 1000 per call, as the socket sends them
+    ({"event": GetExecutionHistory's, "run", "path"})."""
     execution = access.get_execution_for_user(request.user, pk=pk)
     try:
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
         return JsonResponse({"error": "after is an event id."}, status=400)
     rows = HistoryEvent.objects.filter(execution=execution, event_id__gt=after).order_by("event_id")[:HISTORY_PAGE]
-    events = [row.to_dict() for row in rows]
+    events = [row.envelope() for row in rows]
     return JsonResponse({"execution": execution.summary(), "events": events,
                          "more": len(events) == HISTORY_PAGE})
 
 
 @json_view("GET")
 def state_detail(request, pk, name):
-    """One state's runs (input, output, error/cause, attempts with their handler's log lines, timing);
-    ?iteration=i for one Map iteration."""
+    """One state's runs (input, output, error/cause, attempts with their handler's log lines, timing;
+    a Map's iterations); ?iteration=i for one Map iteration. Read from the state's own events and
+    those that can end its runs, found by name and run (indexed): never the whole history."""
     execution = access.get_execution_for_user(request.user, pk=pk)
     index = request.GET.get("iteration")
     if index not in (None, "") and not index.isdigit():
         return JsonResponse({"error": "iteration is an index."}, status=400)
-    events = (row.to_dict() for row in HistoryEvent.objects.filter(execution=execution).order_by("event_id"))
-    try:
-        definition = json.loads(execution.definition)
-    except ValueError:
-        definition = None
-    runs = state_runs.read(events, definition)
-    entries = runs.of_state(name, int(index) if index not in (None, "") else None)
-    tasks = TaskToken.objects.filter(execution=execution, state_name=name, answered_at=None)
-    logs = _attempt_logs(execution, name)
+    runs = _runs_of_state(execution, name)
+    logs = _attempt_logs(TaskLog.objects.filter(execution=execution, state_name=name))
+    tasks = TaskToken.objects.filter(execution=execution, state_name=name, answered_at=None).select_related(
+        "execution__machine")
     return JsonResponse({
-        "name": name, "status": runs.statuses().get(name, {"status": "not-started"}),
-        "runs": [_with_logs(entry.to_dict(), logs) for entry in entries],
+        "name": name, "status": runs.status_of(name),
+        "runs": [_with_logs(run.to_dict(), logs) for run in runs.of_state(name, int(index) if index else None)],
         "pending": [_task_dict(task, request) for task in tasks],
     })
 
 
-def _attempt_logs(execution: Execution, name: str) -> dict:
-    """{(entered event id, attempt): {"lines", "dropped"}}: what the state's Python handlers logged
-    (an attempt performed twice, its worker having died, has the lines of both)."""
+def _runs_of_state(execution: Execution, name: str) -> StateRuns:
+    """The state's runs: its events (by its name's runs), its containers' entries and the events of
+    theirs that end runs inside them, and the execution's own."""
+    events = HistoryEvent.objects.filter(execution=execution)
+    runs = events.filter(state_name=name).values("event_id")
+    own = list(events.filter(state_run__in=runs))
+    containers = {container for event in own for container, _ in event.path or ()}
+    around = events.filter(Q(state_run__in=containers, type__in=CONTAINER_EVENTS)
+                           | Q(state_run=None, type__in=EXECUTION_EVENTS))
+    try:
+        definition = json.loads(execution.definition)
+    except ValueError:
+        definition = None
+    events = {event.event_id: event for event in [*own, *around]}  # a container may share the state's name
+    return StateRuns(resources_of(definition)).add_all(events[i].envelope() for i in sorted(events))
+
+
+@json_view("GET")
+def attempt_logs(request, pk, run, attempt):
+    """What a Python handler logged and printed during one attempt of one state run: {"lines", "dropped"}."""
+    execution = access.get_execution_for_user(request.user, pk=pk)
+    found = _attempt_logs(TaskLog.objects.filter(execution=execution, entered_event_id=run, attempt=attempt))
+    return JsonResponse(found.get((run, attempt), {"lines": [], "dropped": 0}))
+
+
+def _attempt_logs(rows) -> dict:
+    """{(state run, attempt): {"lines", "dropped"}} of TaskLog rows (an attempt performed twice, its
+    worker having died, has the lines of both)."""
     out = {}
-    for row in TaskLog.objects.filter(execution=execution, state_name=name).order_by("id"):
+    for row in rows.order_by("id"):
         logs = out.setdefault((row.entered_event_id, row.attempt), {"lines": [], "dropped": 0})
         logs["lines"] += row.lines
         logs["dropped"] += row.dropped
@@ -207,7 +232,8 @@ def answer(request, pk, task_pk):
         if outcome == "success":
             runtime.send_task_success(task.token, text_member(data, "output") or "{}")
         elif outcome == "failure":
-            runtime.send_task_failure(task.token, text_member(data, "error") or None, text_member(data, "cause") or None)
+            runtime.send_task_failure(task.token, text_member(data, "error") or None,
+                                      text_member(data, "cause") or None)
         else:
             return JsonResponse({"error": 'outcome is "success" or "failure".'}, status=400)
     except (runtime.TaskTimedOut, runtime.TaskDoesNotExist) as e:
@@ -224,8 +250,8 @@ def stop(request, pk):
     execution = access.get_execution_for_user(request.user, pk=pk)
     data = request.data
     try:
-        execution = runtime.stop_execution(execution, error=text_member(data, "error") or None,
-                                           cause=text_member(data, "cause") or f"Stopped by {request.user.get_username()}.")
+        cause = text_member(data, "cause") or f"Stopped by {request.user.get_username()}."
+        execution = runtime.stop_execution(execution, error=text_member(data, "error") or None, cause=cause)
     except runtime.RefusedRequest as e:
         return JsonResponse({"error": e.message}, status=400)
     return JsonResponse({"execution": execution.summary()})

@@ -60,14 +60,12 @@ def finished_two_tasks(owner):
 
 
 async def events_until(communicator, last_id, timeout=10):
-    """Every event received until `last_id` arrives, from "events" and "event" messages alike."""
+    """Every event (AWS's, out of its envelope) received until `last_id` arrives."""
     received = []
     while not received or received[-1]["id"] < last_id:
         message = await communicator.receive_json_from(timeout=timeout)
         if message["type"] == "events":
-            received.extend(message["events"])
-        elif message["type"] == "event":
-            received.append(message["event"])
+            received.extend(envelope["event"] for envelope in message["events"])
     return received
 
 
@@ -102,22 +100,26 @@ async def test_it_replays_the_stored_events_after_last_event_id(application, ali
         assert connected
         message = await communicator.receive_json_from(timeout=5)
         assert message["type"] == "events"
-        ids = [event["id"] for event in message["events"]]
-        assert ids == list(range(6, 13))
-        assert message["events"][-1]["type"] == "ExecutionSucceeded"
-        assert json.loads(message["events"][-1]["executionSucceededEventDetails"]["output"])["n"] == 1
+        events = [envelope["event"] for envelope in message["events"]]
+        assert [event["id"] for event in events] == list(range(6, 13))
+        assert events[-1]["type"] == "ExecutionSucceeded"
+        assert json.loads(events[-1]["executionSucceededEventDetails"]["output"])["n"] == 1
         assert await communicator.receive_nothing(0.05)
         await communicator.disconnect()
 
 
-async def test_it_replays_everything_to_a_new_viewer_in_the_shape_of_get_execution_history(application, alice):
+async def test_it_replays_everything_to_a_new_viewer_as_get_execution_history_says_it_and_where(application, alice):
     execution = await sync_to_async(finished_two_tasks)(alice)
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
-    events = (await communicator.receive_json_from(timeout=5))["events"]
-    assert [e["id"] for e in events] == list(range(1, 13))
-    first = events[0]
-    assert set(first) == {"timestamp", "type", "id", "previousEventId", "executionStartedEventDetails"}
-    assert isinstance(first["timestamp"], float)
+    envelopes = (await communicator.receive_json_from(timeout=5))["events"]
+    assert [e["event"]["id"] for e in envelopes] == list(range(1, 13))
+    first = envelopes[0]
+    assert set(first["event"]) == {"timestamp", "type", "id", "previousEventId", "executionStartedEventDetails"}
+    assert isinstance(first["event"]["timestamp"], float)
+    assert (first["run"], first["path"]) == (None, [])  # the execution's own event
+    entered = envelopes[1]  # FirstTask's TaskStateEntered opens its run; its next events belong to it
+    assert (entered["event"]["type"], entered["run"], entered["path"]) == ("TaskStateEntered", 2, [])
+    assert envelopes[2]["run"] == 2
     await communicator.disconnect()
 
 
@@ -128,9 +130,15 @@ async def test_it_streams_new_events_as_the_runtime_commits_them(application, al
     assert connected
     assert await communicator.receive_nothing(0.05)  # nothing stored yet
     await sync_to_async(rt.Runtime(inline_tasks=True, worker_id="test:live").drain)()
-    events = await events_until(communicator, 12)
-    assert [e["id"] for e in events] == list(range(1, 13))
-    assert events[-1]["type"] == "ExecutionSucceeded"
+    live = []
+    while len(live) < 12:
+        live += (await communicator.receive_json_from(timeout=10))["events"]
+    assert [e["event"]["id"] for e in live] == list(range(1, 13))
+    assert live[-1]["event"]["type"] == "ExecutionSucceeded"
+    await communicator.disconnect()
+    # published as stored: a replay gives the very same
+    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
+    assert (await communicator.receive_json_from(timeout=5))["events"] == live
     await communicator.disconnect()
 
 
@@ -140,7 +148,7 @@ async def test_it_replays_on_request_when_the_browser_sees_a_hole(application, a
     assert await communicator.receive_nothing(0.05)
     await communicator.send_json_to({"type": "replay", "after": 9})
     message = await communicator.receive_json_from(timeout=5)
-    assert [e["id"] for e in message["events"]] == [10, 11, 12]
+    assert [e["event"]["id"] for e in message["events"]] == [10, 11, 12]
     await communicator.send_json_to({"type": "replay", "after": "nonsense"})
     assert await communicator.receive_nothing(0.05)
     await communicator.disconnect()
@@ -282,8 +290,8 @@ async def test_a_viewer_that_reconnects_gets_only_what_it_missed(application, al
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
     first = (await communicator.receive_json_from(timeout=5))["events"]
     await communicator.disconnect()
-    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/?last_event_id={first[-1]['id']}",
-                                    alice)
+    last = first[-1]["event"]["id"]
+    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/?last_event_id={last}", alice)
     assert await communicator.receive_nothing(0.1)
     await communicator.disconnect()
     await asyncio.sleep(0)

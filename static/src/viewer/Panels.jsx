@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { decideOnCards } from "../approvals/card.js";
 import { call } from "../http.js";
 import { clock, dateTime, duration, pretty, STATUS_LABELS, WAITING_LABELS } from "./format.js";
-import { readableCause } from "./history.js";
+import { readableCause } from "./runs.js";
 
 export function JsonBlock({ label, value }) {
   if (value === undefined) return null;
@@ -185,25 +185,25 @@ function IterationPicker({ runs, map, pick, onPick }) {
   );
 }
 
-// What the handler logged in each attempt of one run: from the state-detail endpoint (they are not
-// history events), fetched when the run is shown and again when one of its attempts ends.
-function useAttemptLogs(stateUrl, name, entry) {
-  const [logs, setLogs] = useState(null); // { entryId, attempts: [{ lines, dropped }] }
+// What the handler logged in each attempt of one run: kept with the attempt, not in the history,
+// fetched by (run, attempt) once the attempt has ended (they do not change after that).
+function useAttemptLogs(runsUrl, entry) {
+  const [logs, setLogs] = useState({}); // "run/attempt" -> {lines, dropped}
   const ended = entry ? entry.attempts.filter((a) => a.endedAt !== null).length : 0;
   const entryId = entry?.id ?? null;
-  const iteration = entry?.iteration?.index;
-  const count = entry?.attempts.length ?? 0;
   useEffect(() => {
-    if (!stateUrl || entryId === null || count === 0) return undefined;
+    if (!runsUrl || entryId === null) return undefined;
     let current = true;
-    const query = iteration !== undefined ? `?iteration=${iteration}` : "";
-    call(`${stateUrl}${encodeURIComponent(name)}${query}`, { method: "GET" }).then((r) => {
-      const run = r.ok ? r.data.runs.find((x) => x.id === entryId) : null;
-      if (current && run) setLogs({ entryId, attempts: run.attempts.map((a) => a.logs) });
+    entry.attempts.forEach((attempt, i) => {
+      const key = `${entryId}/${i}`;
+      if (attempt.endedAt === null || key in logs) return;
+      call(`${runsUrl}${entryId}/attempts/${i}/logs`, { method: "GET" }).then((r) => {
+        if (current && r.ok) setLogs((known) => ({ ...known, [key]: r.data }));
+      });
     });
     return () => { current = false; };
-  }, [stateUrl, name, entryId, iteration, count, ended]);
-  return logs?.entryId === entryId ? logs.attempts : [];
+  }, [runsUrl, entryId, ended]); // eslint-disable-line react-hooks/exhaustive-deps
+  return entry ? entry.attempts.map((_, i) => logs[`${entryId}/${i}`]) : [];
 }
 
 const LOG_OPEN_UP_TO = 8; // lines; a longer log starts collapsed
@@ -253,7 +253,7 @@ function Attempts({ entry, logs }) {
   );
 }
 
-export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now, stateUrl }) {
+export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now, runsUrl }) {
   const map = runs.mapOf(name);
   const pick = map ? picks[map.name] : undefined;
   const ownIteration = map && map.name !== name ? pick : undefined;
@@ -263,7 +263,7 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
   const entry = entries.find((e) => e.id === chosen) ?? entries[entries.length - 1];
   const mine = runs.status === "RUNNING" ? tasks.filter((t) => t.state === name) : [];
   const last = entry?.attempts[entry.attempts.length - 1];
-  const logs = useAttemptLogs(stateUrl, name, entry);
+  const logs = useAttemptLogs(runsUrl, entry);
   return (
     <div className="vw-panel-body" data-panel-state={name}>
       <div className="vw-panel-head">

@@ -1,7 +1,7 @@
 // The live execution viewer: the machine's graph coloured by status (data,
 // applied last; CSS decides the look), a side panel for the execution or
 // the selected state, and the events table / timeline below. Everything is
-// derived from the history events the websocket streams (history.js).
+// derived from the history events the websocket streams (runs.js).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
@@ -10,7 +10,7 @@ import { call } from "../http.js";
 import { StateGraph } from "../graph/StateGraph.jsx";
 import { autoLayout } from "../graph/layout.js";
 import { STATUS_LABELS } from "./format.js";
-import { StateRuns, STATUSES, resourcesOf } from "./history.js";
+import { StateRuns, STATUSES, resourcesOf } from "./runs.js";
 import { ExecutionPanel, StatePanel } from "./Panels.jsx";
 import { EventStream } from "./socket.js";
 import { EventsTable, Timeline } from "./Tables.jsx";
@@ -192,7 +192,7 @@ export function Viewer({ config }) {
           {selected ? (
             <StatePanel runs={runs} version={version} name={selected} node={byName.get(selected)} status={statuses[selected]}
               picks={picks} onPick={onPick} tasks={tasks} onAnswered={answered} onClose={() => setSelected(null)} now={now}
-              stateUrl={config.urls.state} />
+              runsUrl={config.urls.runs} />
           ) : <ExecutionPanel runs={runs} version={version} execution={execution} tasks={tasks} onAnswered={answered} now={now} />}
         </aside>
       </div>
