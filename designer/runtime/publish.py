@@ -44,6 +44,16 @@ def machine_group(machine_id) -> str:
     return f"machine-{machine_id}"
 
 
+def step_stored(execution_id, envelopes, machine_id=None, summary=None):
+    """Tell the execution's viewers of a stored step's events, and its machine's lists of the
+    execution's new summary when it started, ended or was redriven."""
+    messages = [(execution_group(execution_id), {"type": "execution.event", "event": envelope})
+                for envelope in envelopes]
+    if summary is not None:
+        messages.append((machine_group(machine_id), {"type": "execution.changed", "execution": summary}))
+    return publish(messages)
+
+
 def publish(messages):
     """Send [(group, message), ...] in order. Returns a concurrent Future, or None."""
     if not messages:

@@ -389,12 +389,9 @@ class _Computation:
 
     def _after_commit(self, published, status, ended, activity_ids, others_enqueued):
         row = self.row
-        messages = [(publish.execution_group(row.pk), {"type": "execution.event", "event": event})
-                    for event in published]
-        if ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted"):
-            messages.append((publish.machine_group(row.machine_id), {
-                "type": "execution.changed", "execution": row.summary(status=status, stopped_at=self._stopped_at())}))
-        publish.publish(messages)
+        listed_anew = ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted")
+        summary = row.summary(status=status, stopped_at=self._stopped_at()) if listed_anew else None
+        publish.step_stored(row.pk, published, row.machine_id, summary)
         signals.execution_changed()
         if activity_ids:
             signals.activities_ready([pk for pk in activity_ids if pk is not None])
