@@ -18,6 +18,13 @@ from django.http import Http404
 from designer.models import AccessKey, Activity, Execution, StateMachine, TaskToken
 
 
+def socket_user(scope):
+    """A websocket's user (Channels' AuthMiddlewareStack puts it in the scope), or None when the
+    visitor is not logged in or the account is inactive: such a socket is refused."""
+    user = scope.get("user")
+    return user if user is not None and user.is_authenticated and user.is_active else None
+
+
 def sees(user, owner_id) -> bool:
     """Whether `user` may see what `owner_id` owns."""
     return user.is_staff or owner_id == user.pk

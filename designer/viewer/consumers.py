@@ -38,11 +38,6 @@ REPLAY_CHUNK = 1000  # events per message when replaying from the store
 LIST_LENGTH = 100
 
 
-def _user(scope):
-    user = scope.get("user")
-    return user if user is not None and user.is_authenticated and user.is_active else None
-
-
 def may_see_execution(user, execution_id) -> bool:
     return user is not None and access.executions_for(user).filter(pk=execution_id).exists()
 
@@ -57,7 +52,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.execution_id = self.scope["url_route"]["kwargs"]["pk"]
         self.feed = None
-        if not await database_sync_to_async(may_see_execution)(_user(self.scope), self.execution_id):
+        if not await database_sync_to_async(may_see_execution)(access.socket_user(self.scope), self.execution_id):
             await self.close()  # refused before accept: the handshake fails with 403
             return
         # subscribed first, replayed second: a race gives a duplicate, never a hole
@@ -104,7 +99,7 @@ class ExecutionsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.machine_id = self.scope["url_route"]["kwargs"]["pk"]
         self.group = None
-        if not await database_sync_to_async(may_see_machine)(_user(self.scope), self.machine_id):
+        if not await database_sync_to_async(may_see_machine)(access.socket_user(self.scope), self.machine_id):
             await self.close()
             return
         self.group = machine_group(self.machine_id)
