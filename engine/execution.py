@@ -442,24 +442,25 @@ class Execution(TaskSteps, FanOut):
     def _event(self, frame, type, details=None, previous=None, *, opens_run=False):
         """Record an event of `frame` (None: the execution's own). `opens_run`: a *StateEntered, whose
         id names the state run the state's later events belong to."""
-        of_execution = type.startswith("Execution")
-        if (frame is not None and frame.silent) or (self.status != "RUNNING" and not of_execution):
+        if (frame is not None and frame.silent) or (self.status != "RUNNING" and not type.startswith("Execution")):
             return 0  # a DISTRIBUTED Map's iteration, or a frame still unwinding after the execution ended
         event_id = self.next_event_id
         self.next_event_id = event_id + 1
         if self.record_events:
             if previous is None:
                 previous = frame.last_id if frame is not None else event_id - 1
-            if frame is None or of_execution:
+            # the execution's own events come with no frame, or its own (the top one)
+            if frame is None or (frame.parent is None and type.startswith("Execution")):
                 run, path = None, ()
             else:
-                run, path = (event_id if opens_run else frame.entered_id), self.path_of(frame)
+                run = event_id if opens_run else frame.entered_id
+                path = frame.path if frame.path is not None else self.path_of(frame)
             self._step.events.append(Event(event_id, previous, self.clock(), type, details, run, path))
         if frame is not None:
             frame.last_id = event_id
             self._dirty.add(frame.id)
         if self.history_limit is not None and event_id >= self.history_limit and not self._at_history_limit \
-                and not of_execution:
+                and not type.startswith("Execution"):
             self._at_history_limit = True  # aborting records events too: only once
             self._abort_all()
             self._end_execution("ExecutionFailed", error="States.Runtime",

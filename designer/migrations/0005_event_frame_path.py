@@ -11,7 +11,8 @@ ENDS = ("ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionT
 
 
 def where_events_happened(events):
-    """(state run, path, state name on a *StateEntered) for each event of one execution, in id order."""
+    """(state run, and on a run's *StateEntered its path and state name) for each event of one
+    execution, in id order."""
     runs = {}  # run id -> {"name", "type", "path", "open"}
     owner_of, type_of, iteration_of = {}, {}, {}
 
@@ -61,8 +62,8 @@ def where_events_happened(events):
             if kind == "MapIterationStarted":
                 iteration_of[event.event_id] = details.get("index")
         owner_of[event.event_id], type_of[event.event_id] = run, kind
-        path = runs[run]["path"] if run is not None else []
-        found.append((run, path or None, details.get("name", "") if run == event.event_id else ""))
+        opens_run = run == event.event_id
+        found.append((run, runs[run]["path"] if opens_run else None, details.get("name") if opens_run else None))
     return found
 
 
@@ -91,7 +92,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historyevent',
             name='state_name',
-            field=models.CharField(blank=True, default='', max_length=80),
+            field=models.CharField(blank=True, max_length=80, null=True),
         ),
         migrations.AddField(
             model_name='historyevent',
@@ -104,7 +105,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='historyevent',
-            index=models.Index(fields=['execution', 'state_name'], name='event_state_name'),
+            index=models.Index(condition=models.Q(('state_name__isnull', False)), fields=['execution', 'state_name'],
+                               name='event_state_name'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -126,16 +126,18 @@ class HistoryEvent(models.Model):
     details = models.JSONField(null=True, blank=True)
     # the id of the *StateEntered event of the state run it belongs to; None: the execution's own
     state_run = models.PositiveIntegerField(null=True, blank=True)
-    # [[container's run, branch or iteration index], ...], the outermost first; None at the top level
+    # A run's *StateEntered only (all its events happened there): its frame path, [[container's
+    # run, branch or iteration index], ...], the outermost first ([] at the top level), and its
+    # state's name, by which a state's runs are found.
     path = models.JSONField(null=True, blank=True)
-    # the state's name, on a run's *StateEntered: how a state's runs are found by name
-    state_name = models.CharField(max_length=80, blank=True, default="")
+    state_name = models.CharField(max_length=80, null=True, blank=True)
 
     class Meta:
         ordering = ["execution", "event_id"]
         constraints = [models.UniqueConstraint(fields=["execution", "event_id"], name="unique_event_id")]
         indexes = [models.Index(fields=["execution", "state_run"], name="event_state_run"),
-                   models.Index(fields=["execution", "state_name"], name="event_state_name")]
+                   models.Index(fields=["execution", "state_name"], name="event_state_name",
+                                condition=models.Q(state_name__isnull=False))]
 
     def to_dict(self) -> dict:
         """AWS's event: GetExecutionHistory's shape."""
@@ -145,10 +147,10 @@ class HistoryEvent(models.Model):
         return envelope(self.to_dict(), self.state_run, self.path)
 
 
-def envelope(event: dict, run, path) -> dict:
+def envelope(event: dict, run, path=None) -> dict:
     """An event as the viewer's socket and endpoints send it, published as stored (runtime/step.py):
-    AWS's event, and where it happened (HistoryEvent)."""
-    return {"event": event, "run": run, "path": path or []}
+    AWS's event and where it happened, its state run; the run's frame path on its *StateEntered."""
+    return {"event": event, "run": run} if path is None else {"event": event, "run": run, "path": path}
 
 
 class Effect(models.Model):

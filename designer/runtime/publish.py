@@ -1,7 +1,7 @@
 """Send committed events to the channel layer (websocket viewers).
 
 Groups and messages (the consumers are built on these names):
-    execution-{execution.pk}: {"type": "execution.event", "event": {"event": <AWS's event>, "run", "path"}}
+    execution-{execution.pk}: {"type": "execution.event", "event": {"event": <AWS's event>, "run", ["path"]}}
                               (HistoryEvent.envelope(): what a replay from the store gives)
     machine-{machine.pk}:     {"type": "execution.changed", "execution": Execution.summary()}
     approvals:                {"type": "approval.changed", ...} (designer/approvals.py)

@@ -348,9 +348,10 @@ class _Computation:
         for event in self.events:
             details = wire_details(event.details) if event.details is not None else None
             moment = to_datetime(event.timestamp)  # the stored precision (microseconds)
-            path = [list(step) for step in event.path] or None
+            opens_run = event.run == event.id
+            path = [list(step) for step in event.path] if opens_run else None  # the run's, once
             rows.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type, adapt_json(details),
-                         event.run, adapt_json(path), event.details["name"] if event.run == event.id else ""))
+                         event.run, adapt_json(path), event.details["name"] if opens_run else None))
             envelopes.append(envelope(aws_event(event.id, event.previous_id, moment.timestamp(), event.type, details),
                                       event.run, path))
         return rows, envelopes

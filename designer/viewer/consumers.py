@@ -4,7 +4,8 @@ Every socket speaks JSON objects with a "type". The server sends:
 
     execution socket   {"type": "events", "events": [...]}   stored events after the client's last id, and
                                                               new ones as the runtime commits them, each
-                                                              {"event": <AWS's>, "run", "path"}
+                                                              {"event": <AWS's>, "run"}, "path" on a
+                                                              run's *StateEntered
                        {"type": "tasks"}                      pending tasks changed: fetch them again
     executions socket  {"type": "executions", "executions": [...]}  the latest ones, on connect
                        {"type": "execution", "execution": {...}}    one started / ended / redriven
@@ -12,8 +13,8 @@ Every socket speaks JSON objects with a "type". The server sends:
 and the execution socket accepts {"type": "replay", "after": N}: the browser
 asks for it when it sees a hole in the ids (a channel layer may drop
 messages under load). Each event is GetExecutionHistory's (timestamps in epoch
-seconds) in an envelope that says where it happened: its state run and frame
-path (HistoryEvent.envelope()).
+seconds) in an envelope that says where it happened: its state run, and on the
+run's *StateEntered the run's frame path (HistoryEvent.envelope()).
 
 Order on connect: refuse (close before accept) whoever may not see the
 page, join the group, accept, then replay from the store. Joined first,

@@ -122,7 +122,8 @@ class Run:
 
 
 class StateRuns:
-    """Feed event envelopes in id order ({"event", "run", "path"}, HistoryEvent.envelope()); read runs."""
+    """Feed event envelopes in id order ({"event", "run"}, and "path" on a run's *StateEntered:
+    HistoryEvent.envelope()); read runs."""
 
     def __init__(self, resources=None):
         self.resources = resources or {}  # {state name: Resource} (resources_of(definition))
@@ -140,7 +141,8 @@ class StateRuns:
             for run in self.runs.values():
                 run.close(at, "aborted" if kind == "ExecutionAborted" else None)
         elif run_id == event["id"]:
-            self.runs[run_id] = Run(event, envelope["path"], self._iteration(envelope["path"]))
+            path = envelope.get("path", [])
+            self.runs[run_id] = Run(event, path, self._iteration(path))
         elif run_id in self.runs:
             self._apply(self.runs[run_id], event, kind, at, _details(event))
 

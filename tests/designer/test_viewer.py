@@ -97,8 +97,8 @@ def recorded_execution(owner) -> Execution:
         HistoryEvent.objects.create(
             execution=execution, event_id=event["id"], previous_event_id=event["previousEventId"], type=event["type"],
             details=details, timestamp=datetime.fromtimestamp(event["timestamp"], timezone.utc),
-            state_run=envelope["run"], path=envelope["path"] or None,
-            state_name=details["name"] if envelope["run"] == event["id"] else "")
+            state_run=envelope["run"], path=envelope.get("path"),
+            state_name=details["name"] if envelope["run"] == event["id"] else None)
     return execution
 
 

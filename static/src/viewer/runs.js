@@ -1,8 +1,9 @@
 // The runs of each state, read from an execution's history events as the socket sends them:
-// {event: AWS's event, run: its state run (the id of its *StateEntered), path: the frame it
-// happened in, [[container's run, branch or iteration index], ...]}. Where an event belongs is
-// what the engine said (engine/history.py), never guessed from previousEventId. The
-// state-detail endpoint reads a state's runs by the same rules (designer/viewer/runs.py).
+// {event: AWS's event, run: its state run (the id of the run's *StateEntered)}, and on that
+// *StateEntered the run's frame path, [[container's run, branch or iteration index], ...].
+// Where an event belongs is what the engine said (engine/history.py), never guessed from
+// previousEventId. The state-detail endpoint reads a state's runs by the same rules
+// (designer/viewer/runs.py).
 //
 // Status of a run (node colouring: the graph shows it as data-status): running, retrying,
 // waiting (+ waitingFor: timer, callback, activity, approval), succeeded, caught, failed,
@@ -157,7 +158,7 @@ export class StateRuns {
       for (const entry of this.entries.values()) entry.close(at, type === "ExecutionAborted" ? "aborted" : null);
     } else if (run === id) {
       const entry = new Entry(id, details.name ?? "", type.slice(0, -"StateEntered".length), at, parseJson(details.input),
-        path, this.iterationOf(path));
+        path ?? [], this.iterationOf(path ?? []));
       this.entries.set(id, entry);
     } else if (this.entries.has(run)) {
       this.apply(this.entries.get(run), type, at, details);

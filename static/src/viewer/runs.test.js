@@ -68,9 +68,9 @@ test("duplicates are ignored", () => {
   assert.deepEqual(runs.events.map((e) => e.id), Array.from({ length: 30 }, (_, i) => i + 1));
 });
 
-// an envelope as the socket sends it: the event, its run, its frame path
-const at = (event, run = null, path = []) => ({ event: { previousEventId: event.id - 1, timestamp: event.id, ...event }, run, path });
-const entered = (id, type, name, path = []) => at({ id, type: `${type}StateEntered`, stateEnteredEventDetails: { name, input: "{}" } }, id, path);
+// an envelope as the socket sends it: the event and its run, and the run's frame path on its *StateEntered
+const at = (event, run = null) => ({ event: { previousEventId: event.id - 1, timestamp: event.id, ...event }, run });
+const entered = (id, type, name, path = []) => ({ ...at({ id, type: `${type}StateEntered`, stateEnteredEventDetails: { name, input: "{}" } }, id), path });
 
 test("waiting: for a timer, a callback, an approval, an activity (until a worker takes it)", () => {
   const branch = (i) => [[2, i]];
@@ -80,12 +80,12 @@ test("waiting: for a timer, a callback, an approval, an activity (until a worker
     at({ id: 3, type: "ParallelStateStarted" }, 2),
     entered(4, "Wait", "Nap", branch(0)),
     entered(5, "Task", "Call", branch(1)),
-    at({ id: 6, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke.waitForTaskToken", parameters: "{}" } }, 5, branch(1)),
-    at({ id: 7, type: "TaskStarted" }, 5, branch(1)),
+    at({ id: 6, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke.waitForTaskToken", parameters: "{}" } }, 5),
+    at({ id: 7, type: "TaskStarted" }, 5),
     entered(8, "Task", "Ask", branch(2)),
-    at({ id: 9, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval", parameters: "{}" } }, 8, branch(2)),
+    at({ id: 9, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval", parameters: "{}" } }, 8),
     entered(10, "Task", "Work", branch(3)),
-    at({ id: 11, type: "ActivityScheduled", activityScheduledEventDetails: { resource: "arn:aws:states:us-east-1:1:activity:w", input: "{}" } }, 10, branch(3)),
+    at({ id: 11, type: "ActivityScheduled", activityScheduledEventDetails: { resource: "arn:aws:states:us-east-1:1:activity:w", input: "{}" } }, 10),
   ]);
   const statuses = runs.statuses();
   assert.deepEqual(statuses.Nap, { status: "waiting", waitingFor: "timer" });
@@ -93,10 +93,10 @@ test("waiting: for a timer, a callback, an approval, an activity (until a worker
   assert.deepEqual(statuses.Ask, { status: "waiting", waitingFor: "approval" });
   assert.deepEqual(statuses.Work, { status: "waiting", waitingFor: "activity" });
   assert.deepEqual(statuses.All, { status: "running" });
-  runs.add(at({ id: 12, type: "ActivityStarted" }, 10, branch(3)));
+  runs.add(at({ id: 12, type: "ActivityStarted" }, 10));
   assert.deepEqual(runs.statuses().Work, { status: "running" });
   // rejected, not caught: the execution fails; the others are aborted
-  runs.add(at({ id: 13, type: "TaskFailed", taskFailedEventDetails: { error: "Statelight.ApprovalRejected", cause: "no" } }, 8, branch(2)));
+  runs.add(at({ id: 13, type: "TaskFailed", taskFailedEventDetails: { error: "Statelight.ApprovalRejected", cause: "no" } }, 8));
   runs.add(at({ id: 14, type: "ParallelStateFailed" }, 2));
   runs.add(at({ id: 15, type: "ExecutionFailed", executionFailedEventDetails: { error: "Statelight.ApprovalRejected" } }));
   assert.deepEqual(only(runs.statuses()), { All: "failed", Nap: "aborted", Call: "aborted", Ask: "failed", Work: "aborted" });
@@ -122,7 +122,7 @@ test("a redriven Map iteration runs again in the same Map run", () => {
     at({ id: 3, type: "MapStateStarted", mapStateStartedEventDetails: { length: 1 } }, 2),
     at({ id: 4, type: "MapIterationStarted", mapIterationStartedEventDetails: { name: "Each", index: 0 } }, 2),
     entered(5, "Task", "Work", [[2, 0]]),
-    at({ id: 6, type: "TaskFailed", taskFailedEventDetails: { error: "Boom" } }, 5, [[2, 0]]),
+    at({ id: 6, type: "TaskFailed", taskFailedEventDetails: { error: "Boom" } }, 5),
     at({ id: 7, type: "MapIterationFailed", mapIterationFailedEventDetails: { name: "Each", index: 0 } }, 2),
     at({ id: 8, type: "MapStateFailed" }, 2),
     at({ id: 9, type: "ExecutionFailed" }),
@@ -155,9 +155,9 @@ test("what a Task waits for comes from its definition when the history does not 
     entered(2, "Parallel", "P"),
     at({ id: 3, type: "ParallelStateStarted" }, 2),
     entered(4, "Task", "Call", [[2, 0]]),
-    at({ id: 5, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke" } }, 4, [[2, 0]]),
+    at({ id: 5, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke" } }, 4),
     entered(6, "Task", "Ask", [[2, 1]]),
-    at({ id: 7, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval" } }, 6, [[2, 1]]),
+    at({ id: 7, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval" } }, 6),
   ]);
   assert.deepEqual(runs.statuses().Call, { status: "waiting", waitingFor: "callback" });
   assert.deepEqual(runs.statuses().Ask, { status: "waiting", waitingFor: "approval" });
