@@ -235,7 +235,7 @@ class Viewer:
         async for payload in self.frames():
             now = time.time()
             message = json.loads(payload)
-            for event in (envelope["event"] for envelope in message.get("events") or ()):
+            for event in message.get("events") or ():
                 if event["id"] in self.events:
                     continue
                 self.events[event["id"]] = now

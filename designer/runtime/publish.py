@@ -2,6 +2,7 @@
 
 Groups and messages (the consumers are built on these names):
     execution-{execution.pk}: {"type": "execution.event", "event": {"event": <AWS's event>, "run", ["path"]}}
+                              (the viewer's socket packs them: designer/viewer/feed.py)
                               (HistoryEvent.envelope(): what a replay from the store gives)
     machine-{machine.pk}:     {"type": "execution.changed", "execution": Execution.summary()}
     approvals:                {"type": "approval.changed", ...} (designer/approvals.py)

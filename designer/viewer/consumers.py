@@ -2,10 +2,9 @@
 
 Every socket speaks JSON objects with a "type". The server sends:
 
-    execution socket   {"type": "events", "events": [...]}   stored events after the client's last id, and
-                                                              new ones as the runtime commits them, each
-                                                              {"event": <AWS's>, "run"}, "path" on a
-                                                              run's *StateEntered
+    execution socket   {"type": "events", "events": [...], "runs": [...], "paths": {...}}
+                                           stored events after the client's last id, and new ones as
+                                           the runtime commits them (feed.events_message())
                        {"type": "tasks"}                      pending tasks changed: fetch them again
     executions socket  {"type": "executions", "executions": [...]}  the latest ones, on connect
                        {"type": "execution", "execution": {...}}    one started / ended / redriven
@@ -13,8 +12,8 @@ Every socket speaks JSON objects with a "type". The server sends:
 and the execution socket accepts {"type": "replay", "after": N}: the browser
 asks for it when it sees a hole in the ids (a channel layer may drop
 messages under load). Each event is GetExecutionHistory's (timestamps in epoch
-seconds) in an envelope that says where it happened: its state run, and on the
-run's *StateEntered the run's frame path (HistoryEvent.envelope()).
+seconds); beside it, where it happened: its state run, and the frame path of
+each run opened among them.
 
 Order on connect: refuse (close before accept) whoever may not see the
 page, join the group, accept, then replay from the store. Joined first,
@@ -33,7 +32,7 @@ from designer import access
 from designer.models import Execution, HistoryEvent
 from designer.runtime.publish import machine_group
 
-from .feed import ExecutionFeed
+from .feed import ExecutionFeed, events_message
 
 REPLAY_CHUNK = 1000  # events per message when replaying from the store
 LIST_LENGTH = 100
@@ -81,13 +80,13 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
 
     async def replay(self, after: int):
         while True:
-            events = await database_sync_to_async(self._stored_after)(after)
-            if not events:
+            envelopes = await database_sync_to_async(self._stored_after)(after)
+            if not envelopes:
                 return
-            await self.send_json({"type": "events", "events": events})
-            if len(events) < REPLAY_CHUNK:
+            await self.send_json(events_message(envelopes))
+            if len(envelopes) < REPLAY_CHUNK:
                 return
-            after = events[-1]["event"]["id"]
+            after = envelopes[-1]["event"]["id"]
 
     def _stored_after(self, after: int) -> list[dict]:
         rows = HistoryEvent.objects.filter(execution_id=self.execution_id, event_id__gt=after).order_by("event_id")

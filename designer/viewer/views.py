@@ -29,6 +29,7 @@ from designer.approvals.cards import approval_dict
 from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
 from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
 
+from .feed import events_message
 from .runs import CONTAINER_EVENTS, EXECUTION_EVENTS, StateRuns, resources_of
 
 log = logging.getLogger(__name__)
@@ -119,16 +120,16 @@ def execution(request, pk):
 @json_view("GET")
 def history(request, pk):
     """Stored events after ?after=N (default 0), at most 1000 per call, as the socket sends them
-    ({"event": GetExecutionHistory's, "run", "path"})."""
+    (events_message(): GetExecutionHistory's events, their runs and the paths of the runs opened)."""
     execution = access.get_execution_for_user(request.user, pk=pk)
     try:
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
         return JsonResponse({"error": "after is an event id."}, status=400)
     rows = HistoryEvent.objects.filter(execution=execution, event_id__gt=after).order_by("event_id")[:HISTORY_PAGE]
-    events = [row.envelope() for row in rows]
-    return JsonResponse({"execution": execution.summary(), "events": events,
-                         "more": len(events) == HISTORY_PAGE})
+    envelopes = [row.envelope() for row in rows]
+    return JsonResponse({"execution": execution.summary(), **events_message(envelopes),
+                         "more": len(envelopes) == HISTORY_PAGE})
 
 
 @json_view("GET")

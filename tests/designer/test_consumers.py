@@ -60,12 +60,12 @@ def finished_two_tasks(owner):
 
 
 async def events_until(communicator, last_id, timeout=10):
-    """Every event (AWS's, out of its envelope) received until `last_id` arrives."""
+    """Every event (AWS's) received until `last_id` arrives."""
     received = []
     while not received or received[-1]["id"] < last_id:
         message = await communicator.receive_json_from(timeout=timeout)
         if message["type"] == "events":
-            received.extend(envelope["event"] for envelope in message["events"])
+            received.extend(message["events"])
     return received
 
 
@@ -100,7 +100,7 @@ async def test_it_replays_the_stored_events_after_last_event_id(application, ali
         assert connected
         message = await communicator.receive_json_from(timeout=5)
         assert message["type"] == "events"
-        events = [envelope["event"] for envelope in message["events"]]
+        events = message["events"]
         assert [event["id"] for event in events] == list(range(6, 13))
         assert events[-1]["type"] == "ExecutionSucceeded"
         assert json.loads(events[-1]["executionSucceededEventDetails"]["output"])["n"] == 1
@@ -111,15 +111,15 @@ async def test_it_replays_the_stored_events_after_last_event_id(application, ali
 async def test_it_replays_everything_to_a_new_viewer_as_get_execution_history_says_it_and_where(application, alice):
     execution = await sync_to_async(finished_two_tasks)(alice)
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
-    envelopes = (await communicator.receive_json_from(timeout=5))["events"]
-    assert [e["event"]["id"] for e in envelopes] == list(range(1, 13))
-    first = envelopes[0]
-    assert set(first["event"]) == {"timestamp", "type", "id", "previousEventId", "executionStartedEventDetails"}
-    assert isinstance(first["event"]["timestamp"], float)
-    assert first["run"] is None and "path" not in first  # the execution's own event
-    entered = envelopes[1]  # FirstTask's TaskStateEntered opens its run, at the top level; its next events belong to it
-    assert (entered["event"]["type"], entered["run"], entered["path"]) == ("TaskStateEntered", 2, [])
-    assert envelopes[2]["run"] == 2 and "path" not in envelopes[2]
+    message = await communicator.receive_json_from(timeout=5)
+    events, runs = message["events"], message["runs"]
+    assert [e["id"] for e in events] == list(range(1, 13))
+    assert set(events[0]) == {"timestamp", "type", "id", "previousEventId", "executionStartedEventDetails"}
+    assert isinstance(events[0]["timestamp"], float)
+    # beside each event its state run: none for the execution's own; FirstTask's TaskStateEntered (2)
+    # opens one, at the top level, and its next events belong to it; SecondTask's (7) the same
+    assert runs == [None, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, None]
+    assert message["paths"] == {"2": [], "7": []}
     await communicator.disconnect()
 
 
@@ -132,13 +132,15 @@ async def test_it_streams_new_events_as_the_runtime_commits_them(application, al
     await sync_to_async(rt.Runtime(inline_tasks=True, worker_id="test:live").drain)()
     live = []
     while len(live) < 12:
-        live += (await communicator.receive_json_from(timeout=10))["events"]
-    assert [e["event"]["id"] for e in live] == list(range(1, 13))
-    assert live[-1]["event"]["type"] == "ExecutionSucceeded"
+        message = await communicator.receive_json_from(timeout=10)
+        live += zip(message["events"], message["runs"])
+    assert [e["id"] for e, _ in live] == list(range(1, 13))
+    assert live[-1][0]["type"] == "ExecutionSucceeded"
     await communicator.disconnect()
     # published as stored: a replay gives the very same
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
-    assert (await communicator.receive_json_from(timeout=5))["events"] == live
+    replayed = await communicator.receive_json_from(timeout=5)
+    assert list(zip(replayed["events"], replayed["runs"])) == live
     await communicator.disconnect()
 
 
@@ -148,7 +150,7 @@ async def test_it_replays_on_request_when_the_browser_sees_a_hole(application, a
     assert await communicator.receive_nothing(0.05)
     await communicator.send_json_to({"type": "replay", "after": 9})
     message = await communicator.receive_json_from(timeout=5)
-    assert [e["event"]["id"] for e in message["events"]] == [10, 11, 12]
+    assert [e["id"] for e in message["events"]] == [10, 11, 12]
     await communicator.send_json_to({"type": "replay", "after": "nonsense"})
     assert await communicator.receive_nothing(0.05)
     await communicator.disconnect()
@@ -290,7 +292,7 @@ async def test_a_viewer_that_reconnects_gets_only_what_it_missed(application, al
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
     first = (await communicator.receive_json_from(timeout=5))["events"]
     await communicator.disconnect()
-    last = first[-1]["event"]["id"]
+    last = first[-1]["id"]
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/?last_event_id={last}", alice)
     assert await communicator.receive_nothing(0.1)
     await communicator.disconnect()

@@ -248,9 +248,9 @@ def test_start_is_csrf_protected(alice):
 def test_history_gives_the_stored_events_after_an_id(alice, bob, worker):
     execution = started(alice, worker)
     r = client_for(alice).get(f"/executions/{execution.pk}/history?after=10")
-    assert [e["event"]["id"] for e in r.json()["events"]] == [11, 12]
-    assert [e["event"]["type"] for e in r.json()["events"]] == ["TaskStateExited", "ExecutionSucceeded"]
-    assert r.json()["events"][0]["run"] == 7 and r.json()["events"][1]["run"] is None  # SecondTask's run
+    assert [e["id"] for e in r.json()["events"]] == [11, 12]
+    assert [e["type"] for e in r.json()["events"]] == ["TaskStateExited", "ExecutionSucceeded"]
+    assert r.json()["runs"] == [7, None]  # SecondTask's run, then the execution's own event
     assert r.json()["execution"]["status"] == "SUCCEEDED"
     assert client_for(bob).get(f"/executions/{execution.pk}/history").status_code == 404
     assert Client().get(f"/executions/{execution.pk}/history").status_code == 401

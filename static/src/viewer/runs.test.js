@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { StateRuns, readableCause, resourcesOf } from "./runs.js";
+import { envelopes } from "./socket.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const recorded = JSON.parse(readFileSync(join(root, "tests/designer/histories/fanout_retry_catch.json"), "utf8"));
@@ -161,4 +162,14 @@ test("what a Task waits for comes from its definition when the history does not 
   ]);
   assert.deepEqual(runs.statuses().Call, { status: "waiting", waitingFor: "callback" });
   assert.deepEqual(runs.statuses().Ask, { status: "waiting", waitingFor: "approval" });
+});
+
+test("the socket's compact messages unpack into the events with their runs and paths", () => {
+  const packed = {
+    type: "events",
+    events: recorded.history.map((e) => e.event),
+    runs: recorded.history.map((e) => e.run),
+    paths: Object.fromEntries(recorded.history.filter((e) => "path" in e).map((e) => [String(e.event.id), e.path])),
+  };
+  assert.deepEqual(envelopes(packed), recorded.history);
 });

@@ -3,11 +3,12 @@
 // LiveSocket reconnects with backoff (a server restart, a lost network) and
 // says where it is in body[data-ws]: "connecting" (first attempt), "open",
 // "closed" (until the next attempt opens). EventStream sits on one: it hands
-// out history events ({event: AWS's, run, path}, designer/viewer/consumers.py)
-// strictly in id order, drops duplicates, and when it sees a hole in the ids
-// asks the server for a replay after the last event it has ({"type": "replay",
-// "after": N}); on every reconnect the URL carries ?last_event_id=N so the
-// server replays what was missed while away.
+// out history events, each {event: AWS's, run: its state run} and on a run's
+// *StateEntered the run's `path` (unpacked from the socket's compact messages,
+// designer/viewer/feed.py), strictly in id order, drops duplicates, and when
+// it sees a hole in the ids asks the server for a replay after the last event
+// it has ({"type": "replay", "after": N}); on every reconnect the URL carries
+// ?last_event_id=N so the server replays what was missed while away.
 
 const MIN_DELAY = 250;
 const MAX_DELAY = 5000;
@@ -91,6 +92,12 @@ export class LiveSocket {
   }
 }
 
+// {type: "events", events, runs, paths} -> [{event, run, path?}]: runs[i] is events[i]'s run,
+// paths the frame path of each run opened among them, by the id of its *StateEntered
+export function envelopes({ events, runs, paths }) {
+  return events.map((event, i) => (event.id in paths ? { event, run: runs[i], path: paths[event.id] } : { event, run: runs[i] }));
+}
+
 export class EventStream {
   // onEvents(envelopes): called with each run of new events, in id order, never twice for an id
   constructor(path, { onEvents, onMessage }) {
@@ -111,7 +118,7 @@ export class EventStream {
   }
 
   receive(data) {
-    if (data.type === "events") this.take(data.events);
+    if (data.type === "events") this.take(envelopes(data));
     else this.onOtherMessage(data);
   }
 
