@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createHistory, record, redo, replacePresent, undo } from "./history.js";
+import { createUndo, record, redo, replacePresent, undo } from "./undo.js";
 
 test("undo and redo walk the snapshots; a new edit drops the redo branch", () => {
-  let h = createHistory("a");
+  let h = createUndo("a");
   h = record(h, "b", { now: 0 });
   h = record(h, "c", { now: 5000 });
   assert.equal(undo(h).present, "b");
@@ -17,7 +17,7 @@ test("undo and redo walk the snapshots; a new edit drops the redo branch", () =>
 });
 
 test("typing in one field is one step; the first auto-layout is none", () => {
-  let h = createHistory("a");
+  let h = createUndo("a");
   h = record(h, "ab", { coalesce: "name", now: 0 });
   h = record(h, "abc", { coalesce: "name", now: 300 });
   h = record(h, "abcd", { coalesce: "name", now: 600 });
