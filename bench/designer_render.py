@@ -96,7 +96,7 @@ def big_machine(target: int) -> tuple[dict, int]:
 
 def pages(definition: dict) -> dict[str, str]:
     links = ('<link rel="stylesheet" href="/static/build/{b}.css"><link rel="stylesheet" href="/static/css/app.css">'
-             '<link rel="stylesheet" href="/static/css/designer.css">')
+             '<link rel="stylesheet" href="/static/css/graph.css"><link rel="stylesheet" href="/static/css/designer.css">')
     config = {"machine": {"pk": 0, "name": "bench"}, "definition": json.dumps(definition), "draft": "", "layout": {},
               "urls": {k: "/nowhere" for k in ("home", "validate", "draft", "save", "publish", "versions", "diff",
                                                 "import", "export", "run")}}
