@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from designer.models import Execution, StateMachine
 
@@ -33,6 +34,16 @@ RETRY_CATCH = {
         "ErrorHandler": {"Type": "Fail"},
     },
 }
+
+# Every value body[data-save-state] takes, in order: "dirty" or "saving" means the page thought
+# there was something to save.
+RECORD_SAVE_STATES = """
+window.saveStates = [];
+new MutationObserver(() => {
+  const now = document.body.dataset.saveState;
+  if (now && window.saveStates[window.saveStates.length - 1] !== now) window.saveStates.push(now);
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-save-state"] });
+"""
 
 pytestmark = pytest.mark.skipif(not (ROOT / "static/build/designer.js").exists(),
                                 reason="no front-end bundle: run `npm ci && npm run build` (scripts/test does)")
@@ -349,3 +360,66 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     with page.expect_download() as download:
         page.get_by_role("button", name="Graph as PNG").click()
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
+
+
+def test_opening_an_example_and_looking_around_saves_nothing_and_run_keeps_it_byte_for_byte(
+        page, live_server, alice, expect, tmp_path):
+    call_command("apply", str(ROOT / "examples"), owner="alice")
+    pizza = StateMachine.objects.get(name="pizza")
+    stored = (ROOT / "examples/pizza.asl.json").read_bytes().decode()
+    assert pizza.definition == stored and not pizza.layout  # no layout of its own: the designer lays it out
+    before = (pizza.updated_at, pizza.revision_id)
+    writes = []
+    page.on("request", lambda r: writes.append(r.url) if r.method == "POST" and re.search(r"/(draft|save|publish)$", r.url) else None)
+    page.add_init_script(RECORD_SAVE_STATES)
+    log_in(page)
+
+    for visit in ("opened", "reloaded"):
+        page.goto(f"/machines/{pizza.pk}/")
+        expect(state(page, "QualityCheck")).to_be_visible()
+        expect(page.locator("body")).to_have_attribute("data-validation", "valid")
+        # look around: select a state, fit, lay it out again (everything lands where it already is)
+        state(page, "Bake").click()
+        expect(inspector_field(page, "Name")).to_have_value("Bake")
+        page.get_by_role("button", name="Fit", exact=True).click()
+        laid_out = page.evaluate("document.body.dataset.laidOutAt")
+        page.get_by_role("button", name="Auto-layout").click()
+        page.wait_for_function(f"document.body.dataset.laidOutAt !== {json.dumps(laid_out)}")
+        page.keyboard.press("Escape")
+        page.keyboard.press("f")
+        assert page.evaluate("window.saveStates") == ["saved"], visit  # never "Unsaved changes"
+        expect(page.locator(".sl-save-state")).to_have_text("Saved")
+        expect(page.get_by_role("button", name="Undo")).to_be_disabled()  # nothing happened to undo
+    shot(page, "20-opened-nothing-to-save")
+
+    # the export is the file, byte for byte
+    page.get_by_text("Export", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="ASL JSON").click()
+    assert Path(download.value.path()).read_bytes().decode() == stored
+
+    # Run of the unchanged machine keeps its text as it is
+    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Start execution").click()
+    expect(page).to_have_url(re.compile(r"/executions/\d+/$"))
+    assert writes == []
+    pizza.refresh_from_db()
+    assert (pizza.definition, pizza.draft, pizza.layout) == (stored, "", {})
+    assert (pizza.updated_at, pizza.revision_id) == before
+    assert Execution.objects.get(machine=pizza).definition == stored
+    call_command("export", str(tmp_path), owner="alice")
+    assert (tmp_path / "pizza.asl.json").read_bytes() == (ROOT / "examples/pizza.asl.json").read_bytes()
+    assert not (tmp_path / "pizza.layout.json").exists()
+
+    # an edit typed in the code view is saved as typed, not reformatted
+    two_tasks = StateMachine.objects.get(name="two_tasks")
+    page.goto(f"/machines/{two_tasks.pk}/")
+    expect(state(page, "FirstTask")).to_be_visible()
+    page.get_by_role("button", name="Code").click()
+    typed = json.dumps({**json.loads(two_tasks.definition), "Comment": "typed by hand"}, indent=4)
+    set_code(page, typed)
+    expect(page.locator(".sl-save-state")).to_have_text(re.compile("Draft saved"))
+    page.keyboard.press("Control+s")
+    expect(page.locator(".sl-save-state")).to_have_text("Saved")
+    two_tasks.refresh_from_db()
+    assert (two_tasks.definition, two_tasks.draft) == (typed, "")

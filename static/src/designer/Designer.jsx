@@ -1,7 +1,7 @@
 // The designer page: palette | canvas (+ code view) | inspector, problems below.
-// The definition (with the layout beside it) is the document (useDocument);
-// the graph is drawn from it. Each concern is a hook of its own: editing,
-// auto-layout, validation, saving, the code view, the keyboard.
+// The definition (with the layout beside it) is the document (document.js,
+// opened by main.jsx); the graph is drawn from it. Each concern is a hook of
+// its own: editing, auto-layout, validation, saving, the code view, the keyboard.
 import { useCallback, useMemo, useRef, useState } from "react";
 
 import { stateAt } from "../asl/edit.js";
@@ -12,6 +12,7 @@ import { StateGraph } from "../graph/StateGraph.jsx";
 import { call } from "./api.js";
 import { CodeView } from "./CodeView.jsx";
 import { ImportDialog, RunDialog, VersionsDialog } from "./Dialogs.jsx";
+import { replaceWith } from "./document.js";
 import { exportMachine } from "./exporting.js";
 import { Inspector } from "./Inspector.jsx";
 import { KeysDialog } from "./KeysDialog.jsx";
@@ -29,28 +30,28 @@ import { useValidation } from "./useValidation.js";
 
 const afterPaint = (fn) => requestAnimationFrame(() => requestAnimationFrame(fn));
 
-export function Designer({ config }) {
+export function Designer({ config, opened }) {
   const urls = config.urls;
   const graphRef = useRef(null);
   const fit = useCallback(() => graphRef.current?.fitView(), []);
-  const doc = useDocument(config);
+  const doc = useDocument(opened);
   const { definition, layout, graph, text, change } = doc;
   const [selected, setSelected] = useState([]);
   const [dialog, setDialog] = useState(null);
   const [problemsCollapsed, setProblemsCollapsed] = useState(false);
   const { toast, say } = useToast();
   const editing = useEditing(doc, selected, setSelected);
-  const { ready, runLayout } = useAutoLayout(doc, graphRef);
+  const runLayout = useAutoLayout(doc, fit);
   const { problems, checking } = useValidation(text, urls.validate);
   const showProblems = useCallback(() => setProblemsCollapsed(false), []);
   const { status, save, publish } = useSaving(doc, { urls, restored: Boolean(config.draft), say, showProblems });
-  const code = useCodeView(editing.editDefinition, graphRef);
+  const code = useCodeView(editing.editText, graphRef);
   const byNode = useMemo(() => problemsByNode(graph, problems), [graph, problems]);
 
   // a whole new definition (imported, or a published version opened): one undo step
   const importDefinition = useCallback(async (imported) => {
     const { positions } = await autoLayout(aslToGraph(imported, {}));
-    change((d) => ({ definition: imported, layout: { ...d.layout, positions } }));
+    change((d) => replaceWith(d, { definition: imported, positions }));
     setSelected([]);
     setDialog(null);
     say("Imported");
@@ -60,8 +61,8 @@ export function Designer({ config }) {
   const restoreVersion = useCallback(async (number) => {
     const r = await call(`${urls.versions}${number}/`, { method: "GET" });
     if (!r.ok) return;
-    const restored = JSON.parse(r.data.definition);
-    change((d) => ({ definition: restored, layout: isObject(r.data.layout) && r.data.layout.positions ? r.data.layout : d.layout }));
+    const positions = isObject(r.data.layout) ? r.data.layout.positions : null;
+    change((d) => replaceWith(d, { definition: JSON.parse(r.data.definition), text: r.data.definition, positions }));
     setDialog(null);
     say(`Version ${number} opened in the editor`);
   }, [urls.versions, change, say]);
@@ -80,7 +81,7 @@ export function Designer({ config }) {
     { keys: ["d"], mod: true, prevent: true, run: editing.duplicateSelection },
     { keys: ["a"], mod: true, prevent: true, run: selectAll },
     { keys: ["delete", "backspace"], prevent: true, run: editing.deleteSelection },
-    { keys: ["l"], alt: false, run: () => runLayout(true) },
+    { keys: ["l"], alt: false, run: runLayout },
     { keys: ["f"], run: fit },
     { keys: ["escape"], run: () => setSelected([]) },
     { keys: ["?"], run: () => setDialog("keys") },
@@ -98,14 +99,14 @@ export function Designer({ config }) {
     <div className="sl-designer">
       <Toolbar name={config.machine.name} homeUrl={urls.home} status={status} doc={doc} codeOpen={code.open}
         canPublish={!problems.some((p) => p.severity !== "WARNING")}
-        on={{ layout: () => runLayout(true), fit, toggleCode: code.toggle, dialog: setDialog, export: exportAs, save, publish }} />
+        on={{ layout: runLayout, fit, toggleCode: code.toggle, dialog: setDialog, export: exportAs, save, publish }} />
       <div className={`sl-workspace${code.open ? " with-code" : ""}`}>
         <Palette onAdd={(templateId) => editing.addTemplate({ templateId, scopeId: "" })} />
         <div className="sl-canvas" aria-label="Canvas">
-          {ready ? <StateGraph ref={graphRef} definition={definition} layout={layout} problems={problems} mode="edit"
+          <StateGraph ref={graphRef} definition={definition} layout={layout} problems={problems} mode="edit"
             selected={selected} onSelect={setSelected} onMove={editing.moveNodes} onMoveToScope={editing.moveToScope}
             onConnect={editing.connectStates} onDrop={editing.addTemplate}
-            onNodeDoubleClick={(_e, node) => setSelected([node.id])} /> : <div className="sl-canvas-empty">Laying out…</div>}
+            onNodeDoubleClick={(_e, node) => setSelected([node.id])} />
           {graph.nodes.length === 0 ? <div className="sl-canvas-empty">Drag a state from the palette to start.</div> : null}
         </div>
         {code.open ? <CodeView text={text} onText={code.onText} error={code.error} /> : null}

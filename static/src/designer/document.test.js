@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { addTemplate, moveNodes, moveToScope, openDocument, paste, rename } from "./document.js";
+import { addTemplate, moveNodes, moveToScope, openDocument, paste, rename, replaceWith, textOf, withDefinition, withLayout } from "./document.js";
 
 const machine = {
   StartAt: "A",
@@ -14,11 +14,35 @@ const opened = () => openDocument({ definition: JSON.stringify(machine), draft: 
   "/States/A": { x: 0, y: 0 }, "/States/P": { x: 0, y: 120 }, "/States/P/Branches/0/States/In": { x: 18, y: 26 },
 } } });
 
-test("a machine opens from its draft, else its definition, else empty", () => {
-  assert.deepEqual(openDocument({ definition: JSON.stringify(machine), draft: '{"StartAt": "X", "States": {}}', layout: null }).definition,
-    { StartAt: "X", States: {} });
-  assert.deepEqual(openDocument({ definition: JSON.stringify(machine), draft: "{not json", layout: {} }).definition, machine);
-  assert.deepEqual(openDocument({ definition: "[]", draft: "", layout: {} }), { definition: { StartAt: "", States: {} }, layout: {} });
+test("a machine opens from its draft, else its definition, else empty, with the text as stored", () => {
+  const draft = '{"StartAt": "X",   "States": {}}';
+  assert.deepEqual(openDocument({ definition: JSON.stringify(machine), draft, layout: null }),
+    { definition: { StartAt: "X", States: {} }, text: draft, layout: {} });
+  const stored = JSON.stringify(machine, null, 4);
+  assert.deepEqual(openDocument({ definition: stored, draft: "{not json", layout: {} }), { definition: machine, text: stored, layout: {} });
+  assert.deepEqual(openDocument({ definition: "[]", draft: "", layout: {} }), { definition: { StartAt: "", States: {} }, text: null, layout: {} });
+});
+
+test("the text stays byte for byte until the definition changes, then it has one stable formatting", () => {
+  const stored = '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}\n';
+  const doc = openDocument({ definition: stored, draft: "", layout: {} });
+  assert.equal(textOf(doc), stored);
+  assert.equal(textOf(moveNodes(doc, { "/States/A": { x: 1, y: 2 } })), stored); // a move is no edit of the definition
+  assert.equal(withDefinition(doc, doc.definition), doc);
+  const renamed = rename(doc, "/States/A", "B").doc;
+  assert.equal(textOf(renamed), JSON.stringify({ StartAt: "B", States: { B: { Type: "Pass", End: true } } }, null, 2));
+  const typed = '{ "StartAt": "B", "States": { "B": { "Type": "Pass", "End": true } } }';
+  assert.equal(textOf(withDefinition(renamed, JSON.parse(typed), typed)), typed); // the code view: as typed
+  const version = replaceWith(doc, { definition: JSON.parse(typed), text: typed, positions: { "/States/B": { x: 0, y: 0 } } });
+  assert.equal(textOf(version), typed);
+  assert.deepEqual(version.layout.positions, { "/States/B": { x: 0, y: 0 } });
+});
+
+test("a layout or a move that leaves every state where it is changes nothing", () => {
+  const doc = opened();
+  assert.equal(withLayout(doc, { ...doc.layout.positions }), doc);
+  assert.equal(moveNodes(doc, { "/States/A": { x: 0, y: 0 } }), doc);
+  assert.notEqual(withLayout(doc, { ...doc.layout.positions, "/States/A": { x: 0, y: 1 } }), doc);
 });
 
 test("a rename carries the positions of the state and of everything inside it", () => {

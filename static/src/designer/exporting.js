@@ -11,7 +11,9 @@ function download(href, filename) {
 
 export async function exportMachine(format, { name, text, graph }) {
   if (format === "json") {
-    const url = URL.createObjectURL(new Blob([text + "\n"], { type: "application/json" }));
+    // the text as it is (byte for byte when unchanged), ending in a newline
+    const file = text.endsWith("\n") ? text : text + "\n";
+    const url = URL.createObjectURL(new Blob([file], { type: "application/json" }));
     download(url, `${name}.asl.json`);
     setTimeout(() => URL.revokeObjectURL(url), 1000);
     return;

@@ -17,11 +17,6 @@ export function record(stack, present, { coalesce = null, now = Date.now() } = {
   return { past, present, future: [], lastKey: coalesce, lastAt: now };
 }
 
-// Changes that are not steps of their own (e.g. the first auto-layout).
-export function replacePresent(stack, present) {
-  return { ...stack, present };
-}
-
 export function undo(stack) {
   if (!stack.past.length) return stack;
   const present = stack.past[stack.past.length - 1];

@@ -1,33 +1,25 @@
-// Auto-layout (ELK), on request and when a machine opens without positions
-// (then before it is first drawn, and not as an undo step).
-import { useCallback, useEffect, useState } from "react";
+// Auto-layout (ELK) on request. A machine stored without positions is laid
+// out once before the designer opens (layOutToOpen): where its states start,
+// not a change to save.
+import { useCallback } from "react";
 
 import { aslToGraph } from "../asl/graph.js";
 import { autoLayout } from "../graph/layout.js";
+import { needsLayout, withLayout } from "./document.js";
 
-const hasNoPositions = (graph) => {
-  const states = graph.nodes.filter((n) => n.kind === "state");
-  return states.length > 0 && states.every((n) => !n.position);
-};
+export async function layOutToOpen(doc) {
+  if (!needsLayout(doc)) return doc;
+  const { positions } = await autoLayout(aslToGraph(doc.definition, {}));
+  return withLayout(doc, positions);
+}
 
-export function useAutoLayout({ definition, graph, change }, graphRef) {
-  const [ready, setReady] = useState(() => !hasNoPositions(graph));
-
-  const runLayout = useCallback(async (asStep = true) => {
-    const started = performance.now();
+export function useAutoLayout({ definition, change }, fit) {
+  return useCallback(async () => {
     const { positions } = await autoLayout(aslToGraph(definition, {}));
-    change((doc) => ({ ...doc, layout: { ...doc.layout, positions } }), { step: asStep });
-    setReady(true);
+    change((doc) => withLayout(doc, positions));
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      graphRef.current?.fitView();
-      document.body.dataset.layoutMs = String(Math.round(performance.now() - started));
-      document.body.dataset.laidOutAt = String(Math.round(performance.now()));
+      fit();
+      document.body.dataset.laidOutAt = String(Math.round(performance.now())); // the tests wait for it
     }));
-  }, [definition, change, graphRef]);
-
-  useEffect(() => {
-    if (!ready) runLayout(false);
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
-
-  return { ready, runLayout };
+  }, [definition, change, fit]);
 }

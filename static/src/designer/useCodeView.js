@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { isObject } from "../asl/graph.js";
 import { load, store } from "./storage.js";
 
-export function useCodeView(editDefinition, graphRef) {
+export function useCodeView(editText, graphRef) {
   const [open, setOpen] = useState(() => load("sl-code-open") === "1");
   const [error, setError] = useState(null);
 
@@ -33,8 +33,8 @@ export function useCodeView(editDefinition, graphRef) {
       return;
     }
     setError(null);
-    editDefinition(parsed, "code");
-  }, [editDefinition]);
+    editText(parsed, value);
+  }, [editText]);
 
   return { open, toggle: useCallback(() => setOpen((v) => !v), []), error, onText };
 }

@@ -1,24 +1,23 @@
-// The document and its undo stack. change(update) takes the current
-// document and returns the next one (the same object: nothing happened);
-// `step: false` replaces the present instead of adding an undo step.
+// The document (document.js) and its undo stack. change(update) takes the
+// current document and returns the next one (the same object: nothing happened).
 import { useCallback, useMemo, useState } from "react";
 
-import { aslToGraph, graphToAsl } from "../asl/graph.js";
-import { openDocument } from "./document.js";
-import { createUndo, record, redo, replacePresent, undo } from "./undo.js";
+import { aslToGraph } from "../asl/graph.js";
+import { textOf } from "./document.js";
+import { createUndo, record, redo, undo } from "./undo.js";
 
-export function useDocument(config) {
-  const [stack, setStack] = useState(() => createUndo(openDocument(config)));
-  const { definition, layout } = stack.present;
+export function useDocument(opened) {
+  const [stack, setStack] = useState(() => createUndo(opened));
+  const { present } = stack;
+  const { definition, layout } = present;
   const graph = useMemo(() => aslToGraph(definition, layout), [definition, layout]);
-  // what gets saved, validated, exported and shown in the code view
-  const text = useMemo(() => JSON.stringify(graphToAsl(graph), null, 2), [graph]);
+  // what gets saved, validated, run, exported and shown in the code view
+  const text = useMemo(() => textOf(present), [present]);
 
-  const change = useCallback((update, { coalesce = null, step = true } = {}) => {
+  const change = useCallback((update, { coalesce = null } = {}) => {
     setStack((s) => {
       const next = update(s.present);
-      if (next === s.present) return s;
-      return step ? record(s, next, { coalesce }) : replacePresent(s, next);
+      return next === s.present ? s : record(s, next, { coalesce });
     });
   }, []);
 

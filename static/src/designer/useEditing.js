@@ -11,10 +11,12 @@ let clipboard = null;
 export function useEditing({ definition, layout, graph, change }, selected, setSelected) {
   // (definition -> definition, or a new definition) as one step; `coalesce`: typing in one field
   const editDefinition = useCallback((update, coalesce = null) => {
-    change((doc) => {
-      const next = typeof update === "function" ? update(doc.definition) : update;
-      return next === doc.definition ? doc : { ...doc, definition: next };
-    }, { coalesce });
+    change((doc) => documents.withDefinition(doc, typeof update === "function" ? update(doc.definition) : update), { coalesce });
+  }, [change]);
+
+  // typed in the code view: kept as typed
+  const editText = useCallback((definition, text) => {
+    change((doc) => documents.withDefinition(doc, definition, text), { coalesce: "code" });
   }, [change]);
 
   // an operation of document.js returning {doc, select}
@@ -72,7 +74,7 @@ export function useEditing({ definition, layout, graph, change }, selected, setS
   }, [copySelection, paste]);
 
   return {
-    editDefinition, moveNodes, addTemplate, rename, moveToScope, connectStates,
+    editDefinition, editText, moveNodes, addTemplate, rename, moveToScope, connectStates,
     deleteSelection, copySelection, cutSelection, duplicateSelection, paste,
   };
 }
