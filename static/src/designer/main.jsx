@@ -1,6 +1,8 @@
 // Entry of the designer bundle: opens the page's machine (laid out first when
 // it has no positions) and mounts <Designer>.
 import "@xyflow/react/dist/style.css";
+// the designer lays machines out (on opening one without positions, on request)
+import "../graph/elk.js";
 import { createRoot } from "react-dom/client";
 
 import { Designer } from "./Designer.jsx";
