@@ -2,6 +2,8 @@
 // execution viewer (mode "view"). Three separate inputs, as in Airflow's
 // graph view: structure (definition), layout (positions), run status
 // (statuses: {stateName or node id: {status, waitingFor}}), applied last.
+// `readable` (the viewer): names stay readable and the view follows what runs
+// (useReadableView) instead of fitting the whole machine.
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { forwardRef, useCallback, useImperativeHandle, useMemo, useRef } from "react";
 
@@ -14,6 +16,7 @@ import { nodeTypes } from "./nodes.jsx";
 import { problemsByNode } from "./problems.js";
 import { useCanvasEditing } from "./useCanvasEditing.js";
 import { useFlowNodes } from "./useFlowNodes.js";
+import { useReadableView } from "./useReadableView.js";
 import { useSelection } from "./useSelection.js";
 
 export { TEMPLATE_MIME } from "./useCanvasEditing.js";
@@ -28,7 +31,7 @@ const FIT = { padding: 0.15, maxZoom: 1 };
 const Canvas = forwardRef(function Canvas(props, ref) {
   const {
     definition, layout, statuses, problems, mode = "view", selected = [], onSelect, onMove, onMoveToScope, onConnect, onDrop,
-    onNodeDoubleClick, minimap = true, className = "",
+    onNodeDoubleClick, minimap = true, readable = false, className = "",
   } = props;
   const editable = mode === "edit";
   const wrapper = useRef(null);
@@ -41,9 +44,10 @@ const Canvas = forwardRef(function Canvas(props, ref) {
   const [nodes, applyNodeChanges] = useFlowNodes({ graph, boxes, problems: byProblem, statuses, selectedSet, editable });
   const edges = useMemo(() => toFlowEdges(graph, selectedSet, boxes, byId), [graph, selectedSet, boxes, byId]);
   const gestures = useCanvasEditing({ graph, boxes, byId, flow, editable, onMove, onMoveToScope, onConnect, onDrop });
+  const onMoveStart = useReadableView({ enabled: readable, flow, wrapper, graph, boxes, byId, statuses });
   // fit an opened machine once; an empty canvas keeps its viewport, so
   // the first dropped state does not make the view jump
-  const fitOnOpen = useRef(graph.nodes.length > 0).current;
+  const fitOnOpen = useRef(graph.nodes.length > 0 && !readable).current;
 
   useImperativeHandle(ref, () => ({
     fitView: () => flow.fitView({ ...FIT, duration: 0 }),
@@ -68,6 +72,7 @@ const Canvas = forwardRef(function Canvas(props, ref) {
         onConnect={gestures.handleConnect}
         isValidConnection={gestures.isValidConnection}
         onNodeDoubleClick={onNodeDoubleClick}
+        onMoveStart={onMoveStart}
         nodesDraggable={editable}
         nodesConnectable={editable}
         edgesFocusable={editable}

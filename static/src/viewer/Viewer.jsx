@@ -182,10 +182,12 @@ export function Viewer({ config }) {
       </header>
       <div className="vw-main">
         <div className="vw-canvas">
-          {layout ? (
-            <StateGraph ref={graphRef} definition={definition} layout={layout} statuses={statuses} mode="view"
-              selected={selectedIds} onSelect={onSelect} minimap={graph.nodes.length > 12} />
-          ) : <p className="app-loading">Laying out the graph…</p>}
+          <div className="vw-graph">
+            {layout ? (
+              <StateGraph ref={graphRef} definition={definition} layout={layout} statuses={statuses} mode="view" readable
+                selected={selectedIds} onSelect={onSelect} minimap={graph.nodes.length > 12} />
+            ) : <p className="app-loading">Laying out the graph…</p>}
+          </div>
           <Legend />
         </div>
         <aside className="vw-side" aria-label={selected ? `State ${selected}` : "Execution"}>
