@@ -3,9 +3,10 @@
     python -m bench.viewer_page [--reps 7] [--json]
 
 Sets up a throw-away installation (a migrated SQLite file in a temporary folder, a staff user,
-examples/pizza.asl.json loaded as `apply` loads it: no stored layout) and starts
-`manage.py runserver --noreload`, the embedded default. Then, in headless Chromium
-(/usr/bin/chromium), at 1280x720, with a cold cache each time:
+examples/pizza.asl.json twice: as `apply` loads it, with no stored layout, so the page lays it
+out with ELK; and with the layout the designer would store, so the page needs no ELK) and
+starts `manage.py runserver --noreload`, the embedded default. Then, in headless Chromium
+(/usr/bin/chromium), at 1280x720, with a cold cache each time, for each of the two:
 
   waiting   a pizza execution waiting at its approval: navigation start -> QualityCheck
             shows "waiting for approval" (every event before it replayed and coloured)
@@ -28,26 +29,31 @@ from pathlib import Path
 from bench.viewer import CHROMIUM, CHROMIUM_ARGS, ROOT, Server
 
 ORDER = {"customer": "Ada", "pizza": "margherita", "toppings": ["basil"], "address": "1 Main St"}
+WAITING = '[data-state-name="QualityCheck"][data-waiting-for="approval"]'
+FINISHED = '[data-state-name="Delivered"][data-status="succeeded"]'
 
-# When a node first showed a status (ms since navigation start), for every node.
+# The first frames (ms since navigation start) showing any state, and showing the target.
 RECORD = """
-window.firstSeen = {};
-const note = (el) => {
-  if (!el.dataset || !el.dataset.stateName) return;
-  const key = el.dataset.stateName + ":" + (el.dataset.waitingFor || el.dataset.status);
-  if (!(key in window.firstSeen)) window.firstSeen[key] = performance.now();
-};
-new MutationObserver((records) => {
-  for (const r of records) {
-    if (r.type === "attributes") note(r.target);
-    for (const added of r.addedNodes || []) {
-      if (added.nodeType !== 1) continue;
-      note(added);
-      added.querySelectorAll("[data-state-name]").forEach(note);
-    }
-  }
-}).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status", "data-waiting-for"] });
+(function look() {
+  window.firstNodeAt ??= document.querySelector("[data-state-name]") ? performance.now() : undefined;
+  if (document.querySelector(window.target)) window.targetAt = performance.now();
+  else requestAnimationFrame(look);
+})();
 """
+
+
+def auto_layout(definition_text: str) -> dict:
+    """The layout the designer computes for a definition (static/src/graph/layout.js, in Node)."""
+    import subprocess
+
+    script = ("import { aslToGraph } from './static/src/asl/graph.js';"
+              "import { autoLayout } from './static/src/graph/layout.js';"
+              "import { readFileSync } from 'node:fs';"
+              "const definition = JSON.parse(readFileSync(0, 'utf8'));"
+              "console.log(JSON.stringify(await autoLayout(aslToGraph(definition, {}))));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], input=definition_text, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
 def setup(folder: Path):
@@ -66,12 +72,15 @@ def setup(folder: Path):
     from designer.models import StateMachine
 
     user = get_user_model().objects.create_user("bench", password="bench-password", is_staff=True)
-    machine = StateMachine.objects.create(
-        arn=arns.arn("stateMachine", "us-east-1", "pizza"), name="pizza", region="us-east-1", owner=user,
-        definition=(ROOT / "examples/pizza.asl.json").read_text())
+    text = (ROOT / "examples/pizza.asl.json").read_text()
+    machines = {
+        name: StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", name), name=name, region="us-east-1",
+                                          owner=user, definition=text, layout=layout)
+        for name, layout in (("pizza", {}), ("pizza_laid_out", auto_layout(text)))
+    }
     client = Client()
     client.force_login(user)
-    return url, machine, client
+    return url, machines, client
 
 
 def start_pizza(client, machine) -> int:
@@ -100,23 +109,22 @@ def approve(client, execution_pk):
 
 
 def open_once(playwright, base, cookie, execution_pk, target) -> dict:
-    """One cold page load; ms from navigation start to `target` ("State:status") first shown."""
+    """One cold page load; ms from navigation start to the first frame showing `target` (a selector)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     try:
         context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=base)
         context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
         page = context.new_page()
-        page.add_init_script(RECORD)
+        page.add_init_script(f"window.target = {json.dumps(target)};" + RECORD)
         page.goto(f"/executions/{execution_pk}/")
-        page.wait_for_function(f"() => {json.dumps(target)} in window.firstSeen", timeout=60_000)
-        seen = page.evaluate("window.firstSeen")
+        page.wait_for_function("() => window.targetAt", timeout=60_000)
         resources = page.evaluate("""() => performance.getEntriesByType("resource")
             .filter((r) => /\\.(js|css)$/.test(r.name))
             .map((r) => ({name: r.name.split("/static/")[1], bytes: r.encodedBodySize}))""")
-        drawn = min(seen.values())
+        shown, drawn = page.evaluate("[window.targetAt, window.firstNodeAt]")
     finally:
         browser.close()
-    return {"ms": round(seen[target]), "first_node_ms": round(drawn), "resources": resources}
+    return {"ms": round(shown), "first_node_ms": round(drawn), "resources": resources}
 
 
 def measure(playwright, base, cookie, execution_pk, target, reps) -> dict:
@@ -141,28 +149,29 @@ def main(argv=None) -> int:
     report = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="statelight-bench-viewer-page-") as tmp:
         folder = Path(tmp)
-        url, machine, client = setup(folder)
+        url, machines, client = setup(folder)
         server = Server(url, folder, 0)
         try:
-            execution = start_pizza(client, machine)
             cookie = client.cookies["sessionid"].value
             with sync_playwright() as playwright:
-                report["waiting"] = measure(playwright, server.base, cookie, execution, "QualityCheck:approval", args.reps)
-                approve(client, execution)
-                report["finished"] = measure(playwright, server.base, cookie, execution, "Delivered:succeeded", args.reps)
+                for name, machine in machines.items():
+                    execution = start_pizza(client, machine)
+                    report[name] = {"waiting": measure(playwright, server.base, cookie, execution, WAITING, args.reps)}
+                    approve(client, execution)
+                    report[name]["finished"] = measure(playwright, server.base, cookie, execution, FINISHED, args.reps)
         finally:
             server.stop()
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
     print(f"pizza in the execution viewer, 1280x720, cold cache, median of {args.reps} (min-max):")
-    for key, what in (("waiting", "waiting at the approval"), ("finished", "finished")):
-        row = report[key]
-        print(f"  {what:24} navigation -> coloured graph {row['median_ms']} ms ({row['min_ms']}-{row['max_ms']}),"
-              f" first node drawn {row['first_node_median_ms']} ms")
-    print(f"  downloaded: {report['finished']['bytes'] / 1024:.1f} KiB of scripts and styles")
-    for resource in report["finished"]["resources"]:
-        print(f"    {resource['name']:32} {resource['bytes'] / 1024:8.1f} KiB")
+    for name, what in (("pizza", "no stored layout (ELK)"), ("pizza_laid_out", "with a stored layout")):
+        for key in ("waiting", "finished"):
+            row = report[name][key]
+            print(f"  {what}, {key:8} navigation -> coloured graph {row['median_ms']} ms ({row['min_ms']}-{row['max_ms']}),"
+                  f" first node drawn {row['first_node_median_ms']} ms")
+        print(f"    downloaded: {report[name]['finished']['bytes'] / 1024:.1f} KiB of scripts and styles: "
+              + ", ".join(f"{r['name']} {r['bytes'] / 1024:.1f}" for r in report[name]["finished"]["resources"]))
     return 0
 
 
