@@ -30,6 +30,23 @@ import { useValidation } from "./useValidation.js";
 
 const afterPaint = (fn) => requestAnimationFrame(() => requestAnimationFrame(fn));
 
+// the keyboard (useShortcuts: the first row that matches runs)
+const shortcuts = ({ save, doc, editing, selectAll, runLayout, fit, setSelected, setDialog }) => [
+  { keys: ["s"], mod: true, whileTyping: true, prevent: true, run: save },
+  { keys: ["z"], mod: true, shift: false, prevent: true, run: doc.undo },
+  { keys: ["y", "z"], mod: true, prevent: true, run: doc.redo },
+  { keys: ["c"], mod: true, run: editing.copySelection },
+  { keys: ["x"], mod: true, run: editing.cutSelection },
+  { keys: ["v"], mod: true, prevent: true, run: editing.paste },
+  { keys: ["d"], mod: true, prevent: true, run: editing.duplicateSelection },
+  { keys: ["a"], mod: true, prevent: true, run: selectAll },
+  { keys: ["delete", "backspace"], prevent: true, run: editing.deleteSelection },
+  { keys: ["l"], alt: false, run: runLayout },
+  { keys: ["f"], run: fit },
+  { keys: ["escape"], run: () => setSelected([]) },
+  { keys: ["?"], run: () => setDialog("keys") },
+];
+
 export function Designer({ config, opened }) {
   const urls = config.urls;
   const graphRef = useRef(null);
@@ -71,21 +88,7 @@ export function Designer({ config, opened }) {
     [config.machine.name, text]);
 
   const selectAll = () => setSelected(graph.nodes.filter((n) => n.kind === "state").map((n) => n.id));
-  useShortcuts([
-    { keys: ["s"], mod: true, whileTyping: true, prevent: true, run: save },
-    { keys: ["z"], mod: true, shift: false, prevent: true, run: doc.undo },
-    { keys: ["y", "z"], mod: true, prevent: true, run: doc.redo },
-    { keys: ["c"], mod: true, run: editing.copySelection },
-    { keys: ["x"], mod: true, run: editing.cutSelection },
-    { keys: ["v"], mod: true, prevent: true, run: editing.paste },
-    { keys: ["d"], mod: true, prevent: true, run: editing.duplicateSelection },
-    { keys: ["a"], mod: true, prevent: true, run: selectAll },
-    { keys: ["delete", "backspace"], prevent: true, run: editing.deleteSelection },
-    { keys: ["l"], alt: false, run: runLayout },
-    { keys: ["f"], run: fit },
-    { keys: ["escape"], run: () => setSelected([]) },
-    { keys: ["?"], run: () => setDialog("keys") },
-  ], !dialog);
+  useShortcuts(shortcuts({ save, doc, editing, selectAll, runLayout, fit, setSelected, setDialog }), !dialog);
 
   const selectedState = selected.length === 1 && stateAt(definition, selected[0]) !== undefined ? selected[0] : null;
   const nodeOf = useCallback((p) => {
