@@ -11,22 +11,31 @@ const form = (text, layout) => ({ text, layout: JSON.stringify(layout) });
 
 export function useSaving({ text, layout }, { urls, restored, say, showProblems }) {
   const [status, setStatus] = useState({ kind: "saved", text: restored ? "Draft restored" : "Saved" });
+  const settled = useRef(status); // what the badge said when the work last matched what is saved
+  const settle = useCallback((next) => {
+    settled.current = next;
+    setStatus(next);
+  }, []);
   const saved = useRef(form(text, layout));
   const dirty = saved.current.text !== text || saved.current.layout !== JSON.stringify(layout);
 
   useEffect(() => {
-    if (!dirty) return undefined;
+    if (!dirty) {
+      // back to what is saved (an undo) before the autosave: nothing to save, no badge
+      setStatus((current) => (current.kind === "dirty" ? settled.current : current));
+      return undefined;
+    }
     setStatus({ kind: "dirty", text: "Unsaved changes" });
     const t = setTimeout(async () => {
       setStatus({ kind: "saving", text: "Saving draft…" });
       const r = await call(urls.draft, { body: { definition: text, layout } });
       if (r.ok) {
         saved.current = form(text, layout);
-        setStatus({ kind: "saved", text: `Draft saved ${clock()}` });
+        settle({ kind: "saved", text: `Draft saved ${clock()}` });
       } else setStatus({ kind: "error", text: "Draft not saved" });
     }, AUTOSAVE_MS);
     return () => clearTimeout(t);
-  }, [text, layout, dirty, urls.draft]);
+  }, [text, layout, dirty, urls.draft, settle]);
 
   useEffect(() => {
     document.body.dataset.saveState = status.kind;
@@ -51,25 +60,25 @@ export function useSaving({ text, layout }, { urls, restored, say, showProblems 
     }
     saved.current = form(text, layout);
     if (r.data.saved === "definition") {
-      setStatus({ kind: "saved", text: "Saved" });
+      settle({ kind: "saved", text: "Saved" });
       say("Saved");
     } else {
-      setStatus({ kind: "saved", text: "Saved as draft" });
+      settle({ kind: "saved", text: "Saved as draft" });
       say(`Saved as a draft: fix ${r.data.problems.length} problem(s) to save the machine itself`, "warning");
     }
-  }, [text, layout, urls.save, say]);
+  }, [text, layout, urls.save, say, settle]);
 
   const publish = useCallback(async () => {
     const r = await call(urls.publish, { body: { definition: text, layout, description: "" } });
     if (r.ok) {
       saved.current = form(text, layout);
-      setStatus({ kind: "saved", text: `Version ${r.data.version.number} published` });
+      settle({ kind: "saved", text: `Version ${r.data.version.number} published` });
       say(`Published version ${r.data.version.number}`);
     } else if (r.data?.problems) {
       showProblems();
       say(`Not published: fix ${r.data.problems.length} problem(s) first`, "error");
     } else say(r.data?.error ?? "Could not publish", "error");
-  }, [text, layout, urls.publish, say, showProblems]);
+  }, [text, layout, urls.publish, say, showProblems, settle]);
 
   return { status, save, publish };
 }
