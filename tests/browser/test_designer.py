@@ -115,6 +115,14 @@ def flow_position(page, name):
     return {"x": round(float(x)), "y": round(float(y))}
 
 
+def refits(page, action):
+    """Do what makes the designer fit the graph to the canvas (Fit, Auto-layout, the code view
+    opening or closing), and wait until it has: nothing clicks a node on its way."""
+    before = page.evaluate("document.body.dataset.fittedAt ?? ''")
+    action()
+    page.wait_for_function(f"(document.body.dataset.fittedAt ?? '') !== {json.dumps(before)}")
+
+
 def inspector_field(page, label):
     return page.locator(f'.sl-inspector [data-field="{label}"]').locator("input, select, textarea").first
 
@@ -155,7 +163,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     shot(page, "01-built-by-hand")
 
     # the code view follows the graph: it is the seed's example, key for key
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
     expect(page.locator(".sl-code .cm-content")).to_contain_text("A simple Step Function example")
     assert json.loads(code_text(page)) == SEED_TWO_TASKS
     assert code_text(page) == json.dumps(SEED_TWO_TASKS, indent=2)  # key order too
@@ -177,7 +185,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     shot(page, "03-invalid-json-keeps-graph")
     set_code(page, json.dumps(edited, indent=2))
     expect(page.locator(".sl-code-error")).to_have_count(0)
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
 
     # a validation error, painted on the node and listed in the panel
     state(page, "Done").click()
@@ -199,8 +207,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     expect(state(page, "Done")).not_to_have_attribute("data-problems", "error")
 
     # auto-layout: a straight column, top to bottom
-    page.get_by_role("button", name="Auto-layout").click()
-    page.wait_for_timeout(300)
+    refits(page, page.get_by_role("button", name="Auto-layout").click)
     (x1, y1), (x2, y2), (x3, y3) = (position(page, n) for n in ("FirstTask", "SecondTask", "Done"))
     assert y1 < y2 < y3
     assert abs(x1 - x2) < 2 and abs(x2 - x3) < 2
@@ -273,12 +280,12 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     pane = page.locator(".sl-canvas .react-flow__pane").bounding_box()
     drop_from_palette(page, "Wait", box["x"] + box["width"] / 2 - pane["x"], box["y"] + box["height"] / 2 - pane["y"])
     expect(state(page, "Wait")).to_be_visible()
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
     expect(page.locator(".sl-code .cm-content")).to_contain_text('"Wait"')
     definition = json.loads(code_text(page))
     assert definition["States"]["FailingTask"]["Catch"][0]["Next"] == "Wait"
     assert definition["States"]["Wait"]["Next"] == "ErrorHandler"
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
 
     # the draft autosaves by itself, beside the published definition
     expect(page.locator("body")).to_have_attribute("data-save-state", "saved")
@@ -287,8 +294,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     assert "Wait" not in json.loads(machine.definition)["States"]
 
     # a Parallel, and a Pass dropped into its first branch
-    page.get_by_role("button", name="Auto-layout").click()
-    page.wait_for_timeout(200)
+    refits(page, page.get_by_role("button", name="Auto-layout").click)
     drop_from_palette(page, "Parallel", 620, 80)
     expect(state(page, "Parallel")).to_be_visible()
     lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/0"]').bounding_box()
@@ -298,8 +304,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     # a state already on the canvas, dragged into the second branch
     drop_from_palette(page, "Succeed", 120, 80)
     expect(state(page, "Success")).to_be_visible()
-    page.get_by_role("button", name="Fit", exact=True).click()
-    page.wait_for_timeout(200)
+    refits(page, page.get_by_role("button", name="Fit", exact=True).click)
     grip = state(page, "Success").locator(".sl-node-name").bounding_box()
     lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1"]').bounding_box()
     page.mouse.move(grip["x"] + 5, grip["y"] + 5)
@@ -328,8 +333,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     expect(state(page, "Wait 2")).to_be_visible()
     page.keyboard.press("Delete")
     expect(state(page, "Wait 2")).to_have_count(0)
-    page.get_by_role("button", name="Auto-layout").click()
-    page.wait_for_timeout(300)
+    refits(page, page.get_by_role("button", name="Auto-layout").click)
     shot(page, "11-containers-and-insert")
 
     # the versions dialog diffs version 1 against the editor
@@ -381,10 +385,8 @@ def test_opening_an_example_and_looking_around_saves_nothing_and_run_keeps_it_by
         # look around: select a state, fit, lay it out again (everything lands where it already is)
         state(page, "Bake").click()
         expect(inspector_field(page, "Name")).to_have_value("Bake")
-        page.get_by_role("button", name="Fit", exact=True).click()
-        laid_out = page.evaluate("document.body.dataset.laidOutAt")
-        page.get_by_role("button", name="Auto-layout").click()
-        page.wait_for_function(f"document.body.dataset.laidOutAt !== {json.dumps(laid_out)}")
+        refits(page, page.get_by_role("button", name="Fit", exact=True).click)
+        refits(page, page.get_by_role("button", name="Auto-layout").click)
         page.keyboard.press("Escape")
         page.keyboard.press("f")
         assert page.evaluate("window.saveStates") == ["saved"], visit  # never "Unsaved changes"
@@ -415,7 +417,7 @@ def test_opening_an_example_and_looking_around_saves_nothing_and_run_keeps_it_by
     two_tasks = StateMachine.objects.get(name="two_tasks")
     page.goto(f"/machines/{two_tasks.pk}/")
     expect(state(page, "FirstTask")).to_be_visible()
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
     typed = json.dumps({**json.loads(two_tasks.definition), "Comment": "typed by hand"}, indent=4)
     set_code(page, typed)
     expect(page.locator(".sl-save-state")).to_have_text(re.compile("Draft saved"))

@@ -50,7 +50,11 @@ const shortcuts = ({ save, doc, editing, selectAll, runLayout, fit, setSelected,
 export function Designer({ config, opened }) {
   const urls = config.urls;
   const graphRef = useRef(null);
-  const fit = useCallback(() => graphRef.current?.fitView(), []);
+  // the tests wait for body[data-fitted-at] to change after whatever fits the graph to the canvas
+  const fit = useCallback(async () => {
+    await graphRef.current?.fitView();
+    document.body.dataset.fittedAt = String(Math.round(performance.now()));
+  }, []);
   const doc = useDocument(opened);
   const { definition, layout, graph, text, change } = doc;
   const [selected, setSelected] = useState([]);
@@ -62,7 +66,7 @@ export function Designer({ config, opened }) {
   const { problems, checking } = useValidation(text, urls.validate);
   const showProblems = useCallback(() => setProblemsCollapsed(false), []);
   const { status, save, publish } = useSaving(doc, { urls, restored: Boolean(config.draft), say, showProblems });
-  const code = useCodeView(editing.editText, graphRef);
+  const code = useCodeView(editing.editText, fit);
   const byNode = useMemo(() => problemsByNode(graph, problems), [graph, problems]);
 
   // a whole new definition (imported, or a published version opened): one undo step

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { isObject } from "../asl/graph.js";
 import { load, store } from "./storage.js";
 
-export function useCodeView(editText, graphRef) {
+export function useCodeView(editText, fit) {
   const [open, setOpen] = useState(() => load("sl-code-open") === "1");
   const [error, setError] = useState(null);
 
@@ -16,9 +16,9 @@ export function useCodeView(editText, graphRef) {
       toggled.current = true; // not on the first render: only when the canvas changes width
       return undefined;
     }
-    const t = setTimeout(() => graphRef.current?.fitView(), 60);
+    const t = setTimeout(fit, 60);
     return () => clearTimeout(t);
-  }, [open, graphRef]);
+  }, [open, fit]);
 
   const onText = useCallback((value) => {
     let parsed;
