@@ -209,7 +209,8 @@ def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, 
     assert seen(alice, "QualityCheck")[-2:] == ["waiting", "succeeded"]
     shot(alice, "1-delivered")
 
-    # Bake: its retry, the handler's error readable, its log lines, timing
+    # Bake: its retry, the handler's error readable, its log lines, timing (the whole machine in view first)
+    alice.get_by_role("button", name="Fit", exact=True).click()
     alice.locator('.react-flow__node:has(> [data-state-name="Bake"])').click()
     panel = alice.get_by_role("complementary", name="State Bake")
     expect(panel.get_by_test_id("retries")).to_have_text("1")
@@ -304,6 +305,7 @@ def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
         expect(state(page, "Refunded")).to_have_attribute("data-status", "succeeded")
         expect(state(page, "Deliver")).to_have_attribute("data-status", "not-started")
         expect(page.get_by_label("Execution status")).to_have_text("SUCCEEDED")
+    alice.get_by_role("button", name="Fit", exact=True).click()
     alice.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
     error = alice.get_by_role("complementary", name="State QualityCheck").get_by_label("Error")
     expect(error).to_contain_text("Statelight.ApprovalRejected")

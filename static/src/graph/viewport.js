@@ -1,8 +1,8 @@
 // Where the execution viewer looks: the whole machine when its state names
 // can be read at that size, else the states that matter now (what runs or
-// waits; else what failed; else the start) at the smallest readable zoom,
-// showing as much of the machine around them as fits (never empty space past
-// its edges).
+// waits; else what failed; at first, else the start) at the smallest readable
+// zoom, showing as much of the machine around them as fits (never empty space
+// past its edges).
 import { getViewportForBounds } from "@xyflow/react";
 
 import { absolute } from "./geometry.js";
@@ -14,7 +14,8 @@ const EDGE_PX = 24; // room between the machine's edge and the canvas's
 
 const FOCUS = [new Set(["running", "waiting", "retrying"]), new Set(["failed", "caught", "aborted"])];
 
-// The ids of the states to keep in view, by the first rule of FOCUS that any state meets.
+// The ids of the states to keep in view, by the first rule of FOCUS that any state meets
+// (none: nothing runs, waits or failed).
 export function focusOf(graph, statuses) {
   const states = graph.nodes.filter((n) => n.kind === "state");
   const statusOf = (n) => (statuses?.[n.id] ?? statuses?.[n.name])?.status;
@@ -22,8 +23,10 @@ export function focusOf(graph, statuses) {
     const ids = states.filter((n) => wanted.has(statusOf(n))).map((n) => n.id);
     if (ids.length) return ids;
   }
-  return states.filter((n) => n.start && !n.parent).map((n) => n.id);
+  return [];
 }
+
+export const startOf = (graph) => graph.nodes.filter((n) => n.start && !n.parent).map((n) => n.id);
 
 // Flow-coordinate rectangles of nodes (top-level nodes only for the whole machine).
 export function rects(graph, boxes, byId, ids) {

@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { aslToGraph } from "../asl/graph.js";
-import { READABLE_ZOOM, allInView, focusOf, readableViewport } from "./viewport.js";
+import { READABLE_ZOOM, allInView, focusOf, readableViewport, startOf } from "./viewport.js";
 
 const rect = (x, y, w = 210, h = 58) => ({ x, y, w, h });
 
-test("the focus is what runs or waits, else what failed, else the start", () => {
+test("the focus is what runs or waits, else what failed; the start is the first view's", () => {
   const graph = aslToGraph({ StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Next: "C" }, C: { Type: "Succeed" } } });
-  assert.deepEqual(focusOf(graph, {}), ["/States/A"]);
+  assert.deepEqual(focusOf(graph, { A: { status: "succeeded" } }), []);
+  assert.deepEqual(startOf(graph), ["/States/A"]);
   assert.deepEqual(focusOf(graph, { A: { status: "succeeded" }, B: { status: "caught" } }), ["/States/B"]);
   assert.deepEqual(focusOf(graph, { B: { status: "failed" }, C: { status: "waiting", waitingFor: "timer" } }), ["/States/C"]);
 });
