@@ -306,6 +306,10 @@ def open_viewer(playwright, base, cookie, execution):
     page.goto(f"/executions/{execution.pk}/")
     page.wait_for_selector('body[data-ws="open"]')
     page.wait_for_selector('[data-state-name="Gate"][data-waiting-for="callback"]')
+    # the page first shows the running part at a readable size; the bench watches every node
+    page.get_by_role("button", name="Fit", exact=True).click()
+    states = len(json.loads(execution.definition)["States"])
+    page.wait_for_function(f"document.querySelectorAll('[data-state-name]').length === {states}")
     return browser, page
 
 

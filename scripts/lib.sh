@@ -80,8 +80,15 @@ build_frontend() {
     npm ci --no-audit --no-fund
     printf '%s\n' "$wanted" > "$stamp"
   fi
+  # Rebuild only when a source or a package changed: a second start is quick.
+  local sources built="static/build/.statelight-inputs"
+  sources="$(find static/src -type f -print0 | sort -z | xargs -0 sha256sum | cat - <(printf '%s\n' "$wanted") | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$built" && "$(cat "$built")" == "$sources" ]]; then
+    return 0
+  fi
   say "Building the front-end bundle"
   npm run build
+  printf '%s\n' "$sources" > "$built"
   # ---------------------------------------------------------------------
 }
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from designer.models import Execution, StateMachine
 
@@ -33,6 +34,16 @@ RETRY_CATCH = {
         "ErrorHandler": {"Type": "Fail"},
     },
 }
+
+# Every value body[data-save-state] takes, in order: "dirty" or "saving" means the page thought
+# there was something to save.
+RECORD_SAVE_STATES = """
+window.saveStates = [];
+new MutationObserver(() => {
+  const now = document.body.dataset.saveState;
+  if (now && window.saveStates[window.saveStates.length - 1] !== now) window.saveStates.push(now);
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-save-state"] });
+"""
 
 pytestmark = pytest.mark.skipif(not (ROOT / "static/build/designer.js").exists(),
                                 reason="no front-end bundle: run `npm ci && npm run build` (scripts/test does)")
@@ -104,6 +115,14 @@ def flow_position(page, name):
     return {"x": round(float(x)), "y": round(float(y))}
 
 
+def refits(page, action):
+    """Do what makes the designer fit the graph to the canvas (Fit, Auto-layout, the code view
+    opening or closing), and wait until it has: nothing clicks a node on its way."""
+    before = page.evaluate("document.body.dataset.fittedAt ?? ''")
+    action()
+    page.wait_for_function(f"(document.body.dataset.fittedAt ?? '') !== {json.dumps(before)}")
+
+
 def inspector_field(page, label):
     return page.locator(f'.sl-inspector [data-field="{label}"]').locator("input, select, textarea").first
 
@@ -144,7 +163,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     shot(page, "01-built-by-hand")
 
     # the code view follows the graph: it is the seed's example, key for key
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
     expect(page.locator(".sl-code .cm-content")).to_contain_text("A simple Step Function example")
     assert json.loads(code_text(page)) == SEED_TWO_TASKS
     assert code_text(page) == json.dumps(SEED_TWO_TASKS, indent=2)  # key order too
@@ -166,7 +185,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     shot(page, "03-invalid-json-keeps-graph")
     set_code(page, json.dumps(edited, indent=2))
     expect(page.locator(".sl-code-error")).to_have_count(0)
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
 
     # a validation error, painted on the node and listed in the panel
     state(page, "Done").click()
@@ -188,8 +207,7 @@ def test_it_builds_the_seed_two_task_machine_by_hand_then_runs_it(page, live_ser
     expect(state(page, "Done")).not_to_have_attribute("data-problems", "error")
 
     # auto-layout: a straight column, top to bottom
-    page.get_by_role("button", name="Auto-layout").click()
-    page.wait_for_timeout(300)
+    refits(page, page.get_by_role("button", name="Auto-layout").click)
     (x1, y1), (x2, y2), (x3, y3) = (position(page, n) for n in ("FirstTask", "SecondTask", "Done"))
     assert y1 < y2 < y3
     assert abs(x1 - x2) < 2 and abs(x2 - x3) < 2
@@ -262,12 +280,12 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     pane = page.locator(".sl-canvas .react-flow__pane").bounding_box()
     drop_from_palette(page, "Wait", box["x"] + box["width"] / 2 - pane["x"], box["y"] + box["height"] / 2 - pane["y"])
     expect(state(page, "Wait")).to_be_visible()
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
     expect(page.locator(".sl-code .cm-content")).to_contain_text('"Wait"')
     definition = json.loads(code_text(page))
     assert definition["States"]["FailingTask"]["Catch"][0]["Next"] == "Wait"
     assert definition["States"]["Wait"]["Next"] == "ErrorHandler"
-    page.get_by_role("button", name="Code").click()
+    refits(page, page.get_by_role("button", name="Code").click)
 
     # the draft autosaves by itself, beside the published definition
     expect(page.locator("body")).to_have_attribute("data-save-state", "saved")
@@ -276,8 +294,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     assert "Wait" not in json.loads(machine.definition)["States"]
 
     # a Parallel, and a Pass dropped into its first branch
-    page.get_by_role("button", name="Auto-layout").click()
-    page.wait_for_timeout(200)
+    refits(page, page.get_by_role("button", name="Auto-layout").click)
     drop_from_palette(page, "Parallel", 620, 80)
     expect(state(page, "Parallel")).to_be_visible()
     lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/0"]').bounding_box()
@@ -287,8 +304,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     # a state already on the canvas, dragged into the second branch
     drop_from_palette(page, "Succeed", 120, 80)
     expect(state(page, "Success")).to_be_visible()
-    page.get_by_role("button", name="Fit", exact=True).click()
-    page.wait_for_timeout(200)
+    refits(page, page.get_by_role("button", name="Fit", exact=True).click)
     grip = state(page, "Success").locator(".sl-node-name").bounding_box()
     lane = page.locator('.react-flow__node[data-id="/States/Parallel/Branches/1"]').bounding_box()
     page.mouse.move(grip["x"] + 5, grip["y"] + 5)
@@ -317,8 +333,7 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     expect(state(page, "Wait 2")).to_be_visible()
     page.keyboard.press("Delete")
     expect(state(page, "Wait 2")).to_have_count(0)
-    page.get_by_role("button", name="Auto-layout").click()
-    page.wait_for_timeout(300)
+    refits(page, page.get_by_role("button", name="Auto-layout").click)
     shot(page, "11-containers-and-insert")
 
     # the versions dialog diffs version 1 against the editor
@@ -349,3 +364,64 @@ def test_it_fixes_the_seed_retry_catch_machine_and_edits_containers(page, live_s
     with page.expect_download() as download:
         page.get_by_role("button", name="Graph as PNG").click()
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
+
+
+def test_opening_an_example_and_looking_around_saves_nothing_and_run_keeps_it_byte_for_byte(
+        page, live_server, alice, expect, tmp_path):
+    call_command("apply", str(ROOT / "examples"), owner="alice")
+    pizza = StateMachine.objects.get(name="pizza")
+    stored = (ROOT / "examples/pizza.asl.json").read_bytes().decode()
+    assert pizza.definition == stored and not pizza.layout  # no layout of its own: the designer lays it out
+    before = (pizza.updated_at, pizza.revision_id)
+    writes = []
+    page.on("request", lambda r: writes.append(r.url) if r.method == "POST" and re.search(r"/(draft|save|publish)$", r.url) else None)
+    page.add_init_script(RECORD_SAVE_STATES)
+    log_in(page)
+
+    for visit in ("opened", "reloaded"):
+        page.goto(f"/machines/{pizza.pk}/")
+        expect(state(page, "QualityCheck")).to_be_visible()
+        expect(page.locator("body")).to_have_attribute("data-validation", "valid")
+        # look around: select a state, fit, lay it out again (everything lands where it already is)
+        state(page, "Bake").click()
+        expect(inspector_field(page, "Name")).to_have_value("Bake")
+        refits(page, page.get_by_role("button", name="Fit", exact=True).click)
+        refits(page, page.get_by_role("button", name="Auto-layout").click)
+        page.keyboard.press("Escape")
+        page.keyboard.press("f")
+        assert page.evaluate("window.saveStates") == ["saved"], visit  # never "Unsaved changes"
+        expect(page.locator(".sl-save-state")).to_have_text("Saved")
+        expect(page.get_by_role("button", name="Undo")).to_be_disabled()  # nothing happened to undo
+    shot(page, "20-opened-nothing-to-save")
+
+    # the export is the file, byte for byte
+    page.get_by_text("Export", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="ASL JSON").click()
+    assert Path(download.value.path()).read_bytes().decode() == stored
+
+    # Run of the unchanged machine keeps its text as it is
+    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Start execution").click()
+    expect(page).to_have_url(re.compile(r"/executions/\d+/$"))
+    assert writes == []
+    pizza.refresh_from_db()
+    assert (pizza.definition, pizza.draft, pizza.layout) == (stored, "", {})
+    assert (pizza.updated_at, pizza.revision_id) == before
+    assert Execution.objects.get(machine=pizza).definition == stored
+    call_command("export", str(tmp_path), owner="alice")
+    assert (tmp_path / "pizza.asl.json").read_bytes() == (ROOT / "examples/pizza.asl.json").read_bytes()
+    assert not (tmp_path / "pizza.layout.json").exists()
+
+    # an edit typed in the code view is saved as typed, not reformatted
+    two_tasks = StateMachine.objects.get(name="two_tasks")
+    page.goto(f"/machines/{two_tasks.pk}/")
+    expect(state(page, "FirstTask")).to_be_visible()
+    refits(page, page.get_by_role("button", name="Code").click)
+    typed = json.dumps({**json.loads(two_tasks.definition), "Comment": "typed by hand"}, indent=4)
+    set_code(page, typed)
+    expect(page.locator(".sl-save-state")).to_have_text(re.compile("Draft saved"))
+    page.keyboard.press("Control+s")
+    expect(page.locator(".sl-save-state")).to_have_text("Saved")
+    two_tasks.refresh_from_db()
+    assert (two_tasks.definition, two_tasks.draft) == (typed, "")

@@ -11,6 +11,8 @@ def expect():
 
 
 def test_it_logs_in_and_lists_my_machines(page, alice, expect, tmp_path):
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     page.goto("/")
 
     # anonymous: sent to the login page first
@@ -31,3 +33,10 @@ def test_it_logs_in_and_lists_my_machines(page, alice, expect, tmp_path):
     screenshot = tmp_path / "home.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 0
+
+    # nothing the pages asked for was missing, their icon included; /favicon.ico finds it too
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(icon).ok
+    assert missing == []
+    response = page.goto("/favicon.ico")
+    assert response.ok and response.url.endswith(icon)

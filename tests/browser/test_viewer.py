@@ -2,8 +2,9 @@
 
 The app runs as it does for a user: `manage.py runserver --noreload` (Daphne,
 the websockets and the embedded runtime in one process) on a file database,
-with the pizza kitchen slowed to a person's pace (tests/browser/kitchen.py).
-alice owns the pizza machine; carol is staff, so she approves.
+with each step of the pizza kitchen held at a gate the test opens
+(tests/browser/kitchen.py): a journey never depends on how fast the machine
+runs or the page loads. alice owns the pizza machine; carol is staff, so she approves.
 
 Screenshots go to test-results/viewer/ (gitignored) to be looked at.
 """
@@ -17,6 +18,7 @@ from designer import arns
 from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.kitchen import Gates
 from tests.helpers import migrated_sqlite, using_database
 from tests.runserver import RunServer
 
@@ -32,7 +34,7 @@ BATCH = {"StartAt": "AskForItems", "States": {
                  "ItemProcessor": {"StartAt": "Work", "States": {"Work": {
                      "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:UnreliableFunction",
                      "End": True}}}}}}
-# the pizza's states in the order they run (each kitchen step takes 0.6 s, Bake's retry 1 s more)
+# the pizza's states in the order they run, up to the approval
 KITCHEN_IN_ORDER = ["TakeOrder", "PrepareInParallel", "AddToppings", "Bake", "QualityCheck"]
 
 pytestmark = pytest.mark.skipif(not (ROOT / "static/build/viewer.js").exists(),
@@ -72,11 +74,14 @@ def site(tmp_path_factory, django_db_blocker):
         batch = StateMachine.objects.create(
             arn=arns.arn("stateMachine", "us-east-1", "batch"), name="batch", region="us-east-1", owner=alice,
             definition=json.dumps(BATCH))
+        gates = folder / "gates"
         server = RunServer(url, folder / "server.log", DJANGO_SECRET_KEY="viewer-journeys",
-                           STATELIGHT_HANDLERS="examples.handlers,tests.browser.kitchen,tests.browser.callbacks")
+                           STATELIGHT_HANDLERS="examples.handlers,tests.browser.kitchen,tests.browser.callbacks",
+                           STATELIGHT_TEST_GATES=str(gates))
         server.start()
         try:
-            yield {"server": server, "pizza": pizza, "batch": batch, "carol": users.get(username="carol")}
+            yield {"server": server, "pizza": pizza, "batch": batch, "carol": users.get(username="carol"),
+                   "kitchen": lambda execution_name: Gates(gates, execution_name)}
         finally:
             server.stop()
 
@@ -96,8 +101,8 @@ def person(browser, site):
     """person(name) -> a page of their own, logged in (their own cookies: two people, two contexts)."""
     contexts = []
 
-    def log_in(username):
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=site["server"].url)
+    def log_in(username, width=1400, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=site["server"].url)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
@@ -130,9 +135,10 @@ def state(page, name):
     return page.locator(f'[data-state-name="{name}"]')
 
 
-def order_a_pizza(page, site, order, expect, machine="pizza"):
+def order_a_pizza(page, site, order, expect, machine="pizza", name=""):
     page.goto(f"/machines/{site[machine].pk}/runs/")
     page.get_by_label("Input (JSON)").fill(json.dumps(order))
+    page.get_by_label("Name").fill(name)
     page.get_by_role("button", name="Start execution").click()
     expect(page).to_have_url(__import__("re").compile(r"/executions/\d+/$"))
     expect(page.locator("body")).to_have_attribute("data-ws", "open")
@@ -148,29 +154,42 @@ def seen(page, name):
     return statuses
 
 
+def watch_the_kitchen(page, kitchen, expect):
+    """Each kitchen step runs until the test lets it finish: the page shows every one running, then succeeded."""
+    for step in (["TakeOrder"], ["MakeDough", "PrepareSauce", "GrateCheese"], ["AddToppings"]):
+        for name in step:
+            expect(state(page, name)).to_have_attribute("data-status", "running")
+        for name in step:
+            kitchen.open(name)
+        for name in step:
+            expect(state(page, name)).to_have_attribute("data-status", "succeeded")
+    # Bake fails its first attempt (the oven is cold) and is retried a second later
+    expect(state(page, "Bake")).to_have_attribute("data-status", "running")
+    kitchen.open("Bake", attempt=0)
+    page.wait_for_function("""() => window.statusLog.filter(([n]) => n === "Bake").map(([, s]) => s)
+                                .join(" ").includes("running retrying running")""")
+    kitchen.open("Bake", attempt=1)
+
+
 def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, site, expect):
     carol = person("carol")
     carol.goto("/approvals/")
     expect(carol.locator("body")).to_have_attribute("data-ws", "open")
     alice = person("alice")
-    execution = order_a_pizza(alice, site, ORDER, expect)
+    kitchen = site["kitchen"]("lights-up")
+    execution = order_a_pizza(alice, site, ORDER, expect, name="lights-up")
 
-    # the kitchen works state by state; the Bake retry shows; then a person must look at it
-    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
+    watch_the_kitchen(alice, kitchen, expect)
+    # then a person must look at it
+    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval")
     for name in KITCHEN_IN_ORDER[:-1]:
         expect(state(alice, name)).to_have_attribute("data-status", "succeeded")
-    # the states the page saw run (TakeOrder, and the Parallel on a busy machine, may be over
-    # before it has loaded): each lit up running, then succeeded, one after the other
-    watched = [name for name in KITCHEN_IN_ORDER if {"running", "waiting"} & set(seen(alice, name))]
-    assert {"Bake", "QualityCheck"} <= set(watched) and len(watched) >= 3, [
-        (n, seen(alice, n)) for n in KITCHEN_IN_ORDER]
-    for name in watched[:-1]:
         assert seen(alice, name)[-2:] == ["running", "succeeded"], (name, seen(alice, name))
-    assert "retrying" in seen(alice, "Bake")
     log = alice.evaluate("window.statusLog")
     first_running = [next(i for i, (n, s, _) in enumerate(log) if n == name and s in ("running", "waiting"))
-                     for name in watched]
+                     for name in KITCHEN_IN_ORDER]
     assert first_running == sorted(first_running), "the states lit up out of order"
+    kitchen.open_all()  # what follows the approval goes on at its own pace
     expect(state(alice, "Deliver")).to_have_attribute("data-status", "not-started")
     shot(alice, "1-waiting-for-approval")
 
@@ -191,7 +210,8 @@ def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, 
     assert seen(alice, "QualityCheck")[-2:] == ["waiting", "succeeded"]
     shot(alice, "1-delivered")
 
-    # Bake: its retry, the handler's error readable, its log lines, timing
+    # Bake: its retry, the handler's error readable, its log lines, timing (the whole machine in view first)
+    alice.get_by_role("button", name="Fit", exact=True).click()
     alice.locator('.react-flow__node:has(> [data-state-name="Bake"])').click()
     panel = alice.get_by_role("complementary", name="State Bake")
     expect(panel.get_by_test_id("retries")).to_have_text("1")
@@ -227,10 +247,48 @@ def test_it_lights_up_each_state_and_the_approver_approves_in_the_inbox(person, 
     assert TaskToken.objects.get(execution=execution).decided_by == site["carol"]
 
 
+# At the page's first view: the rendered size of every state name (its font size times the
+# graph's zoom), the running states' boxes, the graph's canvas and the legend's box.
+MEASURE_VIEW = """() => {
+  const zoom = new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a;
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const nodes = [...document.querySelectorAll("[data-state-name]")];
+  return {
+    names: nodes.map((n) => parseFloat(getComputedStyle(n.querySelector(".sl-node-name")).fontSize) * zoom),
+    running: nodes.filter((n) => n.dataset.status === "running").map(box),
+    canvas: box(document.querySelector(".vw-graph")),
+    legend: box(document.querySelector(".vw-legend")),
+  };
+}"""
+
+
+def inside(inner, outer):
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def test_state_names_are_readable_at_the_first_view_and_the_legend_covers_none(person, site, expect):
+    alice = person("alice")
+    kitchen = site["kitchen"]("readable")
+    execution = order_a_pizza(alice, site, ORDER, expect, name="readable")
+    kitchen.open("TakeOrder")  # the Parallel's three branches run, and wait there
+    for width, height in ((1280, 720), (1920, 1080)):
+        page = person("alice", width, height)
+        page.goto(f"/executions/{execution.pk}/")
+        for name in ("MakeDough", "PrepareSauce", "GrateCheese"):
+            expect(state(page, name)).to_have_attribute("data-status", "running")
+        view = page.evaluate(MEASURE_VIEW)
+        assert len(view["names"]) == 13 and min(view["names"]) >= 11, view["names"]  # px on screen
+        assert len(view["running"]) == 4 and all(inside(r, view["canvas"]) for r in view["running"]), view
+        assert view["legend"][1] >= view["canvas"][3], view  # below the graph, never over it
+        shot(page, f"5-readable-{width}x{height}")
+    kitchen.open_all()
+
+
 def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
     alice = person("alice")
-    execution = order_a_pizza(alice, site, {**ORDER, "customer": "Grace"}, expect)
-    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
+    site["kitchen"]("grace").open_all()
+    execution = order_a_pizza(alice, site, {**ORDER, "customer": "Grace"}, expect, name="grace")
+    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval")
     # alice may watch, not decide (the default approvers are staff)
     expect(alice.get_by_text("Waiting for staff to decide.")).to_be_visible()
 
@@ -248,6 +306,7 @@ def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
         expect(state(page, "Refunded")).to_have_attribute("data-status", "succeeded")
         expect(state(page, "Deliver")).to_have_attribute("data-status", "not-started")
         expect(page.get_by_label("Execution status")).to_have_text("SUCCEEDED")
+    alice.get_by_role("button", name="Fit", exact=True).click()
     alice.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
     error = alice.get_by_role("complementary", name="State QualityCheck").get_by_label("Error")
     expect(error).to_contain_text("Statelight.ApprovalRejected")
@@ -259,8 +318,9 @@ def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
 
 def test_the_page_reconnects_after_a_server_restart_and_catches_up(person, site, expect):
     alice = person("alice")
-    execution = order_a_pizza(alice, site, {**ORDER, "customer": "Edsger"}, expect)
-    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval", timeout=20_000)
+    site["kitchen"]("edsger").open_all()
+    execution = order_a_pizza(alice, site, {**ORDER, "customer": "Edsger"}, expect, name="edsger")
+    expect(state(alice, "QualityCheck")).to_have_attribute("data-waiting-for", "approval")
     alice.evaluate("window.sameDocument = true")
 
     server = site["server"]

@@ -1,11 +1,11 @@
 // Auto-layout with ELK's layered algorithm, one scope at a time from the
 // innermost out: a container's size depends on its lanes, so its lanes are
 // laid out first and the container enters its own scope at its real size.
-import ELK from "elkjs/lib/elk.bundled.js";
-
+// ELK (1.4 MB, elk.js) loads on the first layout that needs it: a page showing
+// a machine with stored positions never downloads it.
 import { LANE, childrenByParent, measure } from "./geometry.js";
 
-const elk = new ELK();
+const loadElk = () => import("./elk.js").then((module) => module.elk);
 
 const OPTIONS = {
   "elk.algorithm": "layered",
@@ -75,7 +75,7 @@ export async function autoLayout(graph) {
         }
         return;
       }
-      const result = await elk.layout({
+      const result = await (await loadElk()).layout({
         id: key || "root",
         layoutOptions: OPTIONS,
         children: states.map((n) => ({ id: n.id, width: boxes.get(n.id).w, height: boxes.get(n.id).h })),

@@ -3,6 +3,8 @@
 // <StateGraph mode="view"> and returns {update(props), unmount()}.
 // props: {definition, layout, statuses: {stateName: {status, waitingFor}}, problems}
 import "@xyflow/react/dist/style.css";
+// standalone, the graph lays out whatever it is given without positions
+import "./elk.js";
 import { createRoot } from "react-dom/client";
 
 import { aslToGraph } from "../asl/graph.js";

@@ -1,5 +1,6 @@
 // The canvas's node types. Structure comes in `data.node`; status and
-// problems are separate data; CSS (designer.css) decides how they look.
+// problems are separate data; CSS (graph.css) decides how they look, the
+// status badge included (an empty element the stylesheet draws per status).
 import { Handle, Position } from "@xyflow/react";
 import { memo } from "react";
 
@@ -73,6 +74,7 @@ export const StateNode = memo(function StateNode({ data, selected }) {
         <span className="sl-node-sub">{node.type ?? "?"}{stateSummary(node.state) ? " · " + stateSummary(node.state) : ""}</span>
       </span>
       <ProblemBadge problems={data.problems} />
+      {editable ? null : <span className="sl-node-status" aria-hidden="true" />}
       <SourceHandles node={node} editable={editable} />
     </div>
   );
@@ -91,6 +93,7 @@ export const ContainerNode = memo(function ContainerNode({ data, selected }) {
         </span>
         <ProblemBadge problems={data.problems} />
       </div>
+      {editable ? null : <span className="sl-node-status" aria-hidden="true" />}
       <SourceHandles node={node} editable={editable} />
     </div>
   );
