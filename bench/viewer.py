@@ -235,8 +235,7 @@ class Viewer:
         async for payload in self.frames():
             now = time.time()
             message = json.loads(payload)
-            events = message.get("events") or ([message["event"]] if message.get("type") == "event" else [])
-            for event in events:
+            for event in message.get("events") or ():
                 if event["id"] in self.events:
                     continue
                 self.events[event["id"]] = now

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 
 class StatesError(Exception):
-    """A workflow failure with an ASL error name and a cause (either may be None)."""
+    """A workflow failure with an ASL error name and a cause (either may be None).
+
+    `verbatim`: the cause is reported as it is (a Fail state's, a task's answer, a limit's own
+    message), not prefixed with the state and event it happened in."""
 
     error: str | None = "States.Runtime"
 
-    def __init__(self, cause: str | None = None, error: str | None = None):
+    def __init__(self, cause: str | None = None, error: str | None = None, *, verbatim: bool = False):
         super().__init__(cause)
         self.cause = cause
+        self.verbatim = verbatim
         if error is not None or type(self) is StatesError:
             self.error = error
 

@@ -379,7 +379,8 @@ class Execution(TaskSteps, FanOut):
         frame.entered_at = self.now()
         frame.entered_prev = frame.last_id
         frame.assigned = None
-        frame.entered_id = self._event(frame, state.entered_event, {"name": state.name, "input": frame.data})
+        frame.entered_id = self._event(frame, state.entered_event, {"name": state.name, "input": frame.data},
+                                       opens_run=True)
         frame.attempts = [0] * len(state.retriers) if state.retriers else None
         frame.retry_count = 0
 
@@ -406,7 +407,7 @@ class Execution(TaskSteps, FanOut):
         """Retry, Catch or fail the frame, for an error raised in `state`."""
         frame.token = None  # a task's token dies with its attempt
         error, cause = failure.error, failure.cause
-        if not getattr(failure, "verbatim", False) and frame.entered_id:
+        if not failure.verbatim and frame.entered_id:
             cause = f"An error occurred while executing the state '{state.name}' (entered at the event id #{frame.entered_id}). {cause}"
             if error == "States.QueryEvaluationError":
                 # AWS links it to the state's own predecessor, but to a Wait's entry (as recorded)
@@ -438,7 +439,9 @@ class Execution(TaskSteps, FanOut):
         return BLOCKED
 
     # ------------------------------------------------------------------ events, timers, the end
-    def _event(self, frame, type, details=None, previous=None):
+    def _event(self, frame, type, details=None, previous=None, *, opens_run=False):
+        """Record an event of `frame` (None: the execution's own). `opens_run`: a *StateEntered, whose
+        id names the state run the state's later events belong to."""
         if (frame is not None and frame.silent) or (self.status != "RUNNING" and not type.startswith("Execution")):
             return 0  # a DISTRIBUTED Map's iteration, or a frame still unwinding after the execution ended
         event_id = self.next_event_id
@@ -446,7 +449,13 @@ class Execution(TaskSteps, FanOut):
         if self.record_events:
             if previous is None:
                 previous = frame.last_id if frame is not None else event_id - 1
-            self._step.events.append(Event(event_id, previous, self.clock(), type, details))
+            # the execution's own events come with no frame, or its own (the top one)
+            if frame is None or (frame.parent is None and type.startswith("Execution")):
+                run, path = None, ()
+            else:
+                run = event_id if opens_run else frame.entered_id
+                path = frame.path if frame.path is not None else self.path_of(frame)
+            self._step.events.append(Event(event_id, previous, self.clock(), type, details, run, path))
         if frame is not None:
             frame.last_id = event_id
             self._dirty.add(frame.id)
@@ -457,6 +466,15 @@ class Execution(TaskSteps, FanOut):
             self._end_execution("ExecutionFailed", error="States.Runtime",
                                 cause=f"The execution reached the maximum number of history events ({self.history_limit}).")
         return event_id
+
+    def path_of(self, frame) -> tuple:
+        """Where a frame runs: ((its container's state run, branch or iteration index), ...), the
+        outermost first; () for the execution's own frame. It holds for the frame's life: its
+        container stays in one state run (a Parallel or Map entered once) until the frame ends."""
+        if frame.path is None:
+            parent = self.frames[frame.parent] if frame.parent is not None else None
+            frame.path = () if parent is None else self.path_of(parent) + ((parent.entered_id, frame.index),)
+        return frame.path
 
     def _effect_id(self) -> int:
         effect_id = self.next_effect_id

@@ -121,8 +121,7 @@ class FanOut:
                 "The specified tolerated failure threshold was exceeded")
         if fan.kind == "map" and state.mode == "DISTRIBUTED":
             self._event(frame, "MapRunFailed", {k: v for k, v in (("error", error), ("cause", cause)) if v is not None})
-        failure = errors.StatesError(cause, error)
-        failure.verbatim = True
+        failure = errors.StatesError(cause, error, verbatim=True)
         failure.fan_event = "ParallelStateFailed" if fan.kind == "parallel" else "MapStateFailed"
         raise failure
 

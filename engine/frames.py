@@ -25,7 +25,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace", "size", "silent", "entered_prev", "assigned",
+        "task_limits", "trace", "size", "silent", "entered_prev", "assigned", "path",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -59,6 +59,7 @@ class Frame:
         self.silent = False  # a DISTRIBUTED Map's iteration: a child execution, not in this history
         self.entered_prev = 0
         self.assigned = None  # the variables this state assigned, for its Exited event
+        self.path = None  # where it runs, once asked (Execution.path_of): not in the snapshot
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -87,11 +88,9 @@ class Frame:
         """Set workflow variables in this frame's scope (outer scopes are only read)."""
         if size_in_bytes(values) > PAYLOAD_LIMIT:
             # "the combined size of all variables in a single Assign field" is capped like a payload
-            failure = errors.DataLimitExceeded(
+            raise errors.DataLimitExceeded(
                 f"The variables assigned by the state '{self.state}' exceed the maximum number of bytes service "
-                f"limit ({PAYLOAD_LIMIT} bytes for one Assign).")
-            failure.verbatim = True
-            raise failure
+                f"limit ({PAYLOAD_LIMIT} bytes for one Assign).", verbatim=True)
         if self.variables is None:
             self.variables = {}
         self.variables.update(values)

@@ -52,24 +52,44 @@ _PAYLOADS = {"input": "inputDetails", "output": "outputDetails", "parameters": N
 
 
 class Event:
-    __slots__ = ("id", "previous_id", "timestamp", "type", "details")
+    """One history event: AWS's fields, and where in the execution it happened (its frame path),
+    which AWS's history leaves to be guessed from previousEventId:
 
-    def __init__(self, id, previous_id, timestamp, type, details=None):
+    run   the id of the *StateEntered event of the state run it belongs to (its own id for a
+          *StateEntered; a Map's or Parallel's own events belong to its run); None for the
+          execution's own events
+    path  the frame it happened in: ((container's run, branch or iteration index), ...), the
+          outermost first; () at the top level
+    """
+
+    __slots__ = ("id", "previous_id", "timestamp", "type", "details", "run", "path")
+
+    def __init__(self, id, previous_id, timestamp, type, details=None, run=None, path=()):
         self.id = id
         self.previous_id = previous_id
         self.timestamp = timestamp
         self.type = type
         self.details = details
+        self.run = run
+        self.path = path
 
     def __repr__(self):
         return f"<Event {self.id} {self.type}>"
 
     def to_dict(self) -> dict:
         """AWS's HistoryEvent, with `timestamp` in epoch seconds."""
-        event = {"timestamp": self.timestamp, "type": self.type, "id": self.id, "previousEventId": self.previous_id}
-        if self.details is not None:
-            event[DETAILS_KEY[self.type]] = wire_details(self.details)
-        return event
+        return aws_event(self.id, self.previous_id, self.timestamp, self.type,
+                         wire_details(self.details) if self.details is not None else None)
+
+
+def aws_event(id, previous_id, timestamp, type, wired_details) -> dict:
+    """AWS's HistoryEvent (GetExecutionHistory's shape, `timestamp` in epoch seconds) of an event
+    whose details are in their wire form already (wire_details()). The one place it is shaped:
+    the engine's events, and the server's stored ones (designer/models/executions.py)."""
+    event = {"timestamp": timestamp, "type": type, "id": id, "previousEventId": previous_id}
+    if wired_details is not None:
+        event[DETAILS_KEY[type]] = wired_details
+    return event
 
 
 def wire_details(details: dict) -> dict:

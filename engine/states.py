@@ -185,8 +185,7 @@ class Fail(State):
     def run(self, ex, frame):
         error = self._read(self.error, frame)
         cause = self._read(self.cause, frame)
-        failure = errors.StatesError(cause, error)
-        failure.verbatim = True
+        failure = errors.StatesError(cause, error, verbatim=True)
         raise failure
 
     def _read(self, read, frame):
@@ -488,8 +487,8 @@ def describe_resource(arn: str):
 
 def data_limit_exceeded(state_name: str) -> errors.StatesError:
     failure = errors.DataLimitExceeded(
-        f"The state/task '{state_name}' returned a result with a size exceeding the maximum number of bytes service limit.")
-    failure.verbatim = True
+        f"The state/task '{state_name}' returned a result with a size exceeding the maximum number of bytes service limit.",
+        verbatim=True)
     return failure
 
 

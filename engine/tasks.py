@@ -105,8 +105,7 @@ class TaskSteps:
         if cause is not None:
             details["cause"] = cause
         self._event(frame, kind + "Failed", details)
-        failure = errors.StatesError(cause, error)
-        failure.verbatim = True
+        failure = errors.StatesError(cause, error, verbatim=True)
         raise failure
 
     def _task_timed_out(self, frame, state, purpose):
@@ -123,8 +122,7 @@ class TaskSteps:
         if kind == "Task":
             details = {"resourceType": state.resource_type, "resource": state.resource_name, "error": error}
         self._event(frame, kind + "TimedOut", details)
-        failure = errors.StatesError(None, error)
-        failure.verbatim = True
+        failure = errors.StatesError(None, error, verbatim=True)
         raise failure
 
     @staticmethod

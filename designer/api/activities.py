@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from designer import arns
+from designer import arns, runtime
+from designer.access import activities_for, sees
 from designer.models import Activity
 
 from . import definitions, pagination
-from .access import activities_for, check_task_token, get_activity
 from .errors import ApiError
-from .executions import runtime
+from .lookups import check_task_token, get_activity
 from .registry import operation
 from .shapes import compact, encryption, timestamp
 
@@ -42,7 +42,7 @@ def create_activity(call):
             activity = Activity.objects.filter(arn=arn).first()
             if activity is None:
                 activity = Activity.objects.create(arn=arn, name=name, region=call.region, owner=call.user, tags=tags)
-            elif not (call.user.is_staff or activity.owner_id == call.user.pk) or (tags and tags != activity.tags):
+            elif not sees(call.user, activity.owner_id) or (tags and tags != activity.tags):
                 # creating is idempotent by name; other tags (or someone else's activity) conflict
                 raise ApiError("ActivityAlreadyExists", f"Activity Already Exists: '{arn}'")
     except IntegrityError:
@@ -82,7 +82,7 @@ def activity_for_poll(call) -> tuple[Activity, str]:
 @operation("GetActivityTask", is_async=True, prepare=activity_for_poll)
 async def get_activity_task(call, activity: Activity, worker_name: str):
     timeout = getattr(settings, "STATELIGHT_ACTIVITY_POLL_SECONDS", LONG_POLL_SECONDS)
-    task = await runtime().get_activity_task(activity, worker_name=worker_name, timeout=timeout)
+    task = await runtime.get_activity_task(activity, worker_name=worker_name, timeout=timeout)
     if task is None:
         return {}  # nothing to do within the poll: AWS answers without a token
     token, input_text = task
@@ -94,7 +94,7 @@ def _answer(call, action: str, **kwargs):
     check_task_token(call.user, token)
     # the runtime checks the rest (unknown, malformed, answered, timed out)
     # and raises errors named after AWS's
-    getattr(runtime(), action)(token, **kwargs)
+    getattr(runtime, action)(token, **kwargs)
     return {}
 
 

@@ -6,11 +6,12 @@ import re
 from django.db import IntegrityError, transaction
 
 from designer import arns
+from designer.access import machines_for
 from designer.models import StateMachineAlias
 
 from . import pagination
-from .access import get_machine, machine_arn, machines_for, qualifier
 from .errors import ApiError
+from .lookups import get_machine, machine_arn, qualifier
 from .registry import operation
 from .shapes import compact, timestamp
 

@@ -2,13 +2,13 @@
 
     application = with_aws_api(get_asgi_application())
 
-A `POST /` goes straight to the API (designer.api.views.answer): no
+A `POST /` goes straight to the API (designer.api.protocol.answer): no
 middleware, no request signals, no per-request thread. The API needs none
 of them (it is CSRF-exempt, never redirects, has no session, answers its
 own errors), and together they cost about 3 ms of CPU per request, more
 than the API's own work, which caps a one-process server well below the
 200 StartExecution calls per second it aims at. Everything else, and every
-request under WSGI, takes the Django view (designer.api.views.root), which
+request under WSGI, takes the Django view (designer.views.root), which
 gives the same answers.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 
 from .errors import ApiError
-from .views import CONTENT_TYPE, MAX_BODY, answer, too_large
+from .protocol import CONTENT_TYPE, MAX_BODY, answer, too_large
 
 
 def with_aws_api(django_app):

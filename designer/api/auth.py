@@ -9,7 +9,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.utils import timezone
 
-from designer import arns
+from designer import arns, crypto
 from designer.models import AccessKey
 
 from . import sigv4
@@ -95,6 +95,4 @@ def _active_key(access_key_id: str):
 def _secret(access_key_id: str, encrypted_secret: str) -> str | None:
     # keyed by the ciphertext too, so a changed key is never served stale;
     # revocation is checked on the row above, before this is reached
-    from designer import crypto
-
     return crypto.decrypt(encrypted_secret)

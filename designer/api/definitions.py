@@ -1,9 +1,8 @@
 """Definitions as the API receives them: JSON text, checked by the engine's validator."""
 from __future__ import annotations
 
-import json
-
 import engine
+from designer import payloads
 
 from .errors import ApiError, constraint
 
@@ -23,7 +22,7 @@ def read(params, member="definition", *, required=True) -> str | None:
 def parse_json(text: str):
     """The JSON value of a definition, or None (with the parser's message) when it is not JSON."""
     try:
-        return json.loads(text), None
+        return payloads.loads(text), None
     except ValueError as e:
         return None, f"The definition is not valid JSON: {e}"
 
@@ -54,7 +53,7 @@ def read_payload(params, member: str, error_code: str, *, required=False, defaul
         raise ApiError(error_code, f"The {member} is {size} bytes: at most {MAX_PAYLOAD} bytes (256 KiB) of UTF-8 "
                                    "are allowed.")
     try:
-        json.loads(text)
+        payloads.loads(text)
     except ValueError as e:
         label = "Execution Input" if error_code == "InvalidExecutionInput" else "Output"
         raise ApiError(error_code, f"Invalid State Machine {label}: '{e}'") from None

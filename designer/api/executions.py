@@ -5,42 +5,27 @@ reads the request, checks access and shapes the answer.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.utils import timezone
 
-from designer import arns
+from designer import arns, runtime
+from designer.access import executions_for
 from designer.models import Execution, HistoryEvent, StateMachine
 
 from . import definitions, pagination
-from .access import executions_for, get_execution, resolve
 from .errors import ApiError
+from .lookups import get_execution, resolve
 from .registry import operation
 from .shapes import compact, timestamp
 
-REDRIVE_WINDOW = timedelta(days=14)
-MAX_REDRIVES = 1000
 _DATA_MEMBERS = ("input", "inputDetails", "output", "outputDetails")
-
-
-def runtime():
-    """The runtime package, imported when first needed (it starts nothing on import)."""
-    try:
-        from designer import runtime as module
-    except ImportError as e:  # pragma: no cover - only while the runtime is being built
-        raise ApiError("ServiceUnavailable", f"The execution runtime is not available: {e}", status=503) from None
-    return module
 
 
 # --- what the API says about an execution --------------------------------
 
 def redrive_status(execution: Execution) -> tuple[str, str | None]:
-    if execution.status in (Execution.RUNNING, Execution.PENDING_REDRIVE, Execution.SUCCEEDED):
-        return "NOT_REDRIVABLE", f"Execution is {execution.status} and cannot be redriven"
-    if execution.redrive_count >= MAX_REDRIVES:
-        return "NOT_REDRIVABLE", f"Execution has been redriven {MAX_REDRIVES} times"
-    if execution.stopped_at and timezone.now() - execution.stopped_at > REDRIVE_WINDOW:
-        return "NOT_REDRIVABLE", "Execution stopped more than 14 days ago"
+    reason = runtime.why_not_redrivable(execution)
+    if reason is not None:
+        return "NOT_REDRIVABLE", f"Execution cannot be redriven: {reason}"
     return "REDRIVABLE", None
 
 
@@ -71,13 +56,10 @@ def describe(execution: Execution) -> dict:
 
 
 def list_item(execution: Execution, machine_arn: str) -> dict:
+    summary = execution.summary()
     return compact({
-        "executionArn": execution.arn,
+        **{member: summary[member] for member in ("executionArn", "name", "status", "startDate", "stopDate")},
         "stateMachineArn": machine_arn,
-        "name": execution.name,
-        "status": execution.status,
-        "startDate": timestamp(execution.started_at),
-        "stopDate": timestamp(execution.stopped_at),
         "stateMachineVersionArn": f"{machine_arn}:{execution.version.number}" if execution.version_id else None,
         "stateMachineAliasArn": f"{machine_arn}:{execution.alias.name}" if execution.alias_id else None,
         "redriveCount": execution.redrive_count if execution.type == StateMachine.STANDARD else None,
@@ -126,7 +108,7 @@ def start_execution(call):
     name, payload, trace_header = _start_members(call)
     # the runtime routes an alias to one of its versions, and makes STANDARD
     # executions idempotent by name
-    execution = runtime().start_execution(
+    execution = runtime.start_execution(
         machine, owner=call.user, name=name, input_text=payload, version=version, alias=alias,
         mock_test_case=test_case, trace_header=trace_header)
     return {"executionArn": execution.arn, "startDate": timestamp(execution.started_at)}
@@ -142,7 +124,7 @@ def start_sync_execution(call):
                        "This operation is not supported by this type of state machine: StartSyncExecution runs "
                        "EXPRESS state machines")
     # blocking, in this worker thread: the runtime runs the whole execution
-    return compact(runtime().start_sync_execution(
+    return compact(runtime.start_sync_execution(
         machine, owner=call.user, name=name, input_text=payload, version=version, alias=alias,
         mock_test_case=test_case, trace_header=trace_header))
 
@@ -154,7 +136,7 @@ def stop_execution(call):
     error = p.string("error", max_length=256)
     cause = p.string("cause", max_length=32768)
     execution = get_execution(call.user, arn)
-    stopped = runtime().stop_execution(execution, error=error, cause=cause)
+    stopped = runtime.stop_execution(execution, error=error, cause=cause)
     return {"stopDate": timestamp(stopped.stopped_at or timezone.now())}
 
 
@@ -163,7 +145,7 @@ def stop_running(executions, error, cause):
     without waiting for each to be seen stopped."""
     running = list(executions.filter(status=Execution.RUNNING))
     if running:
-        stop = runtime().stop_execution
+        stop = runtime.stop_execution
         for execution in running:
             stop(execution, error=error, cause=cause, timeout=0)
 
@@ -174,7 +156,7 @@ def redrive_execution(call):
     arn, _ = p.arn("executionArn", kinds=("execution",))
     p.string("clientToken", min_length=1, max_length=64)
     # the runtime decides what is redrivable (ExecutionNotRedrivable otherwise)
-    redriven = runtime().redrive_execution(get_execution(call.user, arn))
+    redriven = runtime.redrive_execution(get_execution(call.user, arn))
     return {"redriveDate": timestamp(redriven.redriven_at or timezone.now())}
 
 

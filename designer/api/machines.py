@@ -7,11 +7,13 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from designer import arns
+from designer.access import machines_for, sees
 from designer.models import StateMachine, StateMachineVersion
 
 from . import definitions, pagination
-from .access import get_machine, machine_arn, machines_for, qualifier, resolve
 from .errors import ApiError
+from .executions import stop_running
+from .lookups import get_machine, machine_arn, qualifier, resolve
 from .registry import operation
 from .shapes import compact, encryption, tag_list, timestamp
 
@@ -148,8 +150,7 @@ def _same_machine_again(user, machine, definition, role_arn, machine_type, loggi
     same = (machine.definition == definition and machine.role_arn == role_arn and machine.type == machine_type
             and (machine.logging_configuration or {}) == logging
             and (machine.tracing_configuration or {}) == tracing)
-    visible = user.is_staff or machine.owner_id == user.pk
-    if not (same and visible):
+    if not (same and sees(user, machine.owner_id)):
         raise ApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{machine.arn}'")
     version = machine.versions.first() if publish else None
     return compact({"stateMachineArn": machine.arn, "creationDate": timestamp(machine.created_at),
@@ -212,8 +213,6 @@ def delete_state_machine(call):
     machine = machines_for(call.user).filter(arn=arn).first()
     if machine is None:
         return {}  # deleting is idempotent on AWS
-    from .executions import stop_running
-
     stop_running(machine.executions.all(), "States.Aborted", "The state machine was deleted")
     machine.delete()
     return {}

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from designer.access import activities_for, machines_for, one
 from designer.models import Activity, StateMachine
 
-from .access import activities_for, machines_for, one, qualifier
 from .errors import ApiError
+from .lookups import qualifier
 from .registry import operation
 from .shapes import tag_list
 

@@ -1,9 +1,8 @@
 """ValidateStateMachineDefinition and TestState."""
 from __future__ import annotations
 
-import json
-
 import engine
+from designer import payloads, resources
 
 from . import definitions
 from .errors import ApiError
@@ -49,8 +48,8 @@ def test_state(call):
         raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: '{error}'")
     try:
         result = engine.test_state(
-            value, state_name=state_name, input=json.loads(payload),
-            variables=json.loads(variables) if variables is not None else None, mock=_mock(p),
+            value, state_name=state_name, input=payloads.loads(payload),
+            variables=payloads.loads(variables) if variables is not None else None, mock=_mock(p),
             retrier_retry_count=retry_count, inspection_level=inspection, perform=_performer(call.user))
     except engine.InvalidDefinition as e:
         problems = getattr(e, "problems", None) or []
@@ -75,7 +74,7 @@ def _mock(params) -> dict | None:
     if not isinstance(result, str):
         raise ApiError("ValidationException", "mock needs a result (JSON text) or an errorOutput")
     try:
-        return {"result": json.loads(result)}
+        return {"result": payloads.loads(result)}
     except ValueError as e:
         raise ApiError("ValidationException", f"mock.result is not valid JSON: {e}") from None
 
@@ -83,9 +82,7 @@ def _mock(params) -> dict | None:
 def _performer(user):
     """Without a mock the task really runs, through the app's task resources."""
     def perform(effect):
-        from designer.resources import TaskRequest, perform as perform_task
-
-        outcome = perform_task(TaskRequest.from_effect(effect, owner_id=user.pk))
+        outcome = resources.perform(resources.TaskRequest.from_effect(effect, owner_id=user.pk))
         if outcome.kind == "succeeded":
             return ("ok", outcome.result)
         if outcome.kind == "failed":

@@ -1,9 +1,18 @@
 from .credentials import AccessKey, Connection
-from .executions import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskLog
+from .executions import (
+    Effect,
+    Execution,
+    ExecutionFrame,
+    ExecutionState,
+    HistoryEvent,
+    InboxItem,
+    TaskLog,
+    envelope,
+)
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 from .tasks import Activity, TaskToken
 
 __all__ = [
     "AccessKey", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState", "HistoryEvent",
-    "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken",
+    "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken", "envelope",
 ]

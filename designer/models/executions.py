@@ -8,6 +8,9 @@ callbacks), so answers are never lost, whoever holds the lease.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
+
+from engine.history import aws_event
 
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 
@@ -48,6 +51,20 @@ class Execution(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("execution", args=[self.pk])
+
+    def summary(self, *, status: str | None = None, stopped_at=None) -> dict:
+        """The execution as lists and pages show it (the runs page and its socket, the viewer, the
+        runtime's message when it starts or ends), AWS's member names for what AWS has. `status`
+        and `stopped_at`: newer than this row's (a step not yet stored), epoch seconds out."""
+        status = status or self.status
+        stopped = None if status == self.RUNNING else (stopped_at or self.stopped_at)
+        return {"pk": self.pk, "url": self.get_absolute_url(), "executionArn": self.arn, "name": self.name,
+                "status": status, "type": self.type, "startDate": self.started_at.timestamp(),
+                "stopDate": stopped.timestamp() if stopped else None, "redriveCount": self.redrive_count,
+                "mockTestCase": self.mock_test_case}
 
     @property
     def last_event_id(self) -> int:
@@ -97,7 +114,9 @@ class ExecutionFrame(models.Model):
 
 
 class HistoryEvent(models.Model):
-    """An event exactly as GetExecutionHistory returns it (details in AWS's wire shape)."""
+    """An event as GetExecutionHistory returns it (details in AWS's wire shape), and where it
+    happened (engine.history.Event): its state run and frame path, which the viewer and the
+    state-detail endpoint read instead of guessing them from previousEventId."""
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events")
     event_id = models.PositiveIntegerField()
@@ -105,19 +124,33 @@ class HistoryEvent(models.Model):
     timestamp = models.DateTimeField()
     type = models.CharField(max_length=64)
     details = models.JSONField(null=True, blank=True)
+    # the id of the *StateEntered event of the state run it belongs to; None: the execution's own
+    state_run = models.PositiveIntegerField(null=True, blank=True)
+    # A run's *StateEntered only (all its events happened there): its frame path, [[container's
+    # run, branch or iteration index], ...], the outermost first ([] at the top level), and its
+    # state's name, by which a state's runs are found.
+    path = models.JSONField(null=True, blank=True)
+    state_name = models.CharField(max_length=80, null=True, blank=True)
 
     class Meta:
         ordering = ["execution", "event_id"]
         constraints = [models.UniqueConstraint(fields=["execution", "event_id"], name="unique_event_id")]
+        indexes = [models.Index(fields=["execution", "state_run"], name="event_state_run"),
+                   models.Index(fields=["execution", "state_name"], name="event_state_name",
+                                condition=models.Q(state_name__isnull=False))]
 
     def to_dict(self) -> dict:
-        from engine.history import DETAILS_KEY
+        """AWS's event: GetExecutionHistory's shape."""
+        return aws_event(self.event_id, self.previous_event_id, self.timestamp.timestamp(), self.type, self.details)
 
-        event = {"timestamp": self.timestamp.timestamp(), "type": self.type, "id": self.event_id,
-                 "previousEventId": self.previous_event_id}
-        if self.details is not None:
-            event[DETAILS_KEY[self.type]] = self.details
-        return event
+    def envelope(self) -> dict:
+        return envelope(self.to_dict(), self.state_run, self.path)
+
+
+def envelope(event: dict, run, path=None) -> dict:
+    """An event as the viewer's socket and endpoints send it, published as stored (runtime/step.py):
+    AWS's event and where it happened, its state run; the run's frame path on its *StateEntered."""
+    return {"event": event, "run": run} if path is None else {"event": event, "run": run, "path": path}
 
 
 class Effect(models.Model):
@@ -170,9 +203,12 @@ class TaskLog(models.Model):
 
 
 class InboxItem(models.Model):
-    """An answer for an execution's engine, applied in order by the lease holder."""
+    """An answer for an execution's engine, applied in order by the lease holder (runtime/step.py):
+    start it, a task's result (complete, fail), a timer firing, a heartbeat, an activity worker
+    taking its task (started), stop, redrive."""
 
-    COMPLETE, FAIL, FIRE, HEARTBEAT, STOP, START = "complete", "fail", "fire", "heartbeat", "stop", "start"
+    START, COMPLETE, FAIL, FIRE, HEARTBEAT, STARTED, STOP, REDRIVE = (
+        "start", "complete", "fail", "fire", "heartbeat", "started", "stop", "redrive")
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="inbox")
     kind = models.CharField(max_length=16)

@@ -43,10 +43,10 @@ import httpcore
 import httpx
 from django.conf import settings
 
-from designer import arns, crypto
+from designer import access, arns, crypto
 from designer.models import Connection
 
-from . import failed, succeeded
+from .tasks import failed, succeeded
 
 HTTP_INVOKE = "arn:aws:states:::http:invoke"
 MAX_SECONDS = 60
@@ -99,7 +99,7 @@ def perform(request):
     with _client(timeout) as client:
         if arn:
             connection = Connection.objects.filter(arn=arn).first()
-            if connection is None or (request.owner_id is not None and connection.owner_id != request.owner_id):
+            if connection is None or not access.task_may_use(request.owner_id, connection.owner_id):
                 return failed("States.Runtime", f"The connection {arn} does not exist (Authentication.ConnectionArn).")
             try:
                 auth, extra_headers, extra_query, body_params = _authenticate(client, connection)

@@ -11,7 +11,7 @@ or a string holding JSON), Name.
 
 Durability: the child row and the parent task's "waiting" mark are written
 in one transaction; the child, when it ends, answers the parent in the
-transaction of its last step (designer/runtime/store.py). A task that runs
+transaction of its last step (designer/runtime/children.py). A task that runs
 again after a crash finds its child (parent + effect id) instead of starting
 a second one. Times are epoch milliseconds, as in AWS's task output.
 """
@@ -22,20 +22,21 @@ import uuid
 
 from django.db import transaction
 
-from designer import arns
+from designer import access, arns
 from designer.models import Effect, Execution, StateMachine, StateMachineAlias, StateMachineVersion
+from designer.runtime import errors
+from designer.runtime.children import describe_child, epoch_ms
+from designer.runtime.executions import start_execution
+from designer.runtime.express import start_sync_execution
 from engine.serialize import to_json
 
-from . import WAIT, failed, succeeded
+from .tasks import WAIT, failed, succeeded
 
 START_EXECUTION = "arn:aws:states:::states:startExecution"
 _NAMES = uuid.UUID("5b0d4f4e-3c1a-4b7e-9a57-6a1f0c2c9e11")
 
 
 def perform(request):
-    from designer.runtime import errors
-    from designer.runtime.executions import start_execution
-
     params = request.input if isinstance(request.input, dict) else {}
     target = _target(params.get("StateMachineArn"), request.owner_id)
     if isinstance(target, str):
@@ -69,7 +70,7 @@ def perform(request):
         return failed(f"StepFunctions.{type(e).__name__}Exception", e.message)
     if waits:
         return WAIT
-    return succeeded({"ExecutionArn": child.arn, "StartDate": _ms(child.started_at.timestamp())})
+    return succeeded({"ExecutionArn": child.arn, "StartDate": epoch_ms(child.started_at.timestamp())})
 
 
 def _target(arn, owner_id):
@@ -80,7 +81,7 @@ def _target(arn, owner_id):
     name = parsed["parts"][0]
     base = f"arn:aws:states:{parsed['region']}:{parsed['account']}:stateMachine:{name}"
     machine = StateMachine.objects.filter(arn=base).first()
-    if machine is None or (owner_id is not None and machine.owner_id != owner_id):
+    if machine is None or not access.task_may_use(owner_id, machine.owner_id):
         return f"State Machine Does Not Exist: '{arn}'"
     version = alias = None
     if len(parsed["parts"]) == 2:
@@ -95,16 +96,13 @@ def _target(arn, owner_id):
 
 
 def _run_express(machine, version, alias, name, input_text, request):
-    from designer.runtime import errors
-    from designer.runtime.express import start_sync_execution
-
     try:
         result = start_sync_execution(machine, owner=machine.owner, name=name, input_text=input_text,
                                       version=version, alias=alias)
     except errors.RefusedRequest as e:
         return failed(f"StepFunctions.{type(e).__name__}Exception", e.message)
     if request.pattern not in ("sync", "sync:2"):
-        return succeeded({"ExecutionArn": result["executionArn"], "StartDate": _ms(result["startDate"])})
+        return succeeded({"ExecutionArn": result["executionArn"], "StartDate": epoch_ms(result["startDate"])})
     output = json.loads(result["output"]) if "output" in result else None
     description = describe_child(
         arn=result["executionArn"], name=name, machine_arn=machine.arn, status=result["status"],
@@ -127,27 +125,3 @@ def _answer(description):
     if description["Status"] == Execution.SUCCEEDED:
         return succeeded(description)
     return failed("States.TaskFailed", json.dumps(description, ensure_ascii=False))
-
-
-def describe_child(*, arn, name, machine_arn, status, input, output, error, cause, started_at, stopped_at,
-                   json_objects, redrive_count=0) -> dict:
-    """DescribeExecution as the startExecution.sync task returns it (PascalCase, epoch milliseconds)."""
-    description = {
-        "ExecutionArn": arn, "Input": input if json_objects else to_json(input), "InputDetails": {"Included": True},
-        "Name": name, "RedriveCount": redrive_count, "StartDate": _ms(started_at), "StateMachineArn": machine_arn,
-        "Status": status, "StopDate": _ms(stopped_at),
-    }
-    if status == Execution.SUCCEEDED:
-        description["Output"] = output if json_objects else to_json(output)
-        description["OutputDetails"] = {"Included": True}
-    else:
-        if error is not None:
-            description["Error"] = error
-        if cause is not None:
-            description["Cause"] = cause
-    return description
-
-
-def _ms(moment) -> int:
-    seconds = moment if isinstance(moment, (int, float)) else moment.timestamp()
-    return int(round(seconds * 1000))

@@ -48,7 +48,9 @@ def parse_definition(text: str):
     return machine
 
 
-class _Loaded:
+class Loaded:
+    """An engine this worker advanced, as of the stored revision it wrote, with its mock test case."""
+
     __slots__ = ("revision", "engine", "mock")
 
     def __init__(self, revision, ex, mock):

@@ -42,12 +42,6 @@ class ExecutionNotRedrivable(RefusedRequest):
     aws_name = "ExecutionNotRedrivable"
 
 
-class RedriveNotSupported(RefusedRequest, NotImplementedError):
-    """The engine this runtime runs cannot redrive yet."""
-
-    aws_name = "UnsupportedOperation"
-
-
 class TaskDoesNotExist(RefusedRequest):
     aws_name = "TaskDoesNotExist"
 
@@ -70,6 +64,6 @@ class ExecutionTimeout(TimeoutError):
 
 __all__ = [
     "ExecutionAlreadyExists", "ExecutionNotRedrivable", "ExecutionTimeout", "InvalidExecutionInput",
-    "InvalidMockTestCase", "InvalidName", "InvalidOutput", "InvalidRequest", "InvalidToken", "RedriveNotSupported", "RefusedRequest",
+    "InvalidMockTestCase", "InvalidName", "InvalidOutput", "InvalidRequest", "InvalidToken", "RefusedRequest",
     "TaskDoesNotExist", "TaskTimedOut",
 ]

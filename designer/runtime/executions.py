@@ -6,7 +6,6 @@ so the caller sees the new status when the call returns, as on AWS.
 """
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -16,13 +15,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-import engine
-from designer import arns
+from designer import arns, payloads
 from designer.models import Execution, ExecutionState, InboxItem, StateMachine, StateMachineVersion
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
 from . import errors, signals, step, store
+from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def validate_input(input_text) -> str:
         raise errors.InvalidExecutionInput(
             f"Invalid State Machine Execution Input: the input is larger than the maximum of {PAYLOAD_LIMIT} bytes")
     try:
-        json.loads(input_text)
+        payloads.loads(input_text)
     except ValueError as e:
         raise errors.InvalidExecutionInput(f"Invalid State Machine Execution Input: '{e}'") from None
     return input_text
@@ -132,24 +131,29 @@ def stop_execution(execution: Execution, error=None, cause=None, *, timeout: flo
     return _apply_now(execution, timeout)
 
 
+def why_not_redrivable(execution: Execution) -> str | None:
+    """Why AWS would refuse to redrive this execution, or None when it may be redriven.
+    https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html"""
+    if execution.type != StateMachine.STANDARD:
+        return "it is an Express execution"
+    if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
+        return f"it is {execution.status}: only FAILED, TIMED_OUT and ABORTED executions can be redriven"
+    if execution.stopped_at and (timezone.now() - execution.stopped_at).days >= REDRIVE_DAYS:
+        return f"it stopped more than {REDRIVE_DAYS} days ago"
+    if execution.redrive_count >= MAX_REDRIVES:
+        return f"it was redriven {MAX_REDRIVES} times already"
+    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
+        return "it has reached the history event limit"
+    return None
+
+
 def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Execution:
     """RedriveExecution: a FAILED, TIMED_OUT or ABORTED STANDARD execution continues from the states
     that did not succeed (engine.Execution.redrive). Returns it refreshed (RUNNING again)."""
-    if not hasattr(engine.Execution, "redrive"):
-        raise errors.RedriveNotSupported("RedriveExecution is not supported by this version of the engine.")
     execution.refresh_from_db()
-    if execution.type != StateMachine.STANDARD:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} is an Express execution and cannot be redriven.")
-    if execution.status not in (Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED):
-        raise errors.ExecutionNotRedrivable(
-            f"Execution {execution.arn} has status {execution.status}: only FAILED, TIMED_OUT and ABORTED "
-            "executions can be redriven.")
-    if execution.stopped_at and (timezone.now() - execution.stopped_at).days >= REDRIVE_DAYS:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} stopped more than {REDRIVE_DAYS} days ago.")
-    if execution.redrive_count >= MAX_REDRIVES:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} was redriven {MAX_REDRIVES} times already.")
-    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
-        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} has reached the history event limit.")
+    reason = why_not_redrivable(execution)
+    if reason is not None:
+        raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} cannot be redriven: {reason}.")
     revision = _revision(execution.pk)
     with transaction.atomic():
         claimed = Execution.objects.filter(pk=execution.pk, status=execution.status,
@@ -157,7 +161,7 @@ def redrive_execution(execution: Execution, *, timeout: float = 10.0) -> Executi
             redrive_count=F("redrive_count") + 1, redriven_at=timezone.now())
         if not claimed:
             raise errors.ExecutionNotRedrivable(f"Execution {execution.arn} is being redriven already.")
-        InboxItem.objects.create(execution=execution, kind="redrive")
+        InboxItem.objects.create(execution=execution, kind=InboxItem.REDRIVE)
     return _apply_now(execution, timeout, until=lambda row: _revision(row.pk) > revision)
 
 
@@ -167,7 +171,7 @@ def _revision(execution_id) -> int:
 
 def _apply_now(execution: Execution, timeout: float, until=None) -> Execution:
     """Advance the execution in this thread (when no worker holds it) so the answer reflects it."""
-    worker_id = f"{store_worker_id()}:api"
+    worker_id = f"{process_worker_id()}:api"
     try:
         store.advance(execution.pk, worker_id)
     except store.LeaseLost:
@@ -197,12 +201,6 @@ def wait_for_execution(execution, timeout: float = 30.0) -> Execution:
         if remaining <= 0:
             raise errors.ExecutionTimeout(f"execution {row.arn} still runs after {timeout:g} s")
         signals.wait_for_change(min(0.05, remaining))
-
-
-def store_worker_id() -> str:
-    from .worker import process_worker_id
-
-    return process_worker_id()
 
 
 __all__ = ["redrive_execution", "start_execution", "stop_execution", "validate_input", "wait_for_execution"]

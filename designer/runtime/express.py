@@ -25,8 +25,8 @@ from engine.runner import DEADLINE, STALLED, drive
 from engine.serialize import to_json
 
 from . import errors
-from .executions import resolve_version, validate_input, validate_name
 from .engines import parse_definition
+from .executions import resolve_version, validate_input, validate_name
 
 MAX_SECONDS = 300
 

@@ -1,9 +1,11 @@
 """Send committed events to the channel layer (websocket viewers).
 
 Groups and messages (the consumers are built on these names):
-    execution-{execution.pk}: {"type": "execution.event", "event": <GetExecutionHistory event>}
-    machine-{machine.pk}:     {"type": "execution.changed", "execution": {executionArn, name, status,
-                                                                           startDate, stopDate}}
+    execution-{execution.pk}: {"type": "execution.event", "event": {"event": <AWS's event>, "run", ["path"]}}
+                              (the viewer's socket packs them: designer/viewer/feed.py)
+                              (HistoryEvent.envelope(): what a replay from the store gives)
+    machine-{machine.pk}:     {"type": "execution.changed", "execution": Execution.summary()}
+    approvals:                {"type": "approval.changed", ...} (designer/approvals.py)
 Timestamps are epoch seconds, as in HistoryEvent.to_dict().
 
 Publishing never blocks the runtime and never runs inside a transaction
@@ -41,6 +43,16 @@ def execution_group(execution_id) -> str:
 
 def machine_group(machine_id) -> str:
     return f"machine-{machine_id}"
+
+
+def step_stored(execution_id, envelopes, machine_id=None, summary=None):
+    """Tell the execution's viewers of a stored step's events, and its machine's lists of the
+    execution's new summary when it started, ended or was redriven."""
+    messages = [(execution_group(execution_id), {"type": "execution.event", "event": envelope})
+                for envelope in envelopes]
+    if summary is not None:
+        messages.append((machine_group(machine_id), {"type": "execution.changed", "execution": summary}))
+    return publish(messages)
 
 
 def publish(messages):

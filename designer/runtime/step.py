@@ -1,6 +1,6 @@
 """One step of one execution: the engine advanced from its inbox, and what to store.
 
-_Step restores the engine (from this worker's memory when the stored
+_Computation restores the engine (from this worker's memory when the stored
 revision is the one it wrote last, else from ExecutionState.engine_state and the
 ExecutionFrame rows) or creates it on the START item, applies the inbox in
 order (start, complete, fail, fire, heartbeat, stop, redrive; the engine
@@ -14,24 +14,20 @@ import collections
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-
-from django.db import connection
 
 import engine
 from designer import arns
-from designer.models import (
-    Activity, Effect, Execution, ExecutionFrame, HistoryEvent, InboxItem, StateMachine, TaskToken,
-)
-from designer.resources import TaskRequest, mocks
+from designer.models import Activity, Effect, Execution, ExecutionFrame, InboxItem, StateMachine, TaskToken, envelope
+from designer.resources import TaskRequest, mocks, stored_payload
 from engine.effects import Cancel, InvokeTask, StartTimer
 from engine.errors import InvalidDefinition
-from engine.history import DETAILS_KEY, Event, wire_details
+from engine.history import Event, aws_event, wire_details
 from engine.serialize import to_json
 from engine.tasks import new_task_token
 
-from . import publish, signals
-from .engines import _Loaded, parse_definition
+from . import children, publish, signals
+from .columns import adapters, to_datetime
+from .engines import Loaded, parse_definition
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +35,6 @@ log = logging.getLogger(__name__)
 HISTORY_LIMIT = 25_000
 RUNNING = Execution.RUNNING
 CLOSED_STATUSES = (Execution.SUCCEEDED, Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED)
-
-
-def to_datetime(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 # --- what a step leaves for the caller -------------------------------------
@@ -87,7 +79,7 @@ class Write:
         self.inbox_new = []
         self.tasks = []  # (TaskRequest, Effect row) claimed for this worker
         self.after = None  # run after commit
-        self.keep = None  # the engine to remember (_Loaded), or None to forget it
+        self.keep = None  # the engine to remember (engines.Loaded), or None to forget it
         self.result = result
 
     def stored(self):
@@ -102,31 +94,10 @@ ALL = "all"
 
 def compute(row, items, worker_id, *, clock, cache=None, claim_tasks=0, lease_seconds=30.0) -> Write:
     """Advance the engine of an execution whose lease this worker holds; what to store. Reads only."""
-    return _Step(row, items, worker_id, clock, cache, claim_tasks, lease_seconds).run()
+    return _Computation(row, items, worker_id, clock, cache, claim_tasks, lease_seconds).run()
 
 
-_JSON_FIELD = HistoryEvent._meta.get_field("details")
-_compact_json = json.JSONEncoder(separators=(",", ":")).encode
-
-
-def _adapters():
-    """(datetime -> column value, JSON value -> column value) for raw statements. SQLite stores
-    both as text, in the form Django's own adapters write (naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff',
-    JSON text) but without their per-value overhead; other databases use Django's adapters."""
-    if connection.vendor == "sqlite":
-        return _sqlite_time, _sqlite_json
-    return connection.ops.adapt_datetimefield_value, lambda value: _JSON_FIELD.get_db_prep_save(value, connection)
-
-
-def _sqlite_time(moment):
-    return str(moment.replace(tzinfo=None))
-
-
-def _sqlite_json(value):
-    return None if value is None else _compact_json(value)
-
-
-class _Step:
+class _Computation:
     """One advance of one execution (see the module docstring)."""
 
     def __init__(self, row, items, worker_id, clock, cache, claim_tasks, lease_seconds):
@@ -154,7 +125,7 @@ class _Step:
     def run(self) -> Write:
         row = self.row
         starting = any(item.kind == InboxItem.START for item in self.items)
-        redriving = any(item.kind == "redrive" for item in self.items)
+        redriving = any(item.kind == InboxItem.REDRIVE for item in self.items)
         if row.status != RUNNING and not redriving:
             return self._drop_inbox()
         loaded = self.cache.get(row.pk, self.state.revision) if self.cache is not None else None
@@ -242,10 +213,9 @@ class _Step:
                 self._take(ex.heartbeat(item.effect_id))
             elif kind == InboxItem.STOP:
                 self._take(ex.stop(item.error, item.cause))
-            elif kind == "started":  # a worker took an activity task (see tokens._started)
-                if hasattr(ex, "activity_started"):
-                    self._take(ex.activity_started(item.effect_id, (item.result or {}).get("workerName", "")))
-            elif kind == "redrive":
+            elif kind == InboxItem.STARTED:  # a worker took an activity task (tokens.claim_activity_task)
+                self._take(ex.activity_started(item.effect_id, (item.result or {}).get("workerName", "")))
+            elif kind == InboxItem.REDRIVE:
                 if ex.status in CLOSED_STATUSES and ex.status != Execution.SUCCEEDED:
                     self.redriven = True
                     self._take(ex.redrive())
@@ -329,7 +299,7 @@ class _Step:
         ended = status != RUNNING and (row.status == RUNNING or self.redriven)
         result = Advanced(row.pk, status, ended=ended)
         write = Write(row, result)
-        _, adapt_json = _adapters()
+        _, adapt_json = adapters()
 
         write.history, result.events = self._history()
         for frame_id, record in changes["frames"].items():
@@ -353,41 +323,38 @@ class _Step:
             write.execution_fields.update(
                 status=status, output=to_json(ex.output) if status == Execution.SUCCEEDED else None,
                 error=ex.error, cause=ex.cause,
-                stopped_at=to_datetime(self.events[-1].timestamp if self.events else now) if ended else None)
+                stopped_at=self._stopped_at() if ended else None)
 
-        enqueued = False
         if self.cancelled:
             write.closed_tokens = self.cancelled
-            children = Execution.objects.filter(parent_id=row.pk, parent_effect_id__in=self.cancelled,
-                                                status=RUNNING).values_list("pk", flat=True)
-            for child in children:
-                write.inbox_new.append(InboxItem(execution_id=child, kind=InboxItem.STOP, error="States.Aborted",
-                                                 cause="The parent execution stopped waiting for this execution."))
-                enqueued = True
+            write.inbox_new += children.stop_children(row.pk, self.cancelled)
         if ended and row.parent_id and row.parent_wait and row.parent_effect_id is not None:
-            write.inbox_new.append(InboxItem(execution_id=row.parent_id, effect_id=row.parent_effect_id,
-                                             **self._parent_answer(status)))
-            enqueued = True
+            write.inbox_new.append(children.answer_for_parent(row, ex, status, self._stopped_at()))
+        enqueued = bool(write.inbox_new)
         write.after = lambda: self._after_commit(result.events, status, ended, activity_ids, enqueued)
-        write.keep = _Loaded(self.state.revision + 1, ex, self.mock) if status == RUNNING else None
+        write.keep = Loaded(self.state.revision + 1, ex, self.mock) if status == RUNNING else None
         return write
 
+    def _stopped_at(self):
+        return to_datetime(self.events[-1].timestamp) if self.events else to_datetime(self.clock())
+
     def _history(self):
-        history, published = [], []
+        """The step's events as HistoryEvent rows (store.HISTORY_COLUMNS' order), and as the envelopes
+        published after commit: made of the same values, by the function a replay from the store
+        uses (HistoryEvent.envelope()), so viewers are sent exactly what was stored."""
+        rows, envelopes = [], []
         execution_id = self.row.pk
-        adapt_time, adapt_json = _adapters()
+        adapt_time, adapt_json = adapters()
         for event in self.events:
             details = wire_details(event.details) if event.details is not None else None
-            moment = to_datetime(event.timestamp)
-            history.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type,
-                            adapt_json(details)))
-            # the stored precision (microseconds), so a replay from the store matches what was sent
-            message = {"timestamp": moment.timestamp(), "type": event.type, "id": event.id,
-                       "previousEventId": event.previous_id}
-            if details is not None:
-                message[DETAILS_KEY[event.type]] = details
-            published.append(message)
-        return history, published
+            moment = to_datetime(event.timestamp)  # the stored precision (microseconds)
+            opens_run = event.run == event.id
+            path = [list(step) for step in event.path] if opens_run else None  # the run's, once
+            rows.append((execution_id, event.id, event.previous_id, adapt_time(moment), event.type, adapt_json(details),
+                         event.run, adapt_json(path), event.details["name"] if opens_run else None))
+            envelopes.append(envelope(aws_event(event.id, event.previous_id, moment.timestamp(), event.type, details),
+                                      event.run, path))
+        return rows, envelopes
 
     def _effect_rows(self, new_effects, now):
         row = self.row
@@ -399,8 +366,8 @@ class _Step:
                                       payload={"purpose": effect.purpose, "state": effect.state},
                                       due_at=to_datetime(effect.due), key=f"{row.arn}/timer/{effect.id}"))
                 continue
-            payload = _task_payload(effect)
-            record = Effect(execution_id=row.pk, effect_id=effect.id, kind=Effect.TASK, payload=payload, key=effect.key)
+            record = Effect(execution_id=row.pk, effect_id=effect.id, kind=Effect.TASK, payload=stored_payload(effect),
+                            key=effect.key)
             if _is_activity(effect.resource):
                 record.state = Effect.WAITING
                 activity_id = self._activity(effect.resource)
@@ -421,28 +388,11 @@ class _Step:
             effects.append(record)
         return effects, tokens, tasks, activity_ids
 
-    def _parent_answer(self, status) -> dict:
-        """The answer to a parent waiting with states:startExecution.sync / .sync:2."""
-        from designer.resources.nested import describe_child
-
-        ex, row = self.engine, self.row
-        description = describe_child(
-            arn=row.arn, name=row.name, machine_arn=ex.machine_context["Id"], status=status,
-            input=ex.input, output=ex.output, error=ex.error, cause=ex.cause, started_at=row.started_at,
-            stopped_at=to_datetime(self.events[-1].timestamp) if self.events else to_datetime(self.clock()),
-            json_objects=row.parent_wait == "sync:2", redrive_count=row.redrive_count)
-        if status == Execution.SUCCEEDED:
-            return {"kind": InboxItem.COMPLETE, "result": description}
-        return {"kind": InboxItem.FAIL, "error": "States.TaskFailed", "cause": json.dumps(description)}
-
     def _after_commit(self, published, status, ended, activity_ids, others_enqueued):
         row = self.row
-        messages = [(publish.execution_group(row.pk), {"type": "execution.event", "event": event})
-                    for event in published]
-        if ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted"):
-            messages.append((publish.machine_group(row.machine_id), {
-                "type": "execution.changed", "execution": summary(row, status, self.events)}))
-        publish.publish(messages)
+        listed_anew = ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted")
+        summary = row.summary(status=status, stopped_at=self._stopped_at()) if listed_anew else None
+        publish.step_stored(row.pk, published, row.machine_id, summary)
         signals.execution_changed()
         if activity_ids:
             signals.activities_ready([pk for pk in activity_ids if pk is not None])
@@ -503,21 +453,6 @@ def _engine_record(changes) -> dict:
     return {"format": changes["format"], "execution": {**record, "execution_context": context}}
 
 
-def _task_payload(effect: InvokeTask) -> dict:
-    return {"resource": effect.resource, "input": effect.input, "state": effect.state, "attempt": effect.attempt,
-            "pattern": effect.pattern, "token": effect.token, "timeout_seconds": effect.timeout_seconds,
-            "heartbeat_seconds": effect.heartbeat_seconds, "context": effect.context}
-
-
-def task_request(effect: Effect, **extra) -> TaskRequest:
-    """The TaskRequest of a stored task Effect."""
-    p = effect.payload
-    return TaskRequest(resource=p["resource"], input=p["input"], state=p["state"], attempt=p["attempt"],
-                       pattern=p["pattern"], token=p["token"], timeout_seconds=p["timeout_seconds"],
-                       heartbeat_seconds=p["heartbeat_seconds"], context=p["context"], key=effect.key,
-                       effect_id=effect.effect_id, execution_id=effect.execution_id, effect_pk=effect.pk, **extra)
-
-
 def _is_activity(resource: str) -> bool:
     parsed = arns.parse(resource)
     return parsed is not None and parsed["kind"] == "activity"
@@ -536,12 +471,3 @@ class _BrokenMock:
 
     def next_response(self, state_name):
         raise mocks.MockConfigError(self.reason)
-
-
-def summary(row, status, events=()) -> dict:
-    """The machine group's view of an execution (epoch seconds, as the API's timestamps)."""
-    stopped = None
-    if status != RUNNING:
-        stopped = events[-1].timestamp if events else (row.stopped_at.timestamp() if row.stopped_at else None)
-    return {"executionArn": row.arn, "name": row.name, "status": status,
-            "startDate": row.started_at.timestamp(), "stopDate": stopped}

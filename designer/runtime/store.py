@@ -34,8 +34,9 @@ from django.db.models import F, Q
 
 from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskToken
 
+from .columns import adapters, to_datetime
 from .engines import EngineCache
-from .step import ALL, RUNNING, Advanced, _adapters, compute, to_datetime
+from .step import ALL, RUNNING, Advanced, compute
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def claim(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEA
 
 def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
     quote = connection.ops.quote_name
-    adapt = _adapters()[0]
+    adapt = adapters()[0]
     owner, expires = quote("lease_owner"), quote("lease_expires_at")
     ids = list(ids)
     dead = list(dead)
@@ -213,9 +214,9 @@ def _insert_history(rows):
     if _HISTORY_SQL is None:
         quote = connection.ops.quote_name
         meta = HistoryEvent._meta
-        columns = ", ".join(quote(meta.get_field(name).column) for name in _HISTORY_COLUMNS)
+        columns = ", ".join(quote(meta.get_field(name).column) for name in HISTORY_COLUMNS)
         _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                        f"VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})")
+                        f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})")
     with connection.cursor() as cursor:
         cursor.executemany(_HISTORY_SQL, rows)
 
@@ -236,7 +237,8 @@ def _upsert_frames(rows):
 
 
 _FRAMES_SQL = None
-_HISTORY_COLUMNS = ("execution", "event_id", "previous_event_id", "timestamp", "type", "details")
+HISTORY_COLUMNS = ("execution", "event_id", "previous_event_id", "timestamp", "type", "details", "state_run", "path",
+                   "state_name")
 
 
 def _pairs(writes, attribute):
@@ -272,7 +274,7 @@ def _close_tokens(writes, cursor):
     meta = TaskToken._meta
     table, execution = quote(meta.db_table), quote(meta.get_field("execution").column)
     answered = quote("answered_at")
-    now = _adapters()[0](datetime.now(timezone.utc))
+    now = adapters()[0](datetime.now(timezone.utc))
     if pairs:
         cursor.executemany(f"UPDATE {table} SET {answered} = %s WHERE {execution} = %s AND {quote('effect_id')} = %s "
                            f"AND {answered} IS NULL", [(now, *pair) for pair in pairs])

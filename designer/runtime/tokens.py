@@ -11,21 +11,18 @@ cancelled or was answered already gives TaskTimedOut, as on AWS.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-import engine
+from designer import payloads
 from designer.models import InboxItem, TaskToken
 from engine.serialize import PAYLOAD_LIMIT
 
 from . import errors, signals
 
-# The inbox kind of "a worker took this activity task".
-STARTED = "started"
 # How often a long poll re-reads the database for tasks stored by other processes.
 POLL_SECONDS = 0.5
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-=.+/]{16,1024}$")
@@ -35,7 +32,7 @@ def send_task_success(token: str, output_text: str):
     try:
         if len(output_text.encode("utf-8")) > PAYLOAD_LIMIT:
             raise errors.InvalidOutput(f"Invalid Output: the output is larger than {PAYLOAD_LIMIT} bytes")
-        output = json.loads(output_text)
+        output = payloads.loads(output_text)
     except (TypeError, AttributeError, ValueError) as e:
         raise errors.InvalidOutput(f"Invalid Output: '{e}'") from None
     _answer(token, InboxItem.COMPLETE, result=output)
@@ -145,9 +142,7 @@ def claim_activity_task(activity_id: int, worker_name: str = ""):
 
 
 def _started(task, worker_name):
-    """Tell the execution its activity task started (AWS's ActivityStarted event, with the worker's
-    name), once the engine can record it: engine.Execution.activity_started(effect_id, worker_name)."""
-    if hasattr(engine.Execution, "activity_started"):
-        InboxItem.objects.create(execution_id=task["execution_id"], kind=STARTED, effect_id=task["effect_id"],
-                                 result={"workerName": worker_name})
-        transaction.on_commit(signals.work_available)
+    """Tell the execution its activity task started: AWS's ActivityStarted event, with the worker's name."""
+    InboxItem.objects.create(execution_id=task["execution_id"], kind=InboxItem.STARTED, effect_id=task["effect_id"],
+                             result={"workerName": worker_name})
+    transaction.on_commit(signals.work_available)

@@ -24,13 +24,9 @@ up in ExecutionState.wake_at), never sleeping threads.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,64 +37,12 @@ from django.db.models import F, Q
 from designer import resources
 from designer.models import Effect, Execution, ExecutionState, InboxItem, TaskLog
 
-from . import engines, signals, step, store
+from . import engines, publish, signals, store
+from .columns import to_datetime
+from .identity import make_worker_id, owner_is_dead
+from .step import Answer
 
 log = logging.getLogger(__name__)
-
-
-# --- who we are, and who is dead ----------------------------------------------
-
-def _namespace() -> str:
-    """This machine's boot and process namespace: two containers with the same host name differ."""
-    parts = []
-    for path in ("/proc/sys/kernel/random/boot_id", "/proc/self/ns/pid"):
-        try:
-            parts.append(open(path).read().strip() if "boot_id" in path else str(os.stat(path).st_ino))
-        except OSError:
-            parts.append("-")
-    return hashlib.sha1("/".join(parts).encode()).hexdigest()[:8]
-
-
-# STATELIGHT_RUNTIME_HOST names this machine in worker ids (default: the host name); workers
-# that share a name and a process namespace take over each other's dead processes at once.
-HOST = (getattr(settings, "STATELIGHT_RUNTIME_HOST", "") or socket.gethostname()).replace(":", "-")[:60] or "host"
-NAMESPACE = _namespace()
-
-
-def make_worker_id() -> str:
-    """host:pid:namespace:nonce, so a worker on this machine can tell that another one's process is gone."""
-    return f"{HOST}:{os.getpid()}:{NAMESPACE}:{uuid.uuid4().hex[:8]}"
-
-
-_process_worker_id = None
-
-
-def process_worker_id() -> str:
-    global _process_worker_id
-    if _process_worker_id is None or _process_worker_id.split(":")[1] != str(os.getpid()):
-        _process_worker_id = make_worker_id()
-    return _process_worker_id
-
-
-def owner_is_dead(owner: str) -> bool:
-    """True only when the owner is a worker of a process of this machine that no longer runs."""
-    parts = owner.split(":")
-    if len(parts) < 4 or parts[0] != HOST or parts[2] != NAMESPACE or not parts[1].isdigit():
-        return False
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:  # a killed child its parent has not reaped yet
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
 
 
 # --- the runtime ------------------------------------------------------------
@@ -216,7 +160,7 @@ class Runtime:
         """Claim a batch of executions with work and store all their steps in one transaction (one
         guarded UPDATE per execution, one INSERT/DELETE per table for the batch): on SQLite the
         write lock is taken once per batch, not once per statement."""
-        now_dt = step.to_datetime(now)
+        now_dt = to_datetime(now)
         answers = self._take_answers(limit=self.batch * 8)
         # The database is searched for work when told of some, and at least every poll; a round
         # woken only by answers of this worker's own tasks skips the search (they are in memory).
@@ -337,19 +281,20 @@ class Runtime:
         capacity = self._capacity()
         if capacity <= 0:
             return 0
-        now_dt = step.to_datetime(now)
+        now_dt = to_datetime(now)
         orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
         if self._dead:
             orphaned |= Q(state=Effect.RUNNING, claimed_by__in=self._dead)
         candidates = list(Effect.objects.filter(orphaned, kind=Effect.TASK).order_by("id")
                           .annotate(owner_id=F("execution__machine__owner_id"))[:capacity])
-        until = step.to_datetime(now + self.lease_seconds)
+        until = to_datetime(now + self.lease_seconds)
         claimed = []
         for effect in candidates:
             taken = Effect.objects.filter(orphaned, pk=effect.pk).update(
                 state=Effect.RUNNING, claimed_by=self.worker_id, claimed_until=until)
             if taken:
-                claimed.append(step.task_request(effect, worker_id=self.worker_id, owner_id=effect.owner_id))
+                claimed.append(resources.TaskRequest.from_stored(effect, worker_id=self.worker_id,
+                                                                 owner_id=effect.owner_id))
         self._submit(claimed)
         return len(claimed)
 
@@ -361,10 +306,10 @@ class Runtime:
                 inflight = list(self._inflight)
             if inflight:
                 Effect.objects.filter(pk__in=inflight, claimed_by=self.worker_id, state=Effect.RUNNING).update(
-                    claimed_until=step.to_datetime(now + self.lease_seconds))
+                    claimed_until=to_datetime(now + self.lease_seconds))
         if now - self._last["dead"] >= 2.0:
             self._last["dead"] = now
-            now_dt = step.to_datetime(now)
+            now_dt = to_datetime(now)
             owners = set(ExecutionState.objects.filter(lease_expires_at__gte=now_dt).exclude(lease_owner="")
                          .order_by().values_list("lease_owner", flat=True).distinct())
             owners |= set(Effect.objects.filter(state=Effect.RUNNING, claimed_until__gte=now_dt)
@@ -391,10 +336,10 @@ def store_logs(answers):
         log.warning("could not store the log lines of %d task(s)", len(logged), exc_info=True)
 
 
-def _answer_item(outcome, task) -> step.Answer:
+def _answer_item(outcome, task) -> Answer:
     if outcome.kind == resources.SUCCEEDED:
-        return step.Answer(InboxItem.COMPLETE, task.effect_id, result=outcome.result)
-    return step.Answer(InboxItem.FAIL, task.effect_id, error=outcome.error, cause=outcome.cause)
+        return Answer(InboxItem.COMPLETE, task.effect_id, result=outcome.result)
+    return Answer(InboxItem.FAIL, task.effect_id, error=outcome.error, cause=outcome.cause)
 
 
 def _inbox_item(task, outcome) -> InboxItem:
@@ -412,8 +357,6 @@ _embedded_lock = threading.Lock()
 def start_embedded(loop=None) -> Runtime:
     """Start this process's runtime (runserver does, in the serving process only)."""
     global _embedded
-    from . import publish
-
     with _embedded_lock:
         if _embedded is None:
             if loop is not None:

@@ -72,6 +72,5 @@ def page(live_server, tmp_path):
 
 
 @pytest.fixture
-def alice(django_user_model, transactional_db):
-    # transactional_db: the live server thread must see the committed user
-    return django_user_model.objects.create_user("alice", password="alice-password")
+def users_db(transactional_db):
+    """The standing users (tests/conftest.py) are committed: the live server thread must see them."""

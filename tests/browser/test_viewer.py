@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from designer import approvals, arns
+from designer import arns
+from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.kitchen import Gates
-from tests.designer.runtime.conftest import migrated_sqlite, using_database
+from tests.helpers import migrated_sqlite, using_database
 from tests.runserver import RunServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -295,7 +296,7 @@ def test_a_rejected_pizza_is_caught_and_refunded(person, site, expect):
     carol = person("carol")
     carol.goto(f"/executions/{execution.pk}/")
     carol.locator('.react-flow__node:has(> [data-state-name="QualityCheck"])').click()
-    approval = carol.get_by_role("region", name="Approval: Is this pizza good to go?")
+    approval = carol.get_by_role("article", name="Is this pizza good to go?")
     approval.get_by_label("Comment").fill("Burnt crust")
     approval.get_by_role("button", name="Reject").click()
 
@@ -328,7 +329,7 @@ def test_the_page_reconnects_after_a_server_restart_and_catches_up(person, site,
     shot(alice, "3-server-down")
     # decided while the server is down: the answer waits in the database for the runtime
     approval = TaskToken.objects.get(execution=execution)
-    approvals.decide(approval.pk, site["carol"], "Approve", "while you were away")
+    decide(approval.pk, site["carol"], "Approve", "while you were away")
     server.start()
 
     expect(alice.locator("body")).to_have_attribute("data-ws", "open", timeout=20_000)

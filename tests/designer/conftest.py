@@ -2,11 +2,6 @@ import pytest
 
 
 @pytest.fixture
-def alice(django_user_model):
-    return django_user_model.objects.create_user("alice", password="alice-password")
-
-
-@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client

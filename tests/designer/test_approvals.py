@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from designer import approvals, resources
+from designer import resources
+from designer.approvals import decision, policy, resource
 from designer import runtime as rt
 from designer.models import Execution, HistoryEvent, InboxItem, TaskToken
-from tests.designer.runtime.conftest import FakeClock, make_machine, migrated_sqlite, using_database
+from tests.helpers import FakeClock, make_machine, migrated_sqlite, using_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,16 +31,6 @@ def asking(**parameters):
                   "Catch": [{"ErrorEquals": ["Statelight.ApprovalRejected"], "ResultPath": "$.problem", "Next": "Refund"}]},
         "Done": {"Type": "Succeed"},
         "Refund": {"Type": "Pass", "Result": "refunded", "ResultPath": "$.refund", "End": True}}}
-
-
-@pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user("carol", password="carol-password", is_staff=True)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", password="bob-password")
 
 
 @pytest.fixture
@@ -200,8 +191,8 @@ def test_two_decisions_at_once_only_one_wins(tmp_path, django_db_blocker):
         def take(user, choice):
             barrier.wait()
             try:
-                outcomes.append(approvals.decide(approval.pk, user, choice))
-            except approvals.Refused as e:
+                outcomes.append(decision.decide(approval.pk, user, choice))
+            except decision.Refused as e:
                 outcomes.append(e.status)
             finally:
                 from django.db import connection
@@ -291,14 +282,14 @@ def test_a_timeout_closes_the_approval_without_a_decision(alice, carol):
     assert approval.answered_at is not None and approval.decision is None
     r = decide(carol, approval, "Approve")
     assert r.status_code == 409 and "closed" in r.json()["error"]
-    assert approvals.pending_for(carol) == []
+    assert policy.pending_for(carol) == []
 
 
 def test_an_attempt_performed_twice_opens_one_approval(waiting):
     execution, approval = waiting()
     again = resources.TaskRequest(resource=APPROVAL, input={"Title": "again"}, state="Check",
                                   execution_id=execution.pk, effect_id=approval.effect_id)
-    assert approvals.perform(again) == resources.WAIT
+    assert resource.perform(again) == resources.WAIT
     assert TaskToken.objects.filter(execution=execution).count() == 1
 
 
@@ -314,7 +305,7 @@ def test_the_inbox_lists_what_the_user_may_decide(waiting, alice, carol, worker)
     # decided: gone from the pending list, in the audit table with who and what
     decide(carol, approval, "Approve", "crispy")
     html = client_for(carol).get("/approvals/").content.decode()
-    assert "Nothing waits for you." in html
+    assert f'action="/approvals/{approval.pk}/decide"' not in html
     assert "crispy" in html and "carol" in html
 
 

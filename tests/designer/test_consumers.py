@@ -17,9 +17,10 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from designer import runtime as rt
+from designer.approvals.decision import decide
 from designer.models import TaskToken
 from statelight import config
-from tests.designer.runtime.conftest import FakeClock, make_machine
+from tests.helpers import FakeClock, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,16 +29,6 @@ TWO_TASKS = json.loads(Path("examples/two_tasks.asl.json").read_text())
 ASK = {"StartAt": "Check", "States": {"Check": {
     "Type": "Task", "Resource": "arn:aws:states:::statelight:approval", "TimeoutSeconds": 60,
     "Parameters": {"Title": "Ship it?"}, "End": True}}}
-
-
-@pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user("carol", is_staff=True)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob")
 
 
 @pytest.fixture
@@ -69,14 +60,12 @@ def finished_two_tasks(owner):
 
 
 async def events_until(communicator, last_id, timeout=10):
-    """Every event received until `last_id` arrives, from "events" and "event" messages alike."""
+    """Every event (AWS's) received until `last_id` arrives."""
     received = []
     while not received or received[-1]["id"] < last_id:
         message = await communicator.receive_json_from(timeout=timeout)
         if message["type"] == "events":
             received.extend(message["events"])
-        elif message["type"] == "event":
-            received.append(message["event"])
     return received
 
 
@@ -111,22 +100,26 @@ async def test_it_replays_the_stored_events_after_last_event_id(application, ali
         assert connected
         message = await communicator.receive_json_from(timeout=5)
         assert message["type"] == "events"
-        ids = [event["id"] for event in message["events"]]
-        assert ids == list(range(6, 13))
-        assert message["events"][-1]["type"] == "ExecutionSucceeded"
-        assert json.loads(message["events"][-1]["executionSucceededEventDetails"]["output"])["n"] == 1
+        events = message["events"]
+        assert [event["id"] for event in events] == list(range(6, 13))
+        assert events[-1]["type"] == "ExecutionSucceeded"
+        assert json.loads(events[-1]["executionSucceededEventDetails"]["output"])["n"] == 1
         assert await communicator.receive_nothing(0.05)
         await communicator.disconnect()
 
 
-async def test_it_replays_everything_to_a_new_viewer_in_the_shape_of_get_execution_history(application, alice):
+async def test_it_replays_everything_to_a_new_viewer_as_get_execution_history_says_it_and_where(application, alice):
     execution = await sync_to_async(finished_two_tasks)(alice)
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
-    events = (await communicator.receive_json_from(timeout=5))["events"]
+    message = await communicator.receive_json_from(timeout=5)
+    events, runs = message["events"], message["runs"]
     assert [e["id"] for e in events] == list(range(1, 13))
-    first = events[0]
-    assert set(first) == {"timestamp", "type", "id", "previousEventId", "executionStartedEventDetails"}
-    assert isinstance(first["timestamp"], float)
+    assert set(events[0]) == {"timestamp", "type", "id", "previousEventId", "executionStartedEventDetails"}
+    assert isinstance(events[0]["timestamp"], float)
+    # beside each event its state run: none for the execution's own; FirstTask's TaskStateEntered (2)
+    # opens one, at the top level, and its next events belong to it; SecondTask's (7) the same
+    assert runs == [None, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, None]
+    assert message["paths"] == {"2": [], "7": []}
     await communicator.disconnect()
 
 
@@ -137,9 +130,17 @@ async def test_it_streams_new_events_as_the_runtime_commits_them(application, al
     assert connected
     assert await communicator.receive_nothing(0.05)  # nothing stored yet
     await sync_to_async(rt.Runtime(inline_tasks=True, worker_id="test:live").drain)()
-    events = await events_until(communicator, 12)
-    assert [e["id"] for e in events] == list(range(1, 13))
-    assert events[-1]["type"] == "ExecutionSucceeded"
+    live = []
+    while len(live) < 12:
+        message = await communicator.receive_json_from(timeout=10)
+        live += zip(message["events"], message["runs"])
+    assert [e["id"] for e, _ in live] == list(range(1, 13))
+    assert live[-1][0]["type"] == "ExecutionSucceeded"
+    await communicator.disconnect()
+    # published as stored: a replay gives the very same
+    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
+    replayed = await communicator.receive_json_from(timeout=5)
+    assert list(zip(replayed["events"], replayed["runs"])) == live
     await communicator.disconnect()
 
 
@@ -180,53 +181,53 @@ async def test_the_executions_list_hears_of_starts_and_ends(application, alice, 
     await communicator.disconnect()
 
 
-async def test_the_inbox_updates_when_an_approval_opens_is_decided_or_times_out(application, alice, carol):
-    from designer import approvals
-
+async def test_the_inbox_hears_what_opens_and_closes_not_the_whole_inbox(application, alice, carol):
     communicator, connected = await connect(application, "/ws/approvals/")
     assert not connected
     communicator, connected = await connect(application, "/ws/approvals/", carol)
     assert connected
-    empty = await communicator.receive_json_from(timeout=5)
-    assert (empty["type"], empty["count"]) == ("approvals", 0)
-    assert "Nothing waits for you." in empty["html"]
+    assert await communicator.receive_json_from(timeout=5) == {"type": "inbox", "count": 0, "cards": [],
+                                                                 "decided": []}
 
     clock = FakeClock()
     worker = rt.Runtime(inline_tasks=True, worker_id="test:inbox", clock=clock)
     machine = await sync_to_async(make_machine)(alice, "Ask", ASK)
-
-    async def until_count(count):
-        # each change sends the inbox again; a burst may send it more than once
-        while True:
-            message = await communicator.receive_json_from(timeout=5)
-            assert message["type"] == "approvals"
-            if message["count"] == count:
-                return message
-
     await sync_to_async(rt.start_execution)(machine, owner=alice)
     await sync_to_async(worker.drain)()
-    message = await until_count(1)
-    assert "Ship it?" in message["html"]
-    assert 'name="csrfmiddlewaretoken"' in message["html"]  # the forms post from the page
+    opened = await communicator.receive_json_from(timeout=5)
     approval = await sync_to_async(TaskToken.objects.get)(kind="approval")
-    await sync_to_async(approvals.decide)(approval.pk, carol, "Approve")
-    message = await until_count(0)
-    assert "Ship it?" in message["html"]  # now in the decided table
+    assert (opened["type"], opened["id"], opened["count"]) == ("opened", approval.pk, 1)
+    assert "Ship it?" in opened["html"] and f'action="/approvals/{approval.pk}/decide"' in opened["html"]
+    assert 'name="csrfmiddlewaretoken"' in opened["html"]  # the card's form posts from the page
+
+    await sync_to_async(decide)(approval.pk, carol, "Approve", "ship")
+    closed = await communicator.receive_json_from(timeout=5)
+    assert (closed["type"], closed["id"], closed["count"]) == ("closed", approval.pk, 0)
+    assert "Approve" in closed["decided"] and "ship" in closed["decided"]  # the decision's row
     await sync_to_async(worker.drain)()
 
     # no decision: the task times out, and the inbox hears it from the execution's events
     await sync_to_async(rt.start_execution)(machine, owner=alice)
     await sync_to_async(worker.drain)()
-    await until_count(1)
+    second = await communicator.receive_json_from(timeout=5)
+    assert (second["type"], second["count"]) == ("opened", 1)
     clock.advance(61)
     await sync_to_async(worker.drain)()
-    await until_count(0)
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "closed", "id": second["id"], "count": 0, "decided": None}
+    assert await communicator.receive_nothing(0.2)
+    await communicator.disconnect()
+
+    # a new visit gets the whole inbox once: no card, the decision made earlier
+    communicator, _ = await connect(application, "/ws/approvals/", carol)
+    everything = await communicator.receive_json_from(timeout=5)
+    assert (everything["type"], everything["count"], everything["cards"]) == ("inbox", 0, [])
+    [row] = everything["decided"]
+    assert "ship" in row
     await communicator.disconnect()
 
 
 async def test_the_viewer_hears_when_the_pending_tasks_change(application, alice, carol):
-    from designer import approvals
-
     machine = await sync_to_async(make_machine)(alice, "Ask", ASK)
     execution = await sync_to_async(rt.start_execution)(machine, owner=alice)
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
@@ -236,7 +237,7 @@ async def test_the_viewer_hears_when_the_pending_tasks_change(application, alice
     while {"type": "tasks"} not in seen:
         seen.append(await communicator.receive_json_from(timeout=5))
     approval = await sync_to_async(TaskToken.objects.get)(kind="approval")
-    await sync_to_async(approvals.decide)(approval.pk, carol, "Approve")
+    await sync_to_async(decide)(approval.pk, carol, "Approve")
     assert await communicator.receive_json_from(timeout=5) == {"type": "tasks"}
     await communicator.disconnect()
 
@@ -291,8 +292,8 @@ async def test_a_viewer_that_reconnects_gets_only_what_it_missed(application, al
     communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/", alice)
     first = (await communicator.receive_json_from(timeout=5))["events"]
     await communicator.disconnect()
-    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/?last_event_id={first[-1]['id']}",
-                                    alice)
+    last = first[-1]["id"]
+    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/?last_event_id={last}", alice)
     assert await communicator.receive_nothing(0.1)
     await communicator.disconnect()
     await asyncio.sleep(0)

@@ -1,4 +1,4 @@
-"""The designer's pages and JSON endpoints (designer/editor.py)."""
+"""The designer's pages and JSON endpoints (designer/editor/views.py)."""
 import json
 
 import pytest
@@ -38,16 +38,16 @@ def machine(alice):
 
 
 @pytest.fixture
-def bob_client(django_user_model):
+def bob_client(bob):
     client = Client()
-    client.force_login(django_user_model.objects.create_user("bob"))
+    client.force_login(bob)
     return client
 
 
 @pytest.fixture
-def staff_client(django_user_model):
+def staff_client(carol):
     client = Client()
-    client.force_login(django_user_model.objects.create_user("root", is_staff=True))
+    client.force_login(carol)
     return client
 
 

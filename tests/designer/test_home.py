@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from designer.examples import load_examples
+from designer.editor.examples import load_examples
 from designer.models import StateMachine
 
 
@@ -22,9 +22,8 @@ def test_it_redirects_anonymous_user_to_login(client):
     assert r["Location"] == "/accounts/login/?next=/"
 
 
-def test_it_lists_my_machines_with_edit_and_runs_links(alice_client, alice, django_user_model):
+def test_it_lists_my_machines_with_edit_and_runs_links(alice_client, alice, bob):
     mine = StateMachine.objects.create(arn=arn("Mine"), name="Mine", region="us-east-1", owner=alice, definition="{}")
-    bob = django_user_model.objects.create_user("bob")
     StateMachine.objects.create(arn=arn("Theirs"), name="Theirs", region="us-east-1", owner=bob, definition="{}")
     r = alice_client.get("/")
     assert r.status_code == 200
@@ -35,10 +34,9 @@ def test_it_lists_my_machines_with_edit_and_runs_links(alice_client, alice, djan
     assert "Theirs" not in html
 
 
-def test_it_shows_staff_every_machine(client, alice, django_user_model):
+def test_it_shows_staff_every_machine(client, alice, carol):
     StateMachine.objects.create(arn=arn("Mine"), name="Mine", region="us-east-1", owner=alice, definition="{}")
-    staff = django_user_model.objects.create_user("root", is_staff=True)
-    client.force_login(staff)
+    client.force_login(carol)
     assert [m.name for m in client.get("/").context["machines"]] == ["Mine"]
 
 

@@ -1,4 +1,5 @@
-"""The execution viewer's pages and JSON endpoints, and the state runs read back from history.
+"""The execution viewer's pages and JSON endpoints, and the state runs read from history events
+by where they happened (designer/viewer/runs.py).
 
 alice owns the machines, carol is staff, bob is an outsider.
 """
@@ -8,13 +9,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import engine
 from designer import runtime as rt
-from designer import state_runs
+from designer.approvals.decision import decide
 from designer.models import Activity, Execution, HistoryEvent, TaskToken
-from tests.designer.runtime.conftest import FakeClock, make_machine
+from designer.viewer.runs import StateRuns, resources_of
+from tests.helpers import FakeClock, make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,16 +62,6 @@ COOK_EACH = {"StartAt": "Each", "States": {"Each": {
 
 
 @pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user("carol", is_staff=True)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob")
-
-
-@pytest.fixture
 def clock():
     return FakeClock()
 
@@ -96,27 +90,34 @@ def recorded_execution(owner) -> Execution:
     execution = Execution.objects.create(
         arn=machine.arn.replace("stateMachine", "execution") + ":one", name="one", machine=machine,
         definition=json.dumps(RECORDED["definition"]), status="SUCCEEDED",
-        started_at=datetime.fromtimestamp(RECORDED["history"][0]["timestamp"], timezone.utc))
-    for event in RECORDED["history"]:
+        started_at=datetime.fromtimestamp(RECORDED["history"][0]["event"]["timestamp"], timezone.utc))
+    for envelope in RECORDED["history"]:
+        event = envelope["event"]
         details = next((v for k, v in event.items() if k.endswith("EventDetails")), None)
-        HistoryEvent.objects.create(execution=execution, event_id=event["id"],
-                                    previous_event_id=event["previousEventId"], type=event["type"], details=details,
-                                    timestamp=datetime.fromtimestamp(event["timestamp"], timezone.utc))
+        HistoryEvent.objects.create(
+            execution=execution, event_id=event["id"], previous_event_id=event["previousEventId"], type=event["type"],
+            details=details, timestamp=datetime.fromtimestamp(event["timestamp"], timezone.utc),
+            state_run=envelope["run"], path=envelope.get("path"),
+            state_name=details["name"] if envelope["run"] == event["id"] else None)
     return execution
 
 
-# --- state runs read back from history (the same expectations as static/src/viewer/history.test.js)
+# --- state runs read from history (the same expectations as static/src/viewer/runs.test.js)
 
-def only(statuses):
-    return {name: item["status"] for name, item in statuses.items()}
+STATES = ("P", "A", "W", "M", "U", "B", "C", "D")
+
+
+def statuses(runs):
+    return {name: runs.status_of(name)["status"] for name in STATES if runs.of_state(name)}
 
 
 def test_it_reads_each_states_status_from_a_recorded_history():
-    runs = state_runs.read(RECORDED["history"])
-    assert runs.status == "SUCCEEDED"
-    assert only(runs.statuses()) == {"P": "succeeded", "A": "succeeded", "W": "succeeded", "M": "succeeded",
-                                     "U": "failed", "B": "succeeded", "C": "caught", "D": "succeeded"}
-    assert runs.statuses({"M": 0})["U"]["status"] == "succeeded"
+    runs = StateRuns().add_all(RECORDED["history"])
+    assert statuses(runs) == {"P": "succeeded", "A": "succeeded", "W": "succeeded", "M": "succeeded",
+                              "U": "failed", "B": "succeeded", "C": "caught", "D": "succeeded"}
+    assert [run.status() for run in runs.of_state("U", 0)] == ["succeeded"]
+    [w] = runs.of_state("W")
+    assert runs.runs[w.path[-1][0]].name == "P"  # W ran in a branch of P
     [b] = runs.of_state("B")
     assert [a["outcome"] for a in b.attempts] == ["failed", "succeeded"]
     [c] = runs.of_state("C")
@@ -124,30 +125,33 @@ def test_it_reads_each_states_status_from_a_recorded_history():
 
 
 def test_a_retry_pending_reads_as_retrying():
-    failed = next(e for e in RECORDED["history"] if e["type"] == "LambdaFunctionFailed"
-                  and "fails 1 times" in e["lambdaFunctionFailedEventDetails"]["cause"])
-    runs = state_runs.read([e for e in RECORDED["history"] if e["id"] <= failed["id"]])
-    assert runs.statuses()["B"] == {"status": "retrying"}
+    failed = next(e["event"] for e in RECORDED["history"] if e["event"]["type"] == "LambdaFunctionFailed"
+                  and "fails 1 times" in e["event"]["lambdaFunctionFailedEventDetails"]["cause"])
+    runs = StateRuns().add_all(e for e in RECORDED["history"] if e["event"]["id"] <= failed["id"])
+    assert runs.status_of("B") == {"status": "retrying"}
 
 
-def test_the_pizza_reads_as_it_runs(alice, carol, worker, clock):
-    from designer import approvals
-
+def test_the_pizza_reads_as_it_runs_from_the_stored_events(alice, carol, worker, clock):
     execution = started(alice, worker, PIZZA, "Pizza", json.dumps(ORDER))
     clock.advance(5)  # Bake's retry interval
     worker.drain()
-    runs = state_runs.read(e.to_dict() for e in execution.events.order_by("event_id"))
-    statuses = runs.statuses()
-    assert statuses["QualityCheck"] == {"status": "waiting", "waitingFor": "approval"}
-    assert only({k: statuses[k] for k in ("TakeOrder", "PrepareInParallel", "MakeDough", "Bake")}) == {
+
+    def read():
+        runs = StateRuns(resources_of(json.loads(PIZZA)))
+        runs.add_all(e.envelope() for e in execution.events.order_by("event_id"))
+        return runs, {run.name: runs.status_of(run.name) for run in runs.runs.values()}
+
+    runs, now = read()
+    assert now["QualityCheck"] == {"status": "waiting", "waitingFor": "approval"}
+    assert {name: now[name]["status"] for name in ("TakeOrder", "PrepareInParallel", "MakeDough", "Bake")} == {
         "TakeOrder": "succeeded", "PrepareInParallel": "succeeded", "MakeDough": "succeeded", "Bake": "succeeded"}
-    assert "Deliver" not in statuses
+    assert "Deliver" not in now
     [bake] = runs.of_state("Bake")
     assert [a["outcome"] for a in bake.attempts] == ["failed", "succeeded"] and bake.error is None
-    approvals.decide(TaskToken.objects.get(execution=execution).pk, carol, "Reject", "burnt")
+    decide(TaskToken.objects.get(execution=execution).pk, carol, "Reject", "burnt")
     worker.drain()
-    runs = state_runs.read(e.to_dict() for e in execution.events.order_by("event_id"))
-    assert only(runs.statuses()) | {} == {
+    _, end = read()
+    assert {name: item["status"] for name, item in end.items()} == {
         "TakeOrder": "succeeded", "PrepareInParallel": "succeeded", "MakeDough": "succeeded",
         "PrepareSauce": "succeeded", "GrateCheese": "succeeded", "AddToppings": "succeeded", "Bake": "succeeded",
         "QualityCheck": "caught", "RefundOrder": "succeeded", "Refunded": "succeeded"}
@@ -245,6 +249,8 @@ def test_history_gives_the_stored_events_after_an_id(alice, bob, worker):
     execution = started(alice, worker)
     r = client_for(alice).get(f"/executions/{execution.pk}/history?after=10")
     assert [e["id"] for e in r.json()["events"]] == [11, 12]
+    assert [e["type"] for e in r.json()["events"]] == ["TaskStateExited", "ExecutionSucceeded"]
+    assert r.json()["runs"] == [7, None]  # SecondTask's run, then the execution's own event
     assert r.json()["execution"]["status"] == "SUCCEEDED"
     assert client_for(bob).get(f"/executions/{execution.pk}/history").status_code == 404
     assert Client().get(f"/executions/{execution.pk}/history").status_code == 401
@@ -259,7 +265,10 @@ def test_state_detail_gives_a_states_runs_with_errors_retries_and_iterations(ali
     [run] = b["runs"]
     assert run["retries"] == 1 and run["attempts"][0]["error"] == "UnreliableError"
     assert run["output"] == {"succeededOnAttempt": 2}
-    u = client.get(f"/executions/{execution.pk}/states/U?iteration=1").json()
+    with CaptureQueriesContext(connection) as queries:
+        u = client.get(f"/executions/{execution.pk}/states/U?iteration=1").json()
+    reads = [q["sql"] for q in queries if 'FROM "designer_historyevent"' in q["sql"]]
+    assert reads and all("state_name" in sql or "state_run" in sql for sql in reads)  # never the whole history
     [failed] = u["runs"]
     assert (failed["status"], failed["iteration"]["index"], failed["error"]) == ("failed", 1, "UnreliableError")
     assert "handlers.py" in "".join(json.loads(failed["cause"])["stackTrace"])  # the handler's traceback
@@ -288,6 +297,21 @@ def test_state_detail_gives_each_attempts_log_lines_to_those_who_may_see_the_exe
     assert logged(client_for(carol), "iteration=0") == [[("INFO", "viewer.cook", "cooking soup, attempt 1")]]
     assert client_for(bob).get(f"/executions/{execution.pk}/states/Cook").status_code == 404
     assert Client().get(f"/executions/{execution.pk}/states/Cook").status_code == 401
+
+
+def test_an_attempts_log_lines_are_fetched_by_its_run_and_attempt_without_reading_the_history(
+        alice, bob, worker, clock, django_assert_max_num_queries):
+    execution = started(alice, worker, COOK_EACH, input_text=json.dumps({"dishes": [{"dish": "stew", "burn": True}]}))
+    clock.advance(2)  # the retry's interval
+    worker.drain()
+    [run] = HistoryEvent.objects.filter(execution=execution, state_name="Cook").values_list("event_id", flat=True)
+    client = client_for(alice)
+    url = f"/executions/{execution.pk}/runs/{run}/attempts/1/logs"
+    with django_assert_max_num_queries(4):  # the session, its user, the execution, the logs
+        r = client.get(url)
+    assert r.json()["lines"][0]["message"] == "cooking stew, attempt 2" and r.json()["dropped"] == 0
+    assert client.get(f"/executions/{execution.pk}/runs/{run}/attempts/5/logs").json() == {"lines": [], "dropped": 0}
+    assert client_for(bob).get(url).status_code == 404
 
 
 def test_a_waiting_callback_is_answered_from_the_viewer(alice, bob, worker):

@@ -26,3 +26,20 @@ def same_json(a, b) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b
+
+
+def check_frame_paths(events):
+    """What every history must hold of its events' frame paths (engine.history.Event): the
+    execution's own events belong to no state run; every other event to the run of a
+    *StateEntered before it, in that run's frame; a frame's containers are Map and Parallel runs."""
+    by_id = {event.id: event for event in events}
+    entered = {event.id for event in events if event.type.endswith("StateEntered") and event.run == event.id}
+    containers = {i for i in entered if by_id[i].type in ("MapStateEntered", "ParallelStateEntered")}
+    for event in events:
+        if event.type.startswith("Execution"):
+            assert (event.run, event.path) == (None, ()), event
+            continue
+        assert event.run in entered and event.run <= event.id, event
+        assert event.path == by_id[event.run].path, event
+        for container, index in event.path:
+            assert container in containers and isinstance(index, int), event

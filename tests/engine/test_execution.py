@@ -207,7 +207,8 @@ MIXED = {
 
 
 def run_mixed(restore_each_step: bool, through_changes: bool = False):
-    """Answer everything in a fixed order; optionally go through a JSON snapshot after every step."""
+    """Answer everything in a fixed order; optionally go through a JSON snapshot after every step.
+    (status, output, [(AWS's event, its state run, its frame path)])."""
     clock = Clock()
     mach = machine(MIXED, start="Prep")
     ex = engine.Execution(mach, {"items": [1, 2, 3]}, clock=clock, seed=7)
@@ -216,7 +217,7 @@ def run_mixed(restore_each_step: bool, through_changes: bool = False):
     events, pending = [], []
     step = ex.start()
     while True:
-        events += [e.to_dict() for e in step.events]
+        events += [(e.to_dict(), e.run, e.path) for e in step.events]
         cancelled = {c.id for c in of(Cancel, step.effects)}
         pending = [e for e in pending if e.id not in cancelled] + [e for e in step.effects if not isinstance(e, Cancel)]
         if restore_each_step:
@@ -259,6 +260,27 @@ def test_restoring_from_a_snapshot_after_every_step_changes_nothing():
 
 def test_incremental_changes_rebuild_the_same_snapshot():
     assert run_mixed(restore_each_step=True, through_changes=True) == run_mixed(restore_each_step=False)
+
+
+def test_every_event_knows_its_state_run_and_the_frame_it_ran_in():
+    _, _, events = run_mixed(restore_each_step=True)  # restored frames find their path again
+    entered = {aws["stateEnteredEventDetails"]["name"]: (aws["id"], path) for aws, run, path in events
+               if aws["type"].endswith("StateEntered") and run == aws["id"]}
+    fan, each = entered["Fan"][0], entered["Each"][0]
+    assert entered["Prep"][1] == entered["Fan"][1] == entered["Each"][1] == ()
+    assert (entered["A"][1], entered["W"][1], entered["B"][1]) == (((fan, 0),), ((fan, 1),), ((fan, 1),))
+    iterations = sorted(path for aws, run, path in events if aws["type"] == "TaskStateEntered" and
+                        aws["stateEnteredEventDetails"]["name"] == "I")
+    assert iterations == [((each, 0),), ((each, 1),), ((each, 2),)]
+    by_id = {aws["id"]: (aws["type"], run) for aws, run, _ in events}
+    a = entered["A"][0]
+    assert [kind for kind, run in by_id.values() if run == a] == [  # A's retry stays in A's run
+        "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
+        "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited"]
+    assert {kind for kind, run in by_id.values() if run == each} >= {
+        "MapStateEntered", "MapStateStarted", "MapIterationStarted", "MapIterationSucceeded", "MapStateSucceeded",
+        "MapStateExited"}
+    assert {kind for kind, run in by_id.values() if run is None} == {"ExecutionStarted", "ExecutionSucceeded"}
 
 
 def test_an_assign_above_256_kib_fails_with_data_limit_exceeded():

@@ -35,7 +35,7 @@ import engine
 from engine.mocks import load_case
 from engine.runner import VirtualClock
 
-from .shared import CONFORMANCE
+from .shared import CONFORMANCE, check_frame_paths
 
 TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
 START = 1_700_000_000.0  # 2023-11-14T22:13:20Z: any fixed instant will do
@@ -90,6 +90,7 @@ def test_history_matches_the_golden_transcript_checked_against_aws(case_id):
     path = TRANSCRIPTS / f"{case_id}.json"
     golden = json.loads(path.read_text())
     result = run_case(case_id)
+    check_frame_paths(result.history)
     events = transcript(result)
     if UPDATE:
         golden.update(status=result.status, error=result.error, events=events)

@@ -7,6 +7,7 @@ import engine
 from engine.effects import InvokeTask
 
 from .drive import answer_tasks, restored
+from .shared import check_frame_paths
 
 
 def parallel_machine():
@@ -49,12 +50,13 @@ def test_it_reruns_only_failed_map_iterations():
         seen.append(effect.input)
         return ("fail", "Odd", None) if effect.input % 2 else ("ok", effect.input * 10)
 
-    answer_tasks(ex, ex.start(), flaky)
+    events = answer_tasks(ex, ex.start(), flaky)
     assert (ex.status, ex.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
     assert seen == [1, 2, 3]  # the second failure aborted the iteration of 4
     ex = restored(ex)
-    answer_tasks(ex, ex.redrive(), lambda effect: seen.append(effect.input) or ("ok", effect.input * 10))
+    events += answer_tasks(ex, ex.redrive(), lambda effect: seen.append(effect.input) or ("ok", effect.input * 10))
     assert (ex.status, ex.output) == ("SUCCEEDED", [10, 20, 30, 40])
+    check_frame_paths(events)  # the iterations run again in the Map's run, in their own frames
     assert sorted(seen[3:]) == [1, 3, 4]  # 2 had succeeded: it is not run again
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from designer.api import keys
+from designer import access_keys
 
 
 class Command(BaseCommand):
@@ -31,5 +31,5 @@ class Command(BaseCommand):
                 if not create_user:
                     raise CommandError(f"no user named {username!r} (add --create-user to create one)")
                 user = User.objects.create_user(username)  # no usable password: API only, until one is set
-            key, secret = keys.issue(user, description)
+            key, secret = access_keys.issue(user, description)
         self.stdout.write(f"AWS_ACCESS_KEY_ID={key.access_key_id}\nAWS_SECRET_ACCESS_KEY={secret}")

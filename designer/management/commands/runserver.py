@@ -7,8 +7,11 @@ with --noreload. migrate, other commands and tests never get here, so the
 runtime never starts in them. STATELIGHT_RUNTIME_EMBEDDED=0 turns it off when
 `manage.py statelight_worker` processes do the work.
 """
+import daphne.server
 from daphne.management.commands.runserver import Command as DaphneRunserver
 from django.conf import settings
+
+from designer.runtime import start_embedded, stop_embedded
 
 
 class Command(DaphneRunserver):
@@ -17,10 +20,6 @@ class Command(DaphneRunserver):
     def inner_run(self, *args, **options):
         runtime = None
         if getattr(settings, "STATELIGHT_RUNTIME_EMBEDDED", True):
-            import daphne.server
-
-            from designer.runtime import start_embedded
-
             # publish from the server's own event loop: the in-memory channel layer is read there
             runtime = start_embedded(loop=daphne.server.twisted_loop)
             self.stdout.write(f"Statelight runtime started in this process ({runtime.worker_id}).\n")
@@ -28,6 +27,4 @@ class Command(DaphneRunserver):
             return super().inner_run(*args, **options)
         finally:
             if runtime is not None:
-                from designer.runtime import stop_embedded
-
                 stop_embedded()

@@ -12,6 +12,8 @@ import threading
 
 from django.core.management.base import BaseCommand
 
+from designer.runtime import Runtime
+
 
 class Command(BaseCommand):
     help = "Run a Statelight runtime worker (executions, timers, task resources) until stopped."
@@ -23,8 +25,6 @@ class Command(BaseCommand):
                             help="seconds between looks for work (default STATELIGHT_RUNTIME_POLL_SECONDS)")
 
     def handle(self, *args, threads=None, poll=None, **options):
-        from designer.runtime import Runtime
-
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())

@@ -1,4 +1,4 @@
-// The designer's undo stack (not an execution's history: that is viewer/history.js):
+// The designer's undo stack (not an execution's history: that is viewer/runs.js):
 // undo/redo over {definition, layout, text} snapshots. Snapshots are immutable
 // (edits make new objects), so keeping them is cheap. Edits with the same
 // `coalesce` key in quick succession (typing in a field) are one step.

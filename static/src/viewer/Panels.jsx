@@ -3,11 +3,12 @@
 // in each attempt, timing; Map iterations), and the
 // answers a person can give: approve/reject, or a callback/activity task's
 // success or failure.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
-import { call } from "../designer/api.js";
+import { decideOnCards } from "../approvals/card.js";
+import { call } from "../http.js";
 import { clock, dateTime, duration, pretty, STATUS_LABELS, WAITING_LABELS } from "./format.js";
-import { readableCause } from "./history.js";
+import { readableCause } from "./runs.js";
 
 export function JsonBlock({ label, value }) {
   if (value === undefined) return null;
@@ -46,74 +47,13 @@ function StatusChip({ status, waitingFor }) {
 
 // --- answering ---------------------------------------------------------------------
 
-function FormField({ field, value, onChange }) {
-  const id = `vw-field-${field.name}`;
-  let input;
-  if (field.type === "boolean") {
-    input = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
-  } else if (field.type === "select") {
-    input = (
-      <select id={id} className="sl-input" value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
-        {field.required ? null : <option value="" />}
-        {field.options.map((o) => <option key={o} value={o}>{o}</option>)}
-      </select>
-    );
-  } else if (field.type === "textarea") {
-    input = <textarea id={id} className="sl-input" rows={3} value={value ?? ""} onChange={(e) => onChange(e.target.value)} />;
-  } else {
-    input = <input id={id} className="sl-input" type={field.type === "number" ? "number" : "text"} value={value ?? ""} onChange={(e) => onChange(e.target.value)} />;
-  }
-  return (
-    <div className="sl-field">
-      <label className="sl-field-label" htmlFor={id}>{field.label}{field.required ? " (required)" : ""}</label>
-      {input}
-    </div>
-  );
-}
-
+// The approval card the inbox shows too: the server renders it (templates/approvals/card.html) and
+// approvals/card.js decides on it. React never redraws it while it is the same card, so a
+// half-written comment survives the events coming in.
 export function ApprovalCard({ approval, onDone }) {
-  const [comment, setComment] = useState("");
-  const [form, setForm] = useState(() => Object.fromEntries(approval.form.filter((f) => "default" in f).map((f) => [f.name, f.default])));
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const decide = async (choice) => {
-    setBusy(true);
-    setError(null);
-    const r = await call(approval.decideUrl, { body: { choice, comment, form } });
-    setBusy(false);
-    if (r.ok) onDone();
-    else setError(r.data?.error ?? "Could not decide.");
-  };
-  const who = approval.approvers
-    ? [...(approval.approvers.users ?? []), ...(approval.approvers.groups ?? []).map((g) => `group ${g}`)].join(", ")
-    : "staff";
-  return (
-    <section className="vw-answer vw-approval" aria-label={`Approval: ${approval.title}`} data-approval={approval.id}>
-      <h3>{approval.title}</h3>
-      {approval.description ? <p className="vw-approval-description">{approval.description}</p> : null}
-      {approval.data !== null && approval.data !== undefined ? <pre className="vw-json">{pretty(approval.data)}</pre> : null}
-      {approval.canDecide ? (
-        <>
-          {approval.form.map((field) => (
-            <FormField key={field.name} field={field} value={form[field.name]} onChange={(v) => setForm({ ...form, [field.name]: v })} />
-          ))}
-          {approval.comment !== "none" ? (
-            <div className="sl-field">
-              <label className="sl-field-label" htmlFor={`vw-comment-${approval.id}`}>Comment{approval.comment === "required" ? " (required)" : ""}</label>
-              <textarea id={`vw-comment-${approval.id}`} className="sl-input" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
-            </div>
-          ) : null}
-          <div className="vw-buttons">
-            {approval.choices.map((choice) => (
-              <button key={choice.name} type="button" disabled={busy} onClick={() => decide(choice.name)}
-                className={`sl-button ${choice.rejects ? "is-danger" : "is-primary"}`}>{choice.name}</button>
-            ))}
-          </div>
-        </>
-      ) : <p className="sl-field-hint">Waiting for {who} to decide.</p>}
-      {error ? <p className="sl-field-problem" role="alert">{error}</p> : null}
-    </section>
-  );
+  const ref = useRef(null);
+  useEffect(() => decideOnCards(ref.current, () => onDone()), [onDone]);
+  return <div className="vw-approval" ref={ref} dangerouslySetInnerHTML={{ __html: approval.html }} />;
 }
 
 export function TaskAnswer({ task, onDone }) {
@@ -245,25 +185,25 @@ function IterationPicker({ runs, map, pick, onPick }) {
   );
 }
 
-// What the handler logged in each attempt of one run: from the state-detail endpoint (they are not
-// history events), fetched when the run is shown and again when one of its attempts ends.
-function useAttemptLogs(stateUrl, name, entry) {
-  const [logs, setLogs] = useState(null); // { entryId, attempts: [{ lines, dropped }] }
+// What the handler logged in each attempt of one run: kept with the attempt, not in the history,
+// fetched by (run, attempt) once the attempt has ended (they do not change after that).
+function useAttemptLogs(runsUrl, entry) {
+  const [logs, setLogs] = useState({}); // "run/attempt" -> {lines, dropped}
   const ended = entry ? entry.attempts.filter((a) => a.endedAt !== null).length : 0;
   const entryId = entry?.id ?? null;
-  const iteration = entry?.iteration?.index;
-  const count = entry?.attempts.length ?? 0;
   useEffect(() => {
-    if (!stateUrl || entryId === null || count === 0) return undefined;
+    if (!runsUrl || entryId === null) return undefined;
     let current = true;
-    const query = iteration !== undefined ? `?iteration=${iteration}` : "";
-    call(`${stateUrl}${encodeURIComponent(name)}${query}`, { method: "GET" }).then((r) => {
-      const run = r.ok ? r.data.runs.find((x) => x.id === entryId) : null;
-      if (current && run) setLogs({ entryId, attempts: run.attempts.map((a) => a.logs) });
+    entry.attempts.forEach((attempt, i) => {
+      const key = `${entryId}/${i}`;
+      if (attempt.endedAt === null || key in logs) return;
+      call(`${runsUrl}${entryId}/attempts/${i}/logs`, { method: "GET" }).then((r) => {
+        if (current && r.ok) setLogs((known) => ({ ...known, [key]: r.data }));
+      });
     });
     return () => { current = false; };
-  }, [stateUrl, name, entryId, iteration, count, ended]);
-  return logs?.entryId === entryId ? logs.attempts : [];
+  }, [runsUrl, entryId, ended]); // eslint-disable-line react-hooks/exhaustive-deps
+  return entry ? entry.attempts.map((_, i) => logs[`${entryId}/${i}`]) : [];
 }
 
 const LOG_OPEN_UP_TO = 8; // lines; a longer log starts collapsed
@@ -313,7 +253,7 @@ function Attempts({ entry, logs }) {
   );
 }
 
-export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now, stateUrl }) {
+export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onAnswered, onClose, now, runsUrl }) {
   const map = runs.mapOf(name);
   const pick = map ? picks[map.name] : undefined;
   const ownIteration = map && map.name !== name ? pick : undefined;
@@ -323,7 +263,7 @@ export function StatePanel({ runs, name, node, status, picks, onPick, tasks, onA
   const entry = entries.find((e) => e.id === chosen) ?? entries[entries.length - 1];
   const mine = runs.status === "RUNNING" ? tasks.filter((t) => t.state === name) : [];
   const last = entry?.attempts[entry.attempts.length - 1];
-  const logs = useAttemptLogs(stateUrl, name, entry);
+  const logs = useAttemptLogs(runsUrl, entry);
   return (
     <div className="vw-panel-body" data-panel-state={name}>
       <div className="vw-panel-head">

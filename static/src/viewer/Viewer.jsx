@@ -1,14 +1,14 @@
 // The live execution viewer: the machine's graph coloured by status (data,
 // applied last; CSS decides the look), a side panel for the execution or
 // the selected state, and the events table / timeline below. Everything is
-// derived from the history events the websocket streams (useLiveRuns).
+// derived from the history events the websocket streams (useLiveRuns, runs.js).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { aslToGraph } from "../asl/graph.js";
 import { StateGraph } from "../graph/StateGraph.jsx";
 import { autoLayout } from "../graph/layout.js";
 import { STATUS_LABELS } from "./format.js";
-import { STATUSES } from "./history.js";
+import { STATUSES } from "./runs.js";
 import { ExecutionPanel, StatePanel } from "./Panels.jsx";
 import { EventsTable, Timeline } from "./Tables.jsx";
 import { useLiveRuns } from "./useLiveRuns.js";
@@ -114,7 +114,7 @@ export function Viewer({ config }) {
           {selected ? (
             <StatePanel runs={runs} version={version} name={selected} node={byName.get(selected)} status={statuses[selected]}
               picks={picks} onPick={onPick} tasks={tasks} onAnswered={refreshTasks} onClose={() => setSelected(null)} now={now}
-              stateUrl={config.urls.state} />
+              runsUrl={config.urls.runs} />
           ) : <ExecutionPanel runs={runs} version={version} execution={execution} tasks={tasks} onAnswered={refreshTasks} now={now} />}
         </aside>
       </div>

@@ -2,7 +2,7 @@
 // done to it (stop, after a confirmation; redrive; fit the graph).
 import { useState } from "react";
 
-import { call } from "../designer/api.js";
+import { call } from "../http.js";
 
 const REDRIVABLE = new Set(["FAILED", "ABORTED", "TIMED_OUT"]);
 

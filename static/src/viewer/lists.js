@@ -1,6 +1,7 @@
 // The live lists: a machine's executions (/machines/<pk>/runs/) and the
 // approval inbox (/approvals/). Small, no React: the pages are rendered by
 // Django and these keep them current over a websocket (designer/consumers.py).
+import { decideOnCards } from "../approvals/card.js";
 import { LiveSocket } from "./socket.js";
 
 // --- a machine's executions -------------------------------------------------------
@@ -69,78 +70,53 @@ function executionsList(list, path) {
 
 // --- the approval inbox ---------------------------------------------------------------
 
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+const DECIDED_ROWS = 20;
+
+function fromHtml(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content.firstElementChild;
 }
 
-// Put the server's new lists in place, keeping the cards that stay (a half-written comment survives).
-function mergeInbox(root, html) {
-  const incoming = document.createElement("div");
-  incoming.innerHTML = html;
-  const oldList = root.querySelector(".approval-list");
-  const newList = incoming.querySelector(".approval-list");
-  if (!oldList || !newList) {
-    root.replaceChildren(...incoming.childNodes);
-    return;
-  }
-  const kept = new Map([...oldList.querySelectorAll("article[data-approval]")].map((a) => [a.dataset.approval, a]));
-  const children = [...newList.children].map((node) => (node.dataset?.approval && kept.get(node.dataset.approval)) || node);
-  oldList.replaceChildren(...children);
-  const oldDecided = root.querySelector(".decided");
-  const newDecided = incoming.querySelector(".decided");
-  if (oldDecided && newDecided) oldDecided.replaceWith(newDecided);
-  else if (oldDecided) oldDecided.remove();
-  else if (newDecided) root.append(newDecided);
-}
-
+// The page comes with the cards; the socket says which opened and closed (designer/approvals/consumers.py).
 function inbox(root) {
   const count = document.getElementById("approval-count");
+  const list = root.querySelector(".approval-list");
+  const empty = root.querySelector("#no-approvals");
+  const decided = root.querySelector(".decided");
+  const decidedRows = decided.querySelector("tbody");
+  const cardOf = (id) => list.querySelector(`article[data-approval="${id}"]`);
+  // a card already shown stays as it is: a half-written comment survives a reconnect
+  const show = (id, html) => cardOf(id) ?? list.insertBefore(fromHtml(html), empty);
+  const settle = (pending) => {
+    if (count) count.textContent = String(pending);
+    empty.hidden = Boolean(list.querySelector("article"));
+    decided.hidden = !decidedRows.children.length;
+  };
+  const addDecided = (html) => {
+    decidedRows.prepend(fromHtml(html));
+    while (decidedRows.children.length > DECIDED_ROWS) decidedRows.lastElementChild.remove();
+  };
   new LiveSocket(root.dataset.socket, {
     onMessage(data) {
-      if (data.type !== "approvals") return;
-      mergeInbox(root, data.html);
-      if (count) count.textContent = String(data.count);
+      if (data.type === "inbox") {
+        const ids = new Set(data.cards.map((card) => String(card.id)));
+        list.querySelectorAll("article[data-approval]").forEach((card) => ids.has(card.dataset.approval) || card.remove());
+        data.cards.forEach((card) => show(card.id, card.html));
+        decidedRows.replaceChildren(...data.decided.map(fromHtml));
+      } else if (data.type === "opened") {
+        show(data.id, data.html);
+      } else if (data.type === "closed") {
+        cardOf(data.id)?.remove();
+        if (data.decided) addDecided(data.decided);
+      } else return;
+      settle(data.count);
     },
   });
-  // decide without leaving the page; without JavaScript the form posts and comes back
-  root.addEventListener("submit", async (event) => {
-    const form = event.target.closest("form.approval-form");
-    if (!form) return;
-    event.preventDefault();
-    const body = new FormData(form, event.submitter);
-    body.set("csrfmiddlewaretoken", csrfToken());
-    const error = form.querySelector(".approval-error");
-    const buttons = form.querySelectorAll("button");
-    buttons.forEach((b) => { b.disabled = true; });
-    let response;
-    try {
-      response = await fetch(form.action, {
-        method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      });
-    } catch {
-      response = null;
-    }
-    const data = response ? await response.json().catch(() => ({})) : { error: "The server did not answer." };
-    if (response?.ok) {
-      const card = form.closest("article");
-      card.dataset.decided = data.result?.Decision ?? "";
-      card.remove();
-      const list = root.querySelector(".approval-list");
-      if (list && !list.querySelector("article") && !list.querySelector("#no-approvals")) {
-        const empty = document.createElement("p");
-        empty.className = "card empty";
-        empty.id = "no-approvals";
-        empty.textContent = "Nothing waits for you.";
-        list.append(empty);
-      }
-      return;
-    }
-    buttons.forEach((b) => { b.disabled = false; });
-    if (error) {
-      error.textContent = data.error ?? "Could not decide.";
-      error.hidden = false;
-    }
+  // decided here: the card goes at once (the socket's "closed" follows with the decision's row)
+  decideOnCards(root, (card) => {
+    card.remove();
+    settle(list.querySelectorAll("article").length);
   });
 }
 

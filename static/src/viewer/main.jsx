@@ -1,4 +1,4 @@
-// Entry of the viewer bundle: the live execution viewer (templates/designer/viewer.html).
+// Entry of the viewer bundle: the live execution viewer (templates/viewer/execution.html).
 import "@xyflow/react/dist/style.css";
 import { createRoot } from "react-dom/client";
 

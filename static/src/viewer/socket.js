@@ -3,9 +3,11 @@
 // LiveSocket reconnects with backoff (a server restart, a lost network) and
 // says where it is in body[data-ws]: "connecting" (first attempt), "open",
 // "closed" (until the next attempt opens). EventStream sits on one: it hands
-// out history events strictly in id order, drops duplicates, and when it sees
-// a hole in the ids asks the server for a replay after the last event it has
-// ({"type": "replay", "after": N}); on every reconnect the URL carries
+// out history events, each {event: AWS's, run: its state run} and on a run's
+// *StateEntered the run's `path` (unpacked from the socket's compact messages,
+// designer/viewer/feed.py), strictly in id order, drops duplicates, and when
+// it sees a hole in the ids asks the server for a replay after the last event
+// it has ({"type": "replay", "after": N}); on every reconnect the URL carries
 // ?last_event_id=N so the server replays what was missed while away.
 
 const MIN_DELAY = 250;
@@ -90,8 +92,14 @@ export class LiveSocket {
   }
 }
 
+// {type: "events", events, runs, paths} -> [{event, run, path?}]: runs[i] is events[i]'s run,
+// paths the frame path of each run opened among them, by the id of its *StateEntered
+export function envelopes({ events, runs, paths }) {
+  return events.map((event, i) => (event.id in paths ? { event, run: runs[i], path: paths[event.id] } : { event, run: runs[i] }));
+}
+
 export class EventStream {
-  // onEvents(events): called with each run of new events, in id order, never twice for an id
+  // onEvents(envelopes): called with each run of new events, in id order, never twice for an id
   constructor(path, { onEvents, onMessage }) {
     this.lastId = 0;
     this.held = new Map(); // events past a hole, until the hole is filled
@@ -110,21 +118,20 @@ export class EventStream {
   }
 
   receive(data) {
-    if (data.type === "event") this.take([data.event]);
-    else if (data.type === "events") this.take(data.events);
+    if (data.type === "events") this.take(envelopes(data));
     else this.onOtherMessage(data);
   }
 
-  take(events) {
-    for (const event of events) {
-      if (event.id > this.lastId && !this.held.has(event.id)) this.held.set(event.id, event);
+  take(envelopes) {
+    for (const envelope of envelopes) {
+      const { id } = envelope.event;
+      if (id > this.lastId && !this.held.has(id)) this.held.set(id, envelope);
     }
     const ready = [];
     while (this.held.has(this.lastId + 1)) {
-      const event = this.held.get(this.lastId + 1);
+      ready.push(this.held.get(this.lastId + 1));
       this.held.delete(this.lastId + 1);
-      this.lastId = event.id;
-      ready.push(event);
+      this.lastId += 1;
     }
     if (ready.length) this.onEvents(ready);
     if (this.held.size) this.askForReplay();

@@ -1,5 +1,5 @@
 // The execution as it happens: the history events the websocket streams
-// (socket.js), read into state runs (history.js) as they come. The page is
+// (socket.js), read into state runs (runs.js) as they come. The page is
 // drawn once per frame with all of them (a busy execution sends hundreds a
 // second), synchronously in the frame's callback so the new colours are
 // painted in that very frame; a hidden tab has no frames: a timer then.
@@ -9,7 +9,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
-import { StateRuns, resourcesOf } from "./history.js";
+import { StateRuns, resourcesOf } from "./runs.js";
 import { EventStream } from "./socket.js";
 
 const LIST_EVERY_MS = 250;

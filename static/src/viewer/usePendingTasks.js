@@ -2,7 +2,7 @@
 // again, at most once per moment, whenever it may have changed.
 import { useCallback, useRef, useState } from "react";
 
-import { call } from "../designer/api.js";
+import { call } from "../http.js";
 
 const GATHER_MS = 60;
 

@@ -8,45 +8,27 @@ own connection, as in production), driven by the real boto3 and AWS CLI.
     def test_it_...(sfn, runtime):        # with the runtime advancing executions
 """
 import json
-import os
 import shutil
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
-from django.contrib.auth import get_user_model
 from django.test.testcases import LiveServerThread
 
-from designer.api import keys
-from designer.api import views as api_views
-from tests.designer.runtime.conftest import using_database
+from designer import access_keys
+from designer.api import protocol
+from tests.helpers import migrate, using_database
 
-ROOT = Path(__file__).resolve().parents[3]
-SEED = ROOT.parent / "shared" / "seed" / "examples"  # beside the repository; absent in a user's clone
-REGION = "us-east-1"
-ROLE = "arn:aws:iam::123456789012:role/StatelightTests"
-
-
-def example(name: str) -> str:
-    """The text of examples/NAME.asl.json."""
-    return (ROOT / "examples" / f"{name}.asl.json").read_text()
-
-
-PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
-
+from .aws import PASS, REGION, ROLE
 
 # --- database -------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("api-template") / "template.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    migrate(f"sqlite:///{path}")
     return path
 
 
@@ -56,8 +38,8 @@ def api_db(template_db, tmp_path, django_db_blocker, monkeypatch):
     shutil.copyfile(template_db, target)
     # the API's worker threads keep their connection: fresh threads for a fresh database
     fresh = [ThreadPoolExecutor(4, thread_name_prefix="test-api"), ThreadPoolExecutor(4, thread_name_prefix="test-slow")]
-    monkeypatch.setattr(api_views, "THREADS", fresh[0])
-    monkeypatch.setattr(api_views, "SLOW_THREADS", fresh[1])
+    monkeypatch.setattr(protocol, "THREADS", fresh[0])
+    monkeypatch.setattr(protocol, "SLOW_THREADS", fresh[1])
     with django_db_blocker.unblock(), using_database(f"sqlite:///{target}", tmp_path):
         yield target
         for executor in fresh:
@@ -105,29 +87,17 @@ def runtime(api_db):
 
 # --- people and their keys -----------------------------------------------------
 
-# (not pytest-django's django_user_model: it asks for `db`, whose transaction
-# would hide the test's rows from the server's threads)
-
 @pytest.fixture
-def alice(api_db):
-    return get_user_model().objects.create_user("alice", password="alice-password")
-
-
-@pytest.fixture
-def bob(api_db):
-    return get_user_model().objects.create_user("bob")
-
-
-@pytest.fixture
-def staff(api_db):
-    return get_user_model().objects.create_user("carol", is_staff=True)
+def users_db(api_db):
+    """alice, bob and carol (tests/conftest.py) are made in the server's database, committed: `db`'s
+    transaction would hide them from the server's threads."""
 
 
 @pytest.fixture
 def credentials():
     """credentials(user) -> (access key id, secret), a new key each time."""
     def issue(user):
-        key, secret = keys.issue(user)
+        key, secret = access_keys.issue(user)
         return key.access_key_id, secret
     return issue
 
@@ -253,8 +223,3 @@ def _clock(at):
     finally:
         botocore.auth.get_current_datetime = saved
 
-
-def aws_error(response) -> tuple[int, str, str]:
-    """(status, code as botocore reads it, message) of an error response."""
-    body = json.loads(response.content)
-    return response.status_code, body["__type"].rsplit("#", 1)[1], body.get("message", "")

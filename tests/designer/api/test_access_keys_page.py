@@ -1,15 +1,8 @@
 """The access keys page: list, create (secret shown once) and revoke your own keys."""
-import pytest
 from django.test import Client
 
-from designer.api import keys
+from designer import access_keys
 from designer.models import AccessKey
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def test_it_asks_anonymous_users_to_log_in(client, api_db):
@@ -19,8 +12,8 @@ def test_it_asks_anonymous_users_to_log_in(client, api_db):
 
 
 def test_it_lists_only_your_own_keys(alice_client, alice, bob):
-    mine, _ = keys.issue(alice, "laptop")
-    theirs, _ = keys.issue(bob)
+    mine, _ = access_keys.issue(alice, "laptop")
+    theirs, _ = access_keys.issue(bob)
     r = alice_client.get("/keys/")
     html = r.content.decode()
     assert mine.access_key_id in html and "laptop" in html
@@ -41,8 +34,8 @@ def test_it_shows_a_new_secret_once(alice_client, alice):
 
 
 def test_it_revokes_your_key_and_only_yours(alice_client, alice, bob):
-    mine, _ = keys.issue(alice)
-    theirs, _ = keys.issue(bob)
+    mine, _ = access_keys.issue(alice)
+    theirs, _ = access_keys.issue(bob)
     r = alice_client.post(f"/keys/{mine.pk}/revoke")
     assert (r.status_code, r["Location"]) == (302, "/keys/")
     mine.refresh_from_db()

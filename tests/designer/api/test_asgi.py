@@ -14,11 +14,12 @@ import httpx
 import pytest
 from botocore.config import Config
 
+from designer import access_keys
 from designer import runtime as rt
-from designer.api import keys
 from designer.models import Execution
+from tests.helpers import ROOT
 
-from .conftest import REGION, ROLE, ROOT
+from .aws import REGION, ROLE
 
 
 def established(port: int) -> int:
@@ -67,7 +68,7 @@ def daphne(api_db, tmp_path):
 
 
 def test_it_keeps_answering_while_long_polls_wait(daphne, alice, runtime):
-    key, secret = keys.issue(alice)
+    key, secret = access_keys.issue(alice)
 
     def client():
         return boto3.client("stepfunctions", endpoint_url=daphne, region_name=REGION,
@@ -146,7 +147,7 @@ def signed_headers(alice):
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
 
-    key, secret = keys.issue(alice)
+    key, secret = access_keys.issue(alice)
 
     def sign(body, url="http://localhost/", target="AWSStepFunctions.ListActivities"):
         request = AWSRequest(method="POST", url=url, data=body,

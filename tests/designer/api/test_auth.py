@@ -13,10 +13,11 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from django.utils import timezone as dj_timezone
 
-from designer.api import keys, sigv4
+from designer import access_keys
+from designer.api import sigv4
 from designer.models import AccessKey
 
-from .conftest import REGION, aws_error
+from .aws import REGION, aws_error
 
 
 def code_of(info) -> str:
@@ -45,7 +46,7 @@ def test_it_refuses_an_unknown_key(client_for, api_db):
 
 
 def test_it_refuses_a_wrong_secret(client_for, alice):
-    key, _ = keys.issue(alice)
+    key, _ = access_keys.issue(alice)
     with pytest.raises(ClientError) as info:
         client_for((key.access_key_id, "wrong" * 8)).list_state_machines()
     assert code_of(info) == "InvalidSignatureException"
@@ -53,10 +54,10 @@ def test_it_refuses_a_wrong_secret(client_for, alice):
 
 
 def test_it_refuses_a_revoked_key(client_for, alice):
-    key, secret = keys.issue(alice)
+    key, secret = access_keys.issue(alice)
     sfn = client_for((key.access_key_id, secret))
     sfn.list_state_machines()
-    keys.revoke(key)
+    access_keys.revoke(key)
     with pytest.raises(ClientError) as info:
         sfn.list_state_machines()
     assert code_of(info) == "UnrecognizedClientException"
@@ -72,7 +73,7 @@ def test_it_refuses_the_key_of_a_deactivated_user(client_for, alice):
 
 
 def test_it_notes_when_a_key_was_last_used(client_for, alice):
-    key, secret = keys.issue(alice)
+    key, secret = access_keys.issue(alice)
     assert key.last_used_at is None
     client_for((key.access_key_id, secret)).list_state_machines()
     key.refresh_from_db()
@@ -206,7 +207,7 @@ def test_it_checks_a_declared_payload_hash():
 
 
 def test_it_stores_secrets_encrypted_and_never_in_plain_text(alice):
-    key, secret = keys.issue(alice)
+    key, secret = access_keys.issue(alice)
     stored = AccessKey.objects.get(pk=key.pk)
     assert secret not in stored.encrypted_secret
     assert stored.secret == secret

@@ -8,8 +8,9 @@ import pytest
 
 from designer import runtime as rt
 from designer.models import Execution
+from tests.helpers import ROOT
 
-from .conftest import REGION, ROLE, ROOT
+from .aws import REGION, ROLE
 
 
 @pytest.fixture

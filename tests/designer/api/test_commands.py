@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from designer.models import AccessKey, StateMachine
+from tests.helpers import ROOT
 
-from .conftest import ROOT, SEED, example
+from .aws import SEED, example
 
 
 def manage(api_db, *args):

@@ -9,7 +9,7 @@ from designer import runtime as rt
 from designer.models import Execution
 
 from . import handlers
-from .conftest import PASS, example
+from .aws import PASS, example
 
 WAIT = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
 SWITCHABLE = json.dumps({"StartAt": "Try", "States": {"Try": {
@@ -174,6 +174,7 @@ def test_it_runs_express_machines_synchronously(sfn, create, client_for, alice):
 @pytest.mark.parametrize("members, error", [
     ({"input": "{not json"}, "InvalidExecutionInput"),
     ({"input": json.dumps({"big": "x" * (256 * 1024)})}, "InvalidExecutionInput"),
+    ({"input": "[" * 5000 + "]" * 5000}, "InvalidExecutionInput"),  # nested too deep for any parser's stack
     ({"name": "no spaces allowed"}, "InvalidName"),
     ({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:activity:a"}, "InvalidArn"),
     ({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:missing"}, "StateMachineDoesNotExist"),
@@ -193,11 +194,11 @@ def test_it_takes_input_up_to_256_kib(sfn, create):
     assert sfn.describe_execution(executionArn=arn)["input"] == payload
 
 
-def test_it_keeps_other_users_out_of_executions(sfn, create, client_for, bob, staff):
+def test_it_keeps_other_users_out_of_executions(sfn, create, client_for, bob, carol):
     arn = sfn.start_execution(stateMachineArn=create("m"))["executionArn"]
     as_bob = client_for(bob)
     for call in (as_bob.describe_execution, as_bob.get_execution_history, as_bob.stop_execution,
                  as_bob.describe_state_machine_for_execution):
         with pytest.raises(as_bob.exceptions.ExecutionDoesNotExist):
             call(executionArn=arn)
-    assert client_for(staff).describe_execution(executionArn=arn)["executionArn"] == arn
+    assert client_for(carol).describe_execution(executionArn=arn)["executionArn"] == arn

@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import PASS, ROLE, aws_error
+from .aws import PASS, ROLE, aws_error
 
 
 def test_it_answers_in_aws_json(post):
@@ -50,7 +50,8 @@ def test_it_refuses_unknown_operations(post, sfn):
         "Code": "UnknownOperationException", "Message": "Statelight does not support the operation DescribeMapRun"}
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b'"text"'])
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b'"text"', b"[" * 5000 + b"]" * 5000,
+                                  b'{"maxResults": ' + b"[" * 300 + b"]" * 300 + b"}"])
 def test_it_refuses_bodies_that_are_not_a_json_object(post, body):
     status, code, _ = aws_error(post("AWSStepFunctions.ListStateMachines", body))
     assert (status, code) == (400, "SerializationException")

@@ -4,7 +4,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import PASS, ROLE, SEED, example
+from .aws import PASS, ROLE, SEED, example
 
 ACCOUNT = "123456789012"
 
@@ -152,7 +152,7 @@ def test_it_refuses_a_definition_over_one_mebibyte(sfn):
     assert "1048576" in info.value.response["Error"]["Message"]
 
 
-def test_it_shows_users_only_their_own_machines(client_for, sfn, create, bob, staff):
+def test_it_shows_users_only_their_own_machines(client_for, sfn, create, bob, carol):
     arn = create("alices")
     as_bob = client_for(bob)
     assert as_bob.list_state_machines()["stateMachines"] == []
@@ -161,7 +161,7 @@ def test_it_shows_users_only_their_own_machines(client_for, sfn, create, bob, st
     as_bob.delete_state_machine(stateMachineArn=arn)  # nothing to delete, as far as bob knows
     assert sfn.describe_state_machine(stateMachineArn=arn)["name"] == "alices"
     # staff see everything
-    assert [m["stateMachineArn"] for m in client_for(staff).list_state_machines()["stateMachines"]] == [arn]
+    assert [m["stateMachineArn"] for m in client_for(carol).list_state_machines()["stateMachines"]] == [arn]
 
 
 def test_it_puts_the_signature_region_in_arns_and_lists_by_region(client_for, alice):

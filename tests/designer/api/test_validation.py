@@ -4,7 +4,7 @@ import json
 import engine
 import pytest
 
-from .conftest import PASS, SEED, example
+from .aws import PASS, SEED, example
 
 
 def test_it_validates_a_good_definition(sfn):

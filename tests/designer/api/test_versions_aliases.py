@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from .conftest import PASS
+from .aws import PASS
 
 SUCCEED = json.dumps({"StartAt": "S", "States": {"S": {"Type": "Succeed"}}})
 

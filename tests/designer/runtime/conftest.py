@@ -1,50 +1,18 @@
 """Fixtures for the runtime: machines, an inline runtime (drained in the test's own thread),
-a fake clock, and file-backed databases for tests with threads or processes."""
-import json
+a fake clock, and a file-backed database for tests with threads."""
 import os
-import shutil
-import subprocess
-import sys
 import uuid
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from django.db import connections
-from django.db.utils import ConnectionHandler
 
-from designer import arns
-from designer.models import StateMachine
 from designer.runtime import Runtime
-from statelight import config
-
-ROOT = Path(__file__).resolve().parents[3]
-POSTGRES_URL = os.environ.get("STATELIGHT_TEST_POSTGRES_URL")
-
-
-def make_machine(owner, name, definition, *, type="STANDARD", region="us-east-1") -> StateMachine:
-    text = definition if isinstance(definition, str) else json.dumps(definition)
-    return StateMachine.objects.create(arn=arns.arn("stateMachine", region, name), name=name, region=region,
-                                       owner=owner, type=type, definition=text)
+from tests.helpers import FakeClock, make_machine, migrated_sqlite, using_database
 
 
 @pytest.fixture
 def machine(alice):
     """machine(name, definition, type="STANDARD") -> StateMachine owned by alice."""
     return lambda name, definition, **options: make_machine(alice, name, definition, **options)
-
-
-class FakeClock:
-    """Time that moves when a test says so: Wait states and retries without waiting."""
-
-    def __init__(self, start=1_800_000_000.0):
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
 
 
 @pytest.fixture
@@ -58,82 +26,9 @@ def worker():
     return Runtime(inline_tasks=True, worker_id=f"test:{os.getpid()}:inline:{uuid.uuid4().hex[:6]}")
 
 
-# --- real databases for threads and processes ------------------------------------
-
-_template = {}
-
-
-def migrated_sqlite(directory: Path) -> str:
-    """A migrated SQLite file in `directory` (copied from one migrated once per session); its URL."""
-    if "path" not in _template:
-        folder = Path(os.environ.get("PYTEST_TMPDIR", "/tmp")) / f"statelight-template-{os.getpid()}"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "template.sqlite3"
-        if path.exists():
-            path.unlink()
-        migrate(f"sqlite:///{path}")
-        _template["path"] = path
-    target = Path(directory) / "db.sqlite3"
-    shutil.copyfile(_template["path"], target)
-    return f"sqlite:///{target}"
-
-
-def migrate(url: str):
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-
-
-@contextmanager
-def using_database(url: str, base_dir):
-    """Point this process's default database (every thread's) at `url` for the duration."""
-    settings_dict = ConnectionHandler({"default": config.database_config(url, base_dir)}).settings["default"]
-    saved_settings = connections.settings["default"]
-    saved_connection = connections["default"]
-    connections.settings["default"] = settings_dict
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections.settings["default"] = saved_settings
-        connections["default"] = saved_connection
-        _forget_connection_of_asgirefs_thread()
-
-
-def _forget_connection_of_asgirefs_thread():
-    """asgiref runs every thread-sensitive call of the process in one thread: drop the connection it
-    may have opened to this database, so later tests' calls there connect to theirs."""
-    from asgiref.sync import SyncToAsync
-
-    def forget():
-        if hasattr(connections._connections, "default"):
-            connections["default"].close()
-            del connections["default"]
-
-    SyncToAsync.single_thread_executor.submit(forget).result(10)
-
-
 @pytest.fixture
 def file_db(tmp_path, django_db_blocker):
     """A migrated file-backed SQLite database as the default database (threads may share it)."""
     url = migrated_sqlite(tmp_path)
     with django_db_blocker.unblock(), using_database(url, tmp_path):
         yield url
-
-
-@contextmanager
-def fresh_postgres_database():
-    """A new, migrated PostgreSQL database next to STATELIGHT_TEST_POSTGRES_URL's; its URL. Dropped after."""
-    import psycopg
-
-    base = POSTGRES_URL.rsplit("/", 1)[0]
-    name = f"statelight_rt_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
-    try:
-        migrate(url)
-        yield url
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from designer import arns
 from designer import runtime as rt
 from designer.models import Activity, HistoryEvent, TaskToken
-
-from .conftest import make_machine
+from tests.helpers import make_machine
 
 in_memory_db = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +78,7 @@ async def test_a_poll_with_nothing_to_do_answers_none(activity):
 async def test_each_task_goes_to_exactly_one_worker(file_db):
     # pollers in several threads at once: a file database, as in production
     def setup():
-        owner = get_user_model().objects.create_user("carol")
+        owner = get_user_model().objects.create_user("poller")
         activity = Activity.objects.create(arn=arns.arn("activity", "us-east-1", "Busy"), name="Busy",
                                            region="us-east-1", owner=owner)
         machine = make_machine(owner, "Busy", {"StartAt": "Work", "States": {

@@ -11,9 +11,9 @@ from django.core.management import get_commands, load_command_class
 
 from designer import runtime as rt
 from designer.models import Execution
+from tests.helpers import ROOT, make_machine, migrated_sqlite, using_database
 
-from .conftest import ROOT, make_machine, migrated_sqlite, using_database
-from .test_durability import durable_server, log_lines, wait_until
+from .durable import durable_server, log_lines, wait_until
 
 CHAIN = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:Slow",
                                           "End": True}}}

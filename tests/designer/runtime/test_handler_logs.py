@@ -12,7 +12,7 @@ from designer import runtime as rt
 from designer.models import Effect, HistoryEvent, TaskLog
 from designer.resources import handler_logs
 from engine.handlers import default_registry
-from tests.designer.runtime.conftest import FakeClock
+from tests.helpers import FakeClock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

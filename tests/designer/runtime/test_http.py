@@ -183,9 +183,8 @@ def test_an_oauth_connection_fetches_a_token_once_and_reuses_it(machine, alice, 
     assert dict(parse_qsl(token_request["body"])) == {"grant_type": "client_credentials", "scope": "orders"}
 
 
-def test_someone_elses_connection_is_not_used(machine, alice, worker, server, allow_private, django_user_model):
-    mallory = django_user_model.objects.create_user("mallory")
-    connection = http.save_connection(mallory, "Theirs", "API_KEY", {"ApiKeyAuthParameters": {
+def test_someone_elses_connection_is_not_used(machine, alice, bob, worker, server, allow_private):
+    connection = http.save_connection(bob, "Theirs", "API_KEY", {"ApiKeyAuthParameters": {
         "ApiKeyName": "X-Api-Key", "ApiKeyValue": "not-yours"}})
     execution = call(machine, alice, worker, {"ApiEndpoint": f"{server}/echo", "Method": "GET",
                                               "Authentication": {"ConnectionArn": connection.arn}})

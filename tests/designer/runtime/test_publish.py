@@ -46,7 +46,7 @@ def test_the_in_memory_layer_receives_every_event_from_the_servers_loop(machine,
     while len(ids) < 12:
         message = on(server_loop, layer.receive(execution_channel))
         assert message["type"] == "execution.event"
-        ids.append(message["event"]["id"])
+        ids.append(message["event"]["event"]["id"])
     assert ids == list(range(1, 13))
     changed = [on(server_loop, layer.receive(machine_channel)) for _ in range(2)]
     assert [m["execution"]["status"] for m in changed] == ["RUNNING", "SUCCEEDED"]

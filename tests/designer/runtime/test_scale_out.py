@@ -14,9 +14,9 @@ from django.utils.module_loading import import_string
 from designer import runtime as rt
 from designer.models import Effect, ExecutionState, HistoryEvent
 from statelight import config
+from tests.helpers import POSTGRES_URL, ROOT, fresh_postgres_database, make_machine, migrated_sqlite, using_database
 
-from .conftest import POSTGRES_URL, ROOT, fresh_postgres_database, make_machine, migrated_sqlite, using_database
-from .test_durability import WORKFLOWS, in_flight_keys, log_lines, wait_until
+from .durable import WORKFLOWS, in_flight_keys, log_lines, wait_until
 
 REDIS_URL = os.environ.get("STATELIGHT_TEST_REDIS_URL")
 

@@ -8,9 +8,8 @@ from django.contrib.auth import get_user_model
 
 from designer import runtime as rt
 from designer.models import Effect, Execution, HistoryEvent
-from designer.runtime import store
-
-from .conftest import make_machine
+from designer.runtime import identity, store
+from tests.helpers import make_machine
 
 TWO_TASKS = json.loads(open("examples/two_tasks.asl.json").read())
 
@@ -18,7 +17,7 @@ TWO_TASKS = json.loads(open("examples/two_tasks.asl.json").read())
 @pytest.fixture
 def owner(file_db):
     # not django_user_model: it brings pytest-django's `db`, whose transaction other threads cannot see
-    return get_user_model().objects.create_user("bob")
+    return get_user_model().objects.create_user("worker-owner")
 
 
 @pytest.fixture
@@ -58,8 +57,8 @@ def test_a_task_claimed_by_a_dead_process_runs_again(owner, running):
     execution = rt.start_execution(machine, owner=owner)
     # a worker of this machine, in a process that no longer exists, took the step and its task
     dead = os.getpid() + 4_000_000 if os.getpid() < 4_000_000 else 1
-    dead_worker = f"{rt.worker.HOST}:{dead}:{rt.worker.NAMESPACE}:deadbeef"
-    assert rt.worker.owner_is_dead(dead_worker)
+    dead_worker = f"{identity.HOST}:{dead}:{identity.NAMESPACE}:deadbeef"
+    assert identity.owner_is_dead(dead_worker)
     result = store.advance(execution.pk, dead_worker, claim_tasks=10, lease_seconds=3600)
     assert len(result.tasks) == 1
     effect = Effect.objects.get(execution=execution, kind="task")

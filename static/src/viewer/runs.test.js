@@ -1,4 +1,4 @@
-// State runs read from history: the same recorded histories as
+// State runs read from history events by where they happened: the same recorded history as
 // tests/designer/test_viewer.py, so the browser and the server agree.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -6,11 +6,13 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { StateRuns, readableCause, resourcesOf } from "./history.js";
+import { StateRuns, readableCause, resourcesOf } from "./runs.js";
+import { envelopes } from "./socket.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const recorded = JSON.parse(readFileSync(join(root, "tests/designer/histories/fanout_retry_catch.json"), "utf8"));
-const upTo = (id) => recorded.history.filter((e) => e.id <= id);
+const upTo = (id) => recorded.history.filter((e) => e.event.id <= id);
+const events = recorded.history.map((e) => e.event);
 
 const only = (statuses) => Object.fromEntries(Object.entries(statuses).map(([k, v]) => [k, v.status]));
 
@@ -24,17 +26,17 @@ test("a finished run: Map iterations summed up, failed first; a caught task; a r
   assert.equal(runs.statuses({ M: 1 }).U.status, "failed");
 });
 
-test("every event finds its state, the Map's own events past their children's links", () => {
+test("every event is in the run it says, the Map's own events in the Map's", () => {
   const runs = new StateRuns().addAll(recorded.history);
   const owner = (id) => runs.entries.get(runs.byEvent.get(id))?.name ?? null;
-  const byType = (type) => recorded.history.filter((e) => e.type === type).map((e) => e.id);
+  const byType = (type) => events.filter((e) => e.type === type).map((e) => e.id);
   for (const id of byType("MapIterationFailed")) assert.equal(owner(id), "M");
   for (const id of byType("MapStateSucceeded")) assert.equal(owner(id), "M");
   for (const id of byType("ParallelStateSucceeded")) assert.equal(owner(id), "P");
-  const exits = recorded.history.filter((e) => e.type.endsWith("StateExited"));
-  for (const e of exits) assert.equal(owner(e.id), e.stateExitedEventDetails.name);
+  for (const e of events.filter((e) => e.type.endsWith("StateExited"))) assert.equal(owner(e.id), e.stateExitedEventDetails.name);
   const [w] = runs.ofState("W");
   assert.equal(runs.entries.get(w.parent).name, "P");
+  assert.deepEqual(runs.ofState("U").map((u) => u.iteration.index), [0, 1]);
 });
 
 test("Map progress counts iterations, and the picker lists the failed ones first", () => {
@@ -47,7 +49,7 @@ test("Map progress counts iterations, and the picker lists the failed ones first
 });
 
 test("mid-way: a failed attempt with a retry pending is retrying, then running again", () => {
-  const failed = recorded.history.find((e) => e.type === "LambdaFunctionFailed" && runsName(e.id) === "B");
+  const failed = events.find((e) => e.type === "LambdaFunctionFailed" && runsName(e.id) === "B");
   const runs = new StateRuns().addAll(upTo(failed.id));
   assert.equal(runs.statuses().B.status, "retrying");
   runs.addAll(upTo(failed.id + 1));
@@ -67,23 +69,24 @@ test("duplicates are ignored", () => {
   assert.deepEqual(runs.events.map((e) => e.id), Array.from({ length: 30 }, (_, i) => i + 1));
 });
 
-const entered = (id, prev, type, name, input = "{}") => ({
-  id, previousEventId: prev, timestamp: id, type: `${type}StateEntered`, stateEnteredEventDetails: { name, input },
-});
+// an envelope as the socket sends it: the event and its run, and the run's frame path on its *StateEntered
+const at = (event, run = null) => ({ event: { previousEventId: event.id - 1, timestamp: event.id, ...event }, run });
+const entered = (id, type, name, path = []) => ({ ...at({ id, type: `${type}StateEntered`, stateEnteredEventDetails: { name, input: "{}" } }, id), path });
 
 test("waiting: for a timer, a callback, an approval, an activity (until a worker takes it)", () => {
+  const branch = (i) => [[2, i]];
   const runs = new StateRuns().addAll([
-    { id: 1, previousEventId: 0, timestamp: 1, type: "ExecutionStarted", executionStartedEventDetails: { input: "{}" } },
-    entered(2, 1, "Parallel", "All"),
-    { id: 3, previousEventId: 2, timestamp: 3, type: "ParallelStateStarted" },
-    entered(4, 3, "Wait", "Nap"),
-    entered(5, 3, "Task", "Call"),
-    { id: 6, previousEventId: 5, timestamp: 6, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke.waitForTaskToken", parameters: "{}" } },
-    { id: 7, previousEventId: 6, timestamp: 7, type: "TaskStarted" },
-    entered(8, 3, "Task", "Ask"),
-    { id: 9, previousEventId: 8, timestamp: 9, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval", parameters: "{}" } },
-    entered(10, 3, "Task", "Work"),
-    { id: 11, previousEventId: 10, timestamp: 11, type: "ActivityScheduled", activityScheduledEventDetails: { resource: "arn:aws:states:us-east-1:1:activity:w", input: "{}" } },
+    at({ id: 1, type: "ExecutionStarted", executionStartedEventDetails: { input: "{}" } }),
+    entered(2, "Parallel", "All"),
+    at({ id: 3, type: "ParallelStateStarted" }, 2),
+    entered(4, "Wait", "Nap", branch(0)),
+    entered(5, "Task", "Call", branch(1)),
+    at({ id: 6, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke.waitForTaskToken", parameters: "{}" } }, 5),
+    at({ id: 7, type: "TaskStarted" }, 5),
+    entered(8, "Task", "Ask", branch(2)),
+    at({ id: 9, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval", parameters: "{}" } }, 8),
+    entered(10, "Task", "Work", branch(3)),
+    at({ id: 11, type: "ActivityScheduled", activityScheduledEventDetails: { resource: "arn:aws:states:us-east-1:1:activity:w", input: "{}" } }, 10),
   ]);
   const statuses = runs.statuses();
   assert.deepEqual(statuses.Nap, { status: "waiting", waitingFor: "timer" });
@@ -91,34 +94,50 @@ test("waiting: for a timer, a callback, an approval, an activity (until a worker
   assert.deepEqual(statuses.Ask, { status: "waiting", waitingFor: "approval" });
   assert.deepEqual(statuses.Work, { status: "waiting", waitingFor: "activity" });
   assert.deepEqual(statuses.All, { status: "running" });
-  runs.add({ id: 12, previousEventId: 11, timestamp: 12, type: "ActivityStarted" });
+  runs.add(at({ id: 12, type: "ActivityStarted" }, 10));
   assert.deepEqual(runs.statuses().Work, { status: "running" });
   // rejected, not caught: the execution fails; the others are aborted
-  runs.add({ id: 13, previousEventId: 9, timestamp: 13, type: "TaskFailed", taskFailedEventDetails: { error: "Statelight.ApprovalRejected", cause: "no" } });
-  runs.add({ id: 14, previousEventId: 13, timestamp: 14, type: "ParallelStateFailed" });
-  runs.add({ id: 15, previousEventId: 14, timestamp: 15, type: "ExecutionFailed", executionFailedEventDetails: { error: "Statelight.ApprovalRejected" } });
+  runs.add(at({ id: 13, type: "TaskFailed", taskFailedEventDetails: { error: "Statelight.ApprovalRejected", cause: "no" } }, 8));
+  runs.add(at({ id: 14, type: "ParallelStateFailed" }, 2));
+  runs.add(at({ id: 15, type: "ExecutionFailed", executionFailedEventDetails: { error: "Statelight.ApprovalRejected" } }));
   assert.deepEqual(only(runs.statuses()), { All: "failed", Nap: "aborted", Call: "aborted", Ask: "failed", Work: "aborted" });
   assert.equal(runs.status, "FAILED");
 });
 
 test("a stopped execution leaves its open states aborted; a Fail state is failed", () => {
   const runs = new StateRuns().addAll([
-    { id: 1, previousEventId: 0, timestamp: 1, type: "ExecutionStarted" },
-    entered(2, 1, "Wait", "Nap"),
-    { id: 3, previousEventId: 2, timestamp: 3, type: "WaitStateAborted" },
-    { id: 4, previousEventId: 3, timestamp: 4, type: "ExecutionAborted" },
+    at({ id: 1, type: "ExecutionStarted" }),
+    entered(2, "Wait", "Nap"),
+    at({ id: 3, type: "WaitStateAborted" }, 2),
+    at({ id: 4, type: "ExecutionAborted" }),
   ]);
   assert.deepEqual(only(runs.statuses()), { Nap: "aborted" });
-  const failing = new StateRuns().addAll([
-    { id: 1, previousEventId: 0, timestamp: 1, type: "ExecutionStarted" },
-    entered(2, 1, "Fail", "Boom"),
-    { id: 3, previousEventId: 2, timestamp: 3, type: "ExecutionFailed" },
-  ]);
+  const failing = new StateRuns().addAll([at({ id: 1, type: "ExecutionStarted" }), entered(2, "Fail", "Boom"), at({ id: 3, type: "ExecutionFailed" })]);
   assert.deepEqual(only(failing.statuses()), { Boom: "failed" });
 });
 
+test("a redriven Map iteration runs again in the same Map run", () => {
+  const runs = new StateRuns().addAll([
+    at({ id: 1, type: "ExecutionStarted" }),
+    entered(2, "Map", "Each"),
+    at({ id: 3, type: "MapStateStarted", mapStateStartedEventDetails: { length: 1 } }, 2),
+    at({ id: 4, type: "MapIterationStarted", mapIterationStartedEventDetails: { name: "Each", index: 0 } }, 2),
+    entered(5, "Task", "Work", [[2, 0]]),
+    at({ id: 6, type: "TaskFailed", taskFailedEventDetails: { error: "Boom" } }, 5),
+    at({ id: 7, type: "MapIterationFailed", mapIterationFailedEventDetails: { name: "Each", index: 0 } }, 2),
+    at({ id: 8, type: "MapStateFailed" }, 2),
+    at({ id: 9, type: "ExecutionFailed" }),
+    at({ id: 10, type: "ExecutionRedriven" }),
+    at({ id: 11, type: "MapIterationStarted", mapIterationStartedEventDetails: { name: "Each", index: 0 } }, 2),
+    entered(12, "Task", "Work", [[2, 0]]),
+  ]);
+  assert.equal(runs.status, "RUNNING");
+  assert.deepEqual(runs.ofState("Work").map((w) => [w.status, w.iteration.index]), [["failed", 0], ["running", 0]]);
+  assert.equal(runs.latest("Each").iterations.get(0).status, "running");
+});
+
 test("a Python handler's cause reads as its exception and stack trace", () => {
-  const failed = recorded.history.find((e) => e.type === "LambdaFunctionFailed");
+  const failed = events.find((e) => e.type === "LambdaFunctionFailed");
   const readable = readableCause(failed.lambdaFunctionFailedEventDetails.cause);
   assert.match(readable.title, /^UnreliableError: attempt 1 of UnreliableFunction failed/);
   assert.ok(readable.trace.some((line) => line.includes("handlers.py")));
@@ -133,14 +152,24 @@ test("what a Task waits for comes from its definition when the history does not 
   const resources = resourcesOf(definition);
   assert.deepEqual(Object.keys(resources).sort(), ["Ask", "Call"]);
   const runs = new StateRuns(resources).addAll([
-    { id: 1, previousEventId: 0, timestamp: 1, type: "ExecutionStarted" },
-    entered(2, 1, "Parallel", "P"),
-    { id: 3, previousEventId: 2, timestamp: 3, type: "ParallelStateStarted" },
-    entered(4, 3, "Task", "Call"),
-    { id: 5, previousEventId: 4, timestamp: 5, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke" } },
-    entered(6, 3, "Task", "Ask"),
-    { id: 7, previousEventId: 6, timestamp: 7, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval" } },
+    at({ id: 1, type: "ExecutionStarted" }),
+    entered(2, "Parallel", "P"),
+    at({ id: 3, type: "ParallelStateStarted" }, 2),
+    entered(4, "Task", "Call", [[2, 0]]),
+    at({ id: 5, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke" } }, 4),
+    entered(6, "Task", "Ask", [[2, 1]]),
+    at({ id: 7, type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "statelight", resource: "approval" } }, 6),
   ]);
   assert.deepEqual(runs.statuses().Call, { status: "waiting", waitingFor: "callback" });
   assert.deepEqual(runs.statuses().Ask, { status: "waiting", waitingFor: "approval" });
+});
+
+test("the socket's compact messages unpack into the events with their runs and paths", () => {
+  const packed = {
+    type: "events",
+    events: recorded.history.map((e) => e.event),
+    runs: recorded.history.map((e) => e.run),
+    paths: Object.fromEntries(recorded.history.filter((e) => "path" in e).map((e) => [String(e.event.id), e.path])),
+  };
+  assert.deepEqual(envelopes(packed), recorded.history);
 });

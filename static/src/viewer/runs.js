@@ -1,17 +1,23 @@
-// The runs of each state, read from an execution's history events (AWS
-// GetExecutionHistory shape), in the browser, live. Same rules as
-// designer/state_runs.py (read its docstring for how an event finds its state).
+// The runs of each state, read from an execution's history events as the socket sends them:
+// {event: AWS's event, run: its state run (the id of the run's *StateEntered)}, and on that
+// *StateEntered the run's frame path, [[container's run, branch or iteration index], ...].
+// Where an event belongs is what the engine said (engine/history.py), never guessed from
+// previousEventId. The state-detail endpoint reads a state's runs by the same rules
+// (designer/viewer/runs.py).
 //
-// Status of a run: running, retrying, waiting (+ waitingFor: timer, callback,
-// activity, approval), succeeded, caught, failed, aborted.
+// Status of a run (node colouring: the graph shows it as data-status): running, retrying,
+// waiting (+ waitingFor: timer, callback, activity, approval), succeeded, caught, failed,
+// aborted; "not-started" is a state with no run.
 
-const CONTAINERS = new Set(["Map", "Parallel"]);
 const TASK_PREFIXES = ["Task", "LambdaFunction", "Activity"];
+const SCHEDULED = new Set(["TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled"]);
 export const AGGREGATE_ORDER = ["failed", "waiting", "retrying", "running", "caught", "aborted", "succeeded"];
 export const STATUSES = ["not-started", "running", "retrying", "waiting", "succeeded", "caught", "failed", "aborted"];
 const EXECUTION_ENDS = {
   ExecutionSucceeded: "SUCCEEDED", ExecutionFailed: "FAILED", ExecutionAborted: "ABORTED", ExecutionTimedOut: "TIMED_OUT",
 };
+// a container's events that end the runs inside it (a Map iteration's, when they name an index)
+const CLOSING = new Set(["MapIterationFailed", "MapIterationAborted", "MapStateFailed", "ParallelStateFailed", "MapRunFailed"]);
 
 export function detailsOf(event) {
   for (const [key, value] of Object.entries(event)) {
@@ -30,11 +36,12 @@ export function parseJson(text) {
 }
 
 export class Entry {
-  constructor(id, name, type, enteredAt, input, parent, iteration) {
+  constructor(id, name, type, enteredAt, input, path, iteration) {
     this.id = id;
     this.name = name;
     this.type = type;
-    this.parent = parent; // the enclosing Map/Parallel entry id, or null
+    this.path = path; // [[container run, branch or iteration index], ...]
+    this.parent = path.length ? path[path.length - 1][0] : null; // the enclosing Map/Parallel run, or null
     this.iteration = iteration; // {map, index} of the nearest enclosing Map iteration, or null
     this.enteredAt = enteredAt;
     this.exitedAt = null;
@@ -47,10 +54,8 @@ export class Entry {
     this.cause = null;
     this.final = null;
     this.scheduled = null;
-    this.events = [];
     this.length = null; // Map: items
     this.iterations = new Map(); // Map: index -> {status, startedAt, endedAt}
-    this.iterationStarts = new Map(); // MapIterationStarted event id -> index
   }
 
   get open() {
@@ -69,6 +74,13 @@ export class Entry {
   get waitingFor() {
     if (this.status !== "waiting") return null;
     return this.type === "Wait" ? "timer" : this.scheduled;
+  }
+
+  close(at, final) {
+    if (!this.open) return;
+    this.final = final ?? (this.failed || this.type === "Fail" ? "failed" : "aborted");
+    this.endedAt = at;
+    this.scheduled = null;
   }
 }
 
@@ -101,10 +113,9 @@ export class StateRuns {
   // resources: {state name: Resource} (resourcesOf(definition)), to tell what a Task waits for
   constructor(resources = {}) {
     this.resources = resources;
-    this.entries = new Map(); // entry id -> Entry (in entry order)
-    this.byEvent = new Map(); // event id -> entry id | null
-    this.types = new Map(); // event id -> type
-    this.events = []; // every event, in id order
+    this.entries = new Map(); // run id -> Entry (in entry order)
+    this.byEvent = new Map(); // event id -> run id | null
+    this.events = []; // every event (AWS's), in id order
     this.status = "RUNNING";
     this.startedAt = null;
     this.stoppedAt = null;
@@ -115,148 +126,85 @@ export class StateRuns {
   }
 
   // Does this event change what waits for an answer from outside (a token, an activity, a person)?
-  touchesOutside(event) {
+  touchesOutside({ event, run }) {
     if (event.type.startsWith("Activity") || event.type.startsWith("Execution")) return true;
-    const entry = this.entries.get(this.byEvent.get(event.id));
+    const entry = this.entries.get(run);
     return Boolean(entry && (entry.scheduled !== null || waitsFor(this.resources[entry.name])));
   }
 
-  addAll(events) {
-    for (const event of events) this.add(event);
+  addAll(envelopes) {
+    for (const envelope of envelopes) this.add(envelope);
     return this;
   }
 
-  add(event) {
+  add({ event, run, path }) {
     const { id, type, timestamp: at } = event;
-    const prev = event.previousEventId ?? 0;
     if (id <= this.lastId) return;
     this.lastId = id;
-    this.types.set(id, type);
     this.events.push(event);
     this.typeCounts.set(type, (this.typeCounts.get(type) ?? 0) + 1);
+    this.byEvent.set(id, run ?? null);
     const details = detailsOf(event);
-    let owner = null;
     if (type === "ExecutionStarted") {
       this.startedAt = at;
       this.startEvent = event;
-    }
-    else if (type === "ExecutionRedriven") {
+    } else if (type === "ExecutionRedriven") {
       this.status = "RUNNING";
       this.stoppedAt = null;
     } else if (type in EXECUTION_ENDS) {
       this.status = EXECUTION_ENDS[type];
       this.stoppedAt = at;
       this.endEvent = event;
-      for (const entry of this.entries.values()) this.close(entry, at, type === "ExecutionAborted" ? "aborted" : null);
-    } else if (type.endsWith("StateEntered")) {
-      owner = this.enter(id, type.slice(0, -"StateEntered".length), prev, at, details);
-    } else {
-      owner = this.ownerOf(type, prev, details);
-      if (owner !== null) this.apply(this.entries.get(owner), id, type, at, details);
+      for (const entry of this.entries.values()) entry.close(at, type === "ExecutionAborted" ? "aborted" : null);
+    } else if (run === id) {
+      const entry = new Entry(id, details.name ?? "", type.slice(0, -"StateEntered".length), at, parseJson(details.input),
+        path ?? [], this.iterationOf(path ?? []));
+      this.entries.set(id, entry);
+    } else if (this.entries.has(run)) {
+      this.apply(this.entries.get(run), type, at, details);
     }
-    this.byEvent.set(id, owner);
-    if (owner !== null) this.entries.get(owner).events.push(id);
   }
 
-  enter(id, stateType, prev, at, details) {
-    let parent = null;
-    let iteration = null;
-    const before = this.byEvent.get(prev) ?? null;
-    const prevType = this.types.get(prev) ?? "";
-    if (before !== null) {
-      const other = this.entries.get(before);
-      if (prevType === "MapIterationStarted") {
-        parent = before;
-        iteration = { map: before, index: other.iterationStarts.get(prev) };
-      } else if (prevType === "ParallelStateStarted" || (CONTAINERS.has(other.type) && other.open && prevType === "MapStateStarted")) {
-        parent = before;
-        iteration = other.iteration;
-      } else {
-        parent = other.parent;
-        iteration = other.iteration;
-      }
-    }
-    const entry = new Entry(id, details.name ?? "", stateType, at, parseJson(details.input), parent, iteration);
-    this.entries.set(id, entry);
-    return id;
-  }
-
-  walkUp(start, match) {
-    let id = start;
-    while (id !== null && id !== undefined) {
-      const entry = this.entries.get(id);
-      if (entry.open && match(entry)) return id;
-      id = entry.parent;
+  // the nearest Map iteration a frame path is in
+  iterationOf(path) {
+    for (let i = path.length - 1; i >= 0; i--) {
+      const [container, index] = path[i];
+      if (this.entries.get(container)?.type === "Map") return { map: container, index };
     }
     return null;
   }
 
-  ownerOf(type, prev, details) {
-    const start = this.byEvent.get(prev) ?? null;
-    if (type.startsWith("MapIteration") || type.startsWith("MapState") || type.startsWith("MapRun")) {
-      const name = details.name;
-      return this.walkUp(start, (e) => e.type === "Map" && (name === undefined || e.name === name));
-    }
-    if (type.startsWith("ParallelState")) return this.walkUp(start, (e) => e.type === "Parallel");
-    if (type.endsWith("StateExited")) return this.walkUp(start, (e) => e.name === details.name);
-    if (type === "EvaluationFailed") {
-      let found = null;
-      for (const e of this.entries.values()) if (e.open && e.name === details.state) found = e.id;
-      return found ?? start;
-    }
-    return start;
-  }
-
-  apply(entry, id, type, at, details) {
+  apply(entry, type, at, details) {
     if (type.endsWith("StateExited")) {
       entry.exitedAt = entry.endedAt = at;
       entry.output = parseJson(details.output);
       entry.scheduled = null;
-      return;
-    }
-    if (type.endsWith("StateAborted")) {
-      this.close(entry, at, "aborted");
-      return;
-    }
-    if (type.startsWith("MapIteration")) {
-      const index = details.index;
-      const outcome = type.slice("MapIteration".length).toLowerCase();
-      if (outcome === "started") {
-        entry.iterationStarts.set(id, index);
-        entry.iterations.set(index, { status: "running", startedAt: at, endedAt: null });
-        return;
-      }
-      const it = entry.iterations.get(index) ?? { status: "running", startedAt: at, endedAt: null };
-      it.status = outcome;
-      it.endedAt = at;
-      entry.iterations.set(index, it);
-      if (outcome !== "succeeded") {
-        for (const inner of this.inside(entry.id, index)) this.close(inner, at, outcome === "aborted" ? "aborted" : null);
-      }
-      return;
-    }
-    if (type === "MapStateStarted") {
+    } else if (type.endsWith("StateAborted")) {
+      entry.close(at, "aborted");
+    } else if (type.startsWith("MapIteration")) {
+      this.iterationEvent(entry, type.slice("MapIteration".length).toLowerCase(), details.index, at);
+    } else if (type === "MapStateStarted") {
       entry.length = details.length ?? null;
-      return;
-    }
-    if (type === "MapStateFailed" || type === "ParallelStateFailed" || type === "MapRunFailed") {
+    } else if (CLOSING.has(type) || type === "EvaluationFailed") {
       entry.failed = true;
       if (details.error !== undefined) entry.error = details.error;
       if (details.cause !== undefined) entry.cause = details.cause;
-      for (const inner of this.inside(entry.id, null)) this.close(inner, at, null);
-      return;
+      if (type !== "EvaluationFailed") this.closeInside(entry.id, null, at, null);
+    } else if (TASK_PREFIXES.some((p) => type.startsWith(p))) {
+      this.taskEvent(entry, type, at, details);
     }
-    if (type === "EvaluationFailed") {
-      entry.failed = true;
-      entry.error = details.error ?? null;
-      entry.cause = details.cause ?? null;
-      return;
-    }
-    if (TASK_PREFIXES.some((p) => type.startsWith(p))) this.taskEvent(entry, type, at, details);
+  }
+
+  iterationEvent(entry, outcome, index, at) {
+    // started again by a redrive: running anew
+    if (outcome === "started" || !entry.iterations.has(index)) entry.iterations.set(index, { status: "running", startedAt: at, endedAt: null });
+    if (outcome !== "started") Object.assign(entry.iterations.get(index), { status: outcome, endedAt: at });
+    if (outcome === "failed" || outcome === "aborted") this.closeInside(entry.id, index, at, outcome === "aborted" ? "aborted" : null);
   }
 
   taskEvent(entry, type, at, details) {
-    if (type === "TaskScheduled" || type === "LambdaFunctionScheduled" || type === "ActivityScheduled") {
+    const attempt = entry.attempts[entry.attempts.length - 1];
+    if (SCHEDULED.has(type)) {
       let resource = details.resource ?? "";
       if (type === "TaskScheduled") resource = `${details.resourceType ?? ""}:${resource}`;
       entry.attempts.push({
@@ -264,16 +212,12 @@ export class StateRuns {
         parameters: parseJson(details.parameters ?? details.input),
       });
       entry.failed = false;
-      if (type === "ActivityScheduled") entry.scheduled = "activity";
-      else entry.scheduled = waitsFor(this.resources[entry.name]) ?? (resource === "statelight:approval" ? "approval" : waitsFor(resource));
-      return;
-    }
-    if (type === "ActivityStarted") {
-      entry.scheduled = null;
-      return;
-    }
-    const attempt = entry.attempts[entry.attempts.length - 1];
-    if (type.endsWith("Succeeded")) {
+      // the history's resource is "resourceType:resource": an ARN without its arn:aws:states::: prefix
+      entry.scheduled = type === "ActivityScheduled" ? "activity"
+        : waitsFor(this.resources[entry.name]) ?? waitsFor(`arn:aws:states:::${resource}`);
+    } else if (type === "ActivityStarted") {
+      entry.scheduled = null; // a worker has it
+    } else if (type.endsWith("Succeeded")) {
       // `scheduled` stays until the state exits (the same commit): no flicker to running in between
       entry.error = entry.cause = null;
       if (attempt) Object.assign(attempt, { endedAt: at, outcome: "succeeded", result: parseJson(details.output) });
@@ -290,25 +234,11 @@ export class StateRuns {
     }
   }
 
-  // open entries inside a container (inside its iteration `index` when not null)
-  inside(containerId, index) {
-    const found = [];
+  // end the open runs inside a container (inside its iteration `index` when not null)
+  closeInside(container, index, at, final) {
     for (const entry of this.entries.values()) {
-      if (!entry.open || entry.id === containerId) continue;
-      let child = entry;
-      while (child.parent !== null && child.parent !== containerId) child = this.entries.get(child.parent);
-      if (child.parent !== containerId) continue;
-      if (index !== null && !(child.iteration && child.iteration.map === containerId && child.iteration.index === index)) continue;
-      found.push(entry);
+      if (entry.path.some(([c, i]) => c === container && (index === null || i === index))) entry.close(at, final);
     }
-    return found;
-  }
-
-  close(entry, at, final) {
-    if (!entry.open) return;
-    entry.final = final ?? (entry.failed || entry.type === "Fail" ? "failed" : "aborted");
-    entry.endedAt = at;
-    entry.scheduled = null;
   }
 
   // -- reading
@@ -375,9 +305,7 @@ export class StateRuns {
   }
 
   depth(entry) {
-    let d = 0;
-    for (let p = entry.parent; p !== null; p = this.entries.get(p).parent) d++;
-    return d;
+    return entry.path.length;
   }
 }
 

@@ -1,9 +1,10 @@
 """The designer's pages and JSON endpoints.
 
 Pages: the machine list (the home page), a form to create a machine and the
-designer itself (a machine's runs are the viewer's: designer/viewer.py). JSON endpoints under /machines/<pk>/
-(session auth + CSRF, like any form on the site): validate, draft
-(autosave), save, publish, versions (list, one, diff), import, export, run.
+designer itself (a machine's runs are the viewer's: designer/viewer/). JSON
+endpoints under /machines/<pk>/ (session auth + CSRF, like any form on the
+site): validate, draft (autosave), save, publish, versions (list, one, diff),
+import, export, run.
 
 A definition travels as text, exactly as the code view shows it: the model
 keeps it byte for byte (AWS returns it that way), and the layout (node
@@ -14,20 +15,20 @@ from __future__ import annotations
 import difflib
 import json
 import uuid
-from functools import wraps
 
 import yaml
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 import engine
-from designer import arns
-from designer.examples import load_examples
+from designer import access, arns, payloads, runtime
+from designer.editor.examples import load_examples
+from designer.json_views import json_view, text_member
 from designer.models import StateMachine, StateMachineVersion
 
 BLANK = '{\n  "StartAt": "",\n  "States": {}\n}'
@@ -35,40 +36,6 @@ MAX_IMPORT_BYTES = 1024 * 1024  # AWS's limit for a definition
 
 
 # --- helpers ------------------------------------------------------------------
-
-def _get_machine_for_user(request, pk) -> StateMachine:
-    """The machine if the user owns it or is staff; 404 otherwise (never say it exists)."""
-    try:
-        machine = StateMachine.objects.get(pk=pk)
-    except (StateMachine.DoesNotExist, ValueError):
-        raise Http404("No such state machine") from None
-    if machine.owner_id != request.user.pk and not request.user.is_staff:
-        raise Http404("No such state machine")
-    return machine
-
-
-def _json_login_required(view):
-    # a JSON endpoint answers 401, never a redirect to the login page
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": "Log in first."}, status=401)
-        return view(request, *args, **kwargs)
-    return wrapper
-
-
-def _body(request) -> dict:
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _definition_text(data) -> str:
-    text = data.get("definition")
-    return text if isinstance(text, str) else ""
-
 
 def _layout(data) -> dict:
     layout = data.get("layout")
@@ -78,7 +45,7 @@ def _layout(data) -> dict:
 def problems_of(text: str) -> list[dict]:
     """The validator's problems for a definition's text (a JSON error is one too)."""
     try:
-        definition = json.loads(text)
+        definition = payloads.loads(text)
     except ValueError as e:
         return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": f"Not valid JSON: {e}", "severity": "ERROR"}]
     return [p.to_dict() for p in engine.validate(definition)]
@@ -88,7 +55,7 @@ def _same_document(a: str, b: str) -> bool:
     if a == b:
         return True
     try:
-        return json.loads(a) == json.loads(b)
+        return payloads.loads(a) == payloads.loads(b)
     except ValueError:
         return False
 
@@ -127,10 +94,8 @@ def _urls(machine) -> dict:
 @login_required
 @require_safe
 def machine_list(request):
-    machines = StateMachine.objects.select_related("owner")
-    if not request.user.is_staff:
-        machines = machines.filter(owner=request.user)
-    return render(request, "designer/home.html", {"machines": machines})
+    machines = access.machines_for(request.user).select_related("owner")
+    return render(request, "editor/home.html", {"machines": machines})
 
 
 def _initial_definition(template: str) -> str | None:
@@ -169,14 +134,14 @@ def machine_new(request):
                 error = f"A state machine named {form['name']} already exists."
             else:
                 return redirect("designer", pk=machine.pk)
-    return render(request, "designer/machine_new.html",
+    return render(request, "editor/machine_new.html",
                   {"form": form, "error": error, "examples": examples}, status=400 if error else 200)
 
 
 @login_required
 @require_GET
 def designer(request, pk):
-    machine = _get_machine_for_user(request, pk)
+    machine = access.get_machine_for_user(request.user, pk=pk)
     config = {
         "machine": {"pk": machine.pk, "name": machine.name, "type": machine.type, "arn": machine.arn},
         "definition": machine.definition,
@@ -184,25 +149,23 @@ def designer(request, pk):
         "layout": machine.layout or {},
         "urls": _urls(machine),
     }
-    return render(request, "designer/designer.html", {"machine": machine, "config": config})
+    return render(request, "editor/designer.html", {"machine": machine, "config": config})
 
 
 # --- JSON endpoints -------------------------------------------------------------
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def validate(request, pk):
-    _get_machine_for_user(request, pk)
-    return JsonResponse({"problems": problems_of(_definition_text(_body(request)))})
+    access.get_machine_for_user(request.user, pk=pk)
+    return JsonResponse({"problems": problems_of(text_member(request.data, "definition"))})
 
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def save_draft(request, pk):
     # anything goes in a draft, invalid JSON included: it is work in progress
-    machine = _get_machine_for_user(request, pk)
-    data = _body(request)
-    text = _definition_text(data)
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    data = request.data
+    text = text_member(data, "definition")
     # a draft that says what the machine says (formatting aside) is no draft
     machine.draft = "" if _same_document(text, machine.definition) else text
     machine.layout = _layout(data)
@@ -210,13 +173,12 @@ def save_draft(request, pk):
     return JsonResponse({"saved": "draft"})
 
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def save(request, pk):
     """Save the machine; an invalid definition is kept as the draft instead."""
-    machine = _get_machine_for_user(request, pk)
-    data = _body(request)
-    text = _definition_text(data)
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    data = request.data
+    text = text_member(data, "definition")
     problems = problems_of(text)
     if _errors(problems):
         machine.draft = text
@@ -227,17 +189,16 @@ def save(request, pk):
     return JsonResponse({"saved": "definition", "problems": problems})
 
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def publish(request, pk):
     """Save and publish a new immutable version; refused while there are errors."""
-    machine = _get_machine_for_user(request, pk)
-    data = _body(request)
-    text = _definition_text(data)
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    data = request.data
+    text = text_member(data, "definition")
     problems = problems_of(text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before publishing.", "problems": problems}, status=400)
-    description = data.get("description") if isinstance(data.get("description"), str) else ""
+    description = text_member(data, "description")
     with transaction.atomic():
         machine = StateMachine.objects.select_for_update().get(pk=machine.pk)
         _save_definition(machine, text, _layout(data))
@@ -252,17 +213,15 @@ def _version_dict(version) -> dict:
             "created_at": version.created_at.isoformat()}
 
 
-@_json_login_required
-@require_GET
+@json_view("GET")
 def versions(request, pk):
-    machine = _get_machine_for_user(request, pk)
+    machine = access.get_machine_for_user(request.user, pk=pk)
     return JsonResponse({"versions": [_version_dict(v) for v in machine.versions.all()]})
 
 
-@_json_login_required
-@require_GET
+@json_view("GET")
 def version(request, pk, number):
-    machine = _get_machine_for_user(request, pk)
+    machine = access.get_machine_for_user(request.user, pk=pk)
     found = machine.versions.filter(number=number).first()
     if found is None:
         return JsonResponse({"error": f"No version {number}."}, status=404)
@@ -272,25 +231,24 @@ def version(request, pk, number):
 def _pretty(text: str) -> list[str]:
     # compare documents, not formatting: the same JSON diffs as equal
     try:
-        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        text = json.dumps(payloads.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
         pass
     return text.splitlines()
 
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def version_diff(request, pk):
     """A unified diff between two of: a version number, "saved", "editor" (the text sent)."""
-    machine = _get_machine_for_user(request, pk)
-    data = _body(request)
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    data = request.data
 
     def side(which):
         which = str(which or "")
         if which == "saved":
             return "saved", machine.definition
         if which == "editor":
-            return "editor", _definition_text(data)
+            return "editor", text_member(data, "definition")
         if which.isdigit():
             found = machine.versions.filter(number=int(which)).first()
             if found is not None:
@@ -307,12 +265,16 @@ def version_diff(request, pk):
 def parse_import(text: str):
     """An ASL document given as JSON or YAML -> (definition, error)."""
     try:
-        definition = json.loads(text)
+        definition = payloads.loads(text)
+    except payloads.TooDeep as e:
+        return None, f"Not a state machine: {e}."
     except ValueError:
         try:
-            definition = yaml.safe_load(text)
+            definition = payloads.check_depth(yaml.safe_load(text))
         except yaml.YAMLError as e:
             return None, f"Neither JSON nor YAML: {str(e).splitlines()[0]}"
+        except (payloads.TooDeep, RecursionError):
+            return None, f"Not a state machine: {payloads.TooDeep()}."
     if not isinstance(definition, dict) or not isinstance(definition.get("States"), dict):
         return None, "Not a state machine: it needs a States object."
     try:
@@ -323,10 +285,9 @@ def parse_import(text: str):
     return definition, None
 
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def import_definition(request, pk):
-    _get_machine_for_user(request, pk)
+    access.get_machine_for_user(request.user, pk=pk)
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size > MAX_IMPORT_BYTES:
@@ -349,33 +310,30 @@ def import_definition(request, pk):
 @login_required
 @require_GET
 def export(request, pk):
-    machine = _get_machine_for_user(request, pk)
+    machine = access.get_machine_for_user(request.user, pk=pk)
     text = machine.draft if request.GET.get("draft") and machine.draft else machine.definition
     response = HttpResponse(text, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{machine.name}.asl.json"'
     return response
 
 
-@_json_login_required
-@require_POST
+@json_view("POST")
 def run(request, pk):
     """Save the editor's definition (it must be valid), start it, say where to watch."""
-    machine = _get_machine_for_user(request, pk)
-    data = _body(request)
-    text = _definition_text(data) or machine.definition
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    data = request.data
+    text = text_member(data, "definition") or machine.definition
     problems = problems_of(text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before running.", "problems": problems}, status=400)
-    input_text = data.get("input") if isinstance(data.get("input"), str) else "{}"
+    input_text = text_member(data, "input") or "{}"
     try:
-        json.loads(input_text)
+        payloads.loads(input_text)
     except ValueError as e:
         return JsonResponse({"error": f"The input is not valid JSON: {e}"}, status=400)
-    mock = data.get("mock_test_case") if isinstance(data.get("mock_test_case"), str) else ""
+    mock = text_member(data, "mock_test_case")
     if text != machine.definition:
         _save_definition(machine, text, _layout(data) or machine.layout)
-    from designer import runtime  # the runtime imports the models: import it late
-
     try:
         execution = runtime.start_execution(machine, owner=request.user, input_text=input_text,
                                             mock_test_case=mock.strip())

@@ -5,13 +5,14 @@
             Authorization: AWS4-HMAC-SHA256 Credential=...  (Signature Version 4)
             {"stateMachineArn": "...", "input": "{}"}
 
-The view is async: under ASGI a sync view would hold a thread, and
+The site's `/` view (designer/views.py) brings a POST here (api()), and
+so, under ASGI, does designer/api/asgi.py, without Django's middleware
+(answer()). Async: under ASGI a sync view would hold a thread, and
 GetActivityTask's long poll holds its request for up to 60 seconds. The
 database work of a request (authentication and the operation) runs in one
 hop to a worker thread of the API's own pools (never the one thread ASGI
 shares between sync code); only the long poll itself waits on the event
-loop. Under ASGI, designer/api/asgi.py brings POST / here without Django's
-middleware. Every error is an AWS-shaped HTTP 400 (never a login
+loop. Every error is an AWS-shaped HTTP 400 (never a login
 redirect, a CSRF failure or Django's own 413/500 page).
 """
 from __future__ import annotations
@@ -24,9 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
 from django.http import HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from designer.views import home
+from designer import payloads
 
 # the operation modules register themselves in registry.OPERATIONS
 from . import activities, aliases, executions, machines, tags, validation  # noqa: F401
@@ -51,14 +51,6 @@ MAX_BODY = 16 * 1024 * 1024
 # so they never hold up the quick ones.
 THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="statelight-api")
 SLOW_THREADS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="statelight-api-slow")
-
-
-@csrf_exempt
-async def root(request):
-    """'/': the AWS API for POST, the home page for everything else."""
-    if request.method == "POST":
-        return await api(request)
-    return await sync_to_async(home)(request)
 
 
 async def api(request):
@@ -132,8 +124,8 @@ def _parse(body: bytes) -> dict:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
-    except ValueError as e:  # includes bytes that are not UTF-8
+        data = payloads.loads(body)
+    except ValueError as e:  # includes bytes that are not UTF-8, and too deep a document
         raise ApiError("SerializationException", f"The request body is not valid JSON: {e}") from None
     if not isinstance(data, dict):
         raise ApiError("SerializationException", "The request body must be a JSON object of the operation's members")

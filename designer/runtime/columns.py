@@ -1,0 +1,34 @@
+"""Values as the runtime's raw SQL statements write them (store.py, step.py): the ORM's per-value
+conversions cost more than the statements on the hot path, so a step builds its rows itself."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from django.db import connection
+
+from designer.models import HistoryEvent
+
+_JSON_FIELD = HistoryEvent._meta.get_field("details")
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def to_datetime(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+def adapters():
+    """(datetime -> column value, JSON value -> column value) for raw statements. SQLite stores
+    both as text, in the form Django's own adapters write (naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff',
+    JSON text) but without their per-value overhead; other databases use Django's adapters."""
+    if connection.vendor == "sqlite":
+        return _sqlite_time, _sqlite_json
+    return connection.ops.adapt_datetimefield_value, lambda value: _JSON_FIELD.get_db_prep_save(value, connection)
+
+
+def _sqlite_time(moment):
+    return str(moment.replace(tzinfo=None))
+
+
+def _sqlite_json(value):
+    return None if value is None else _compact_json(value)
