@@ -30,6 +30,43 @@ def loads(text):
     return check_depth(value)
 
 
+def lone_surrogate(text: str) -> int | None:
+    """Where `text` holds a lone surrogate (half a UTF-16 pair: JSON's "\\ud800" decodes to one),
+    which no UTF-8 text and no database column can hold; None when it holds none."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return e.start
+    return None
+
+
+def surrogate_in(value) -> tuple[str, str, int] | None:
+    """(JSON pointer, the string, index in it) of the first lone surrogate among a JSON value's
+    strings and member names; None when there is none. Level by level: no recursion."""
+    level = [("", value)]
+    while level:
+        deeper = []
+        for pointer, node in level:
+            texts = [node] if isinstance(node, str) else list(node) if isinstance(node, dict) else []
+            for text in texts:
+                at = lone_surrogate(text)
+                if at is not None:
+                    return pointer, text, at
+            if isinstance(node, dict):
+                deeper.extend((f"{pointer}/{key}", child) for key, child in node.items())
+            elif isinstance(node, list):
+                deeper.extend((f"{pointer}/{index}", child) for index, child in enumerate(node))
+        level = deeper
+    return None
+
+
+def surrogate_message(what: str, text: str, at: int) -> str:
+    return (f"{what} holds a lone surrogate (\\u{ord(text[at]):04x}) at character {at}: half a UTF-16 pair "
+            "is not a character")
+
+
 def check_depth(value):
     """The value, if it nests at most MAX_DEPTH levels deep (one parsed by another reader: YAML); else TooDeep."""
     if _deeper_than(value, MAX_DEPTH):

@@ -90,7 +90,7 @@ async def get_activity_task(call, activity: Activity, worker_name: str):
 
 
 def _answer(call, action: str, **kwargs):
-    token = call.params.string("taskToken", required=True, min_length=1, max_length=2048)
+    token = call.params.string("taskToken", required=True, min_length=1, max_length=2048, malformed="InvalidToken")
     check_task_token(call.user, token)
     # the runtime checks the rest (unknown, malformed, answered, timed out)
     # and raises errors named after AWS's

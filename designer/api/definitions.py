@@ -11,8 +11,8 @@ MAX_PAYLOAD = 256 * 1024          # bytes of UTF-8: execution input, task output
 _MESSAGE_PROBLEMS = 20
 
 
-def read(params, member="definition", *, required=True) -> str | None:
-    text = params.string(member, required=required, min_length=1)
+def read(params, member="definition", *, required=True, malformed="InvalidDefinition") -> str | None:
+    text = params.string(member, required=required, min_length=1, malformed=malformed)
     if text is not None and len(text) > MAX_DEFINITION:
         raise constraint(member, None, f"Member must have length less than or equal to {MAX_DEFINITION} "
                                        f"(the definition has {len(text)} characters)")
@@ -45,7 +45,7 @@ def check(text: str) -> None:
 
 def read_payload(params, member: str, error_code: str, *, required=False, default=None) -> str | None:
     """Execution input or task output: JSON text of at most 256 KiB."""
-    text = params.string(member, required=required)
+    text = params.string(member, required=required, malformed=error_code)
     if text is None:
         return default
     size = len(text.encode("utf-8"))

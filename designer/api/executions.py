@@ -81,7 +81,7 @@ def _target(call):
     """(machine, version, alias, mock test case) of StartExecution's stateMachineArn,
     which may end with '#TestCase' as for Step Functions Local."""
     p = call.params
-    raw = p.string("stateMachineArn", required=True, min_length=1, max_length=512)
+    raw = p.string("stateMachineArn", required=True, min_length=1, max_length=512, malformed="InvalidArn")
     arn, _, test_case = raw.partition("#")
     parsed = arns.parse(arn)
     if parsed is None or parsed["kind"] != "stateMachine":

@@ -15,7 +15,7 @@ MAX_DIAGNOSTICS = 100
 @operation("ValidateStateMachineDefinition")
 def validate_state_machine_definition(call):
     p = call.params
-    definition = definitions.read(p)
+    definition = definitions.read(p, malformed="ValidationException")  # no InvalidDefinition here: diagnostics
     p.string("type", choices=["STANDARD", "EXPRESS"])
     severity = p.string("severity", choices=["ERROR", "WARNING"], default="ERROR")
     limit = p.integer("maxResults", minimum=0, maximum=MAX_DIAGNOSTICS, default=0) or MAX_DIAGNOSTICS
