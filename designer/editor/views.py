@@ -16,7 +16,6 @@ import difflib
 import json
 import uuid
 
-import yaml
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -28,11 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import engine
 from designer import access, arns, payloads, runtime
 from designer.editor.examples import load_examples
+from designer.editor.imports import MAX_IMPORT_BYTES, Refused, parse_import
 from designer.json_views import json_view, text_member
 from designer.models import StateMachine, StateMachineVersion
 
 BLANK = '{\n  "StartAt": "",\n  "States": {}\n}'
-MAX_IMPORT_BYTES = 1024 * 1024  # AWS's limit for a definition
 
 
 # --- helpers ------------------------------------------------------------------
@@ -262,29 +261,6 @@ def version_diff(request, pk):
     return JsonResponse({"from": a_name, "to": b_name, "lines": lines[2:]})  # without the ---/+++ header
 
 
-def parse_import(text: str):
-    """An ASL document given as JSON or YAML -> (definition, error)."""
-    try:
-        definition = payloads.loads(text)
-    except payloads.TooDeep as e:
-        return None, f"Not a state machine: {e}."
-    except ValueError:
-        try:
-            definition = payloads.check_depth(yaml.safe_load(text))
-        except yaml.YAMLError as e:
-            return None, f"Neither JSON nor YAML: {str(e).splitlines()[0]}"
-        except (payloads.TooDeep, RecursionError):
-            return None, f"Not a state machine: {payloads.TooDeep()}."
-    if not isinstance(definition, dict) or not isinstance(definition.get("States"), dict):
-        return None, "Not a state machine: it needs a States object."
-    try:
-        json.dumps(definition)
-    except (TypeError, ValueError):
-        # YAML dates and the like have no JSON form
-        return None, "The document has values JSON cannot hold (dates? quote them)."
-    return definition, None
-
-
 @json_view("POST")
 def import_definition(request, pk):
     access.get_machine_for_user(request.user, pk=pk)
@@ -294,17 +270,17 @@ def import_definition(request, pk):
             return JsonResponse({"error": "The file is larger than 1 MiB."}, status=400)
         raw = upload.read()
     else:
-        raw = (request.POST.get("text") or "").encode()
+        raw = text_member(request.data, "text").encode("utf-8", "surrogatepass")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return JsonResponse({"error": "The file is not UTF-8 text."}, status=400)
     if not text.strip():
         return JsonResponse({"error": "Nothing to import."}, status=400)
-    definition, error = parse_import(text)
-    if error:
-        return JsonResponse({"error": error}, status=400)
-    return JsonResponse({"definition": definition})
+    try:
+        return JsonResponse({"definition": parse_import(text)})
+    except Refused as e:
+        return JsonResponse({"error": str(e)}, status=400)
 
 
 @login_required

@@ -233,6 +233,38 @@ def test_it_refuses_what_it_cannot_import(alice_client, machine, text, error):
     assert error in r.json()["error"]
 
 
+LAUGHS = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(12))
+
+
+@pytest.mark.parametrize("text,error", [
+    ("{" * 5000, "brackets nest more than 256 levels deep"),
+    ("[" * 300 + "]" * 300, "nested more than 256 levels deep"),
+    # LibYAML refuses it itself; PyYAML's pure-Python composer recurses past Python's limit
+    ("a:\n" + "".join(" " * i + "a:\n" for i in range(1, 1200)), ("increasing block level", "nested more than")),
+    (LAUGHS + "StartAt: A\nStates: {A: {Type: Pass, End: true}}\n", "once its aliases are written out"),
+    ("a: &a [*a]\nStates: {}\n", "refers to itself"),
+    ("x" * (1024 * 1024 + 1), "at most 1,048,576 (1 MiB) can be imported"),
+    ("States: {}\nx: [" + ",".join(["[]"] * 60_000) + "]", "at most 50,000 are imported from YAML"),
+    ('{"StartAt": "A", "States": {}, "Comment": "\\ud800"}', "lone surrogate (\\ud800) at character 0"),
+])
+def test_it_bounds_what_it_imports_before_parsing_it(alice_client, machine, text, error):
+    # issue 9: 5,000 '{' held PyYAML's pure-Python scanner for 57 s, then answered 500
+    r = alice_client.post(f"/machines/{machine.pk}/import", {"text": text})
+    assert r.status_code == 400
+    assert any(e in r.json()["error"] for e in ((error,) if isinstance(error, str) else error))
+
+
+def test_it_never_hands_too_deep_a_document_to_the_yaml_parser(alice_client, machine, monkeypatch):
+    def parse(*args, **kwargs):
+        raise AssertionError("the YAML parser ran")
+
+    monkeypatch.setattr("designer.editor.imports.yaml.load", parse)
+    r = alice_client.post(f"/machines/{machine.pk}/import", {"file": SimpleUploadedFile("m.yaml", b"{" * 5000)})
+    assert r.status_code == 400
+    assert "nest more than" in r.json()["error"]
+
+
 def test_it_exports_the_definition_as_a_file(alice_client, machine):
     r = alice_client.get(f"/machines/{machine.pk}/export")
     assert r.content.decode() == TWO_TASKS
