@@ -18,6 +18,10 @@ from .runner import run
 
 EXIT_OK, EXIT_NOT_SUCCEEDED, EXIT_INVALID = 0, 1, 2
 
+# --type: AWS's quotas per workflow type, (history events, seconds).
+# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+TYPE_LIMITS = {"STANDARD": (25_000, 365 * 24 * 3600), "EXPRESS": (None, 300)}
+
 
 class UsageError(Exception):
     """Bad arguments or unreadable files: exit 2 with a message on stderr."""
@@ -46,8 +50,13 @@ def _parser():
     run_cmd.add_argument("--handlers", action="append", default=[], metavar="MODULE",
                          help="import MODULE so its @engine.task_handler registrations apply (repeatable)")
     run_cmd.add_argument("--history", action="store_true", help="include the execution's history events")
+    run_cmd.add_argument("--type", choices=sorted(TYPE_LIMITS), dest="machine_type",
+                         help="apply AWS's quotas for this workflow type: STANDARD fails at 25,000 history events, "
+                              "EXPRESS times out after 5 minutes (default: neither)")
     run_cmd.add_argument("--history-limit", type=int, metavar="N",
                          help="fail the execution at N history events, as AWS does at 25,000")
+    run_cmd.add_argument("--max-seconds", type=_positive_seconds, metavar="S",
+                         help="time the execution out after S seconds, as AWS does after 5 minutes for EXPRESS")
     run_cmd.add_argument("--fast-time", action="store_true", help="let Wait and Retry intervals elapse instantly")
     run_cmd.add_argument("--name", default="cli", help="the execution name (default: cli)")
     run_cmd.add_argument("--seed", type=int, help="seed for States.UUID, States.MathRandom and retry jitter")
@@ -81,8 +90,10 @@ def _run(args) -> int:
         _print({"status": "INVALID", "problems": [p.to_dict() for p in e.problems]})
         return EXIT_INVALID
     name = _machine_name(args.definition)
+    history_limit, max_seconds = TYPE_LIMITS.get(args.machine_type, (None, None))
     result = run(machine, task_input, mock_case=mock_case, fast_time=args.fast_time, keep_history=args.history,
-                 name=args.name, state_machine_name=name, seed=args.seed, history_limit=args.history_limit)
+                 name=args.name, state_machine_name=name, seed=args.seed,
+                 history_limit=args.history_limit or history_limit, max_duration=args.max_seconds or max_seconds)
     _print(result.to_dict(history=args.history))
     return EXIT_OK if result.status == "SUCCEEDED" else EXIT_NOT_SUCCEEDED
 
@@ -102,6 +113,13 @@ def _read_json(path, what):
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise UsageError(f"the {what} {path} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+
+
+def _positive_seconds(text) -> float:
+    seconds = float(text)
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return seconds
 
 
 def _machine_name(path) -> str:

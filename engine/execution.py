@@ -9,6 +9,17 @@ states: the execution itself, a Parallel branch or a Map iteration.
 Frames run in a fixed order (depth first, children before their parent
 resumes) so that the same definition, input, clock and seed always produce
 the same history.
+
+Slices: with a `budget`, an advance stops after that many units of work (a
+state run, or a child launched by a Parallel or Map) and returns a Step with
+`more` set; proceed() runs the next slice. A shell gives each execution a
+slice per turn and lets others run. A snapshot taken between slices holds
+the queue of runnable frames, so a restored execution proceeds exactly as
+the original would have.
+
+Deadline: the machine's TimeoutSeconds and `max_duration` (AWS's 5 minutes
+for EXPRESS) end the execution TIMED_OUT: by a timer while it waits, and by
+a look at the clock every CHECK_EVERY units while it works.
 """
 from __future__ import annotations
 
@@ -31,11 +42,18 @@ from .tasks import TaskSteps, new_task_token
 
 SNAPSHOT_FORMAT = 1
 
+# Units of work between two looks at the clock (and at the slice's budget): a deadline is
+# noticed within about a millisecond of busy work, and looking costs nothing measurable.
+CHECK_EVERY = 256
+
 
 @dataclass(slots=True)
 class Step:
+    """What an advance produced. `more`: the slice ended with work left, call proceed()."""
+
     events: list = field(default_factory=list)
     effects: list = field(default_factory=list)
+    more: bool = False
 
 
 class Execution(TaskSteps, FanOut):
@@ -44,7 +62,9 @@ class Execution(TaskSteps, FanOut):
     def __init__(self, machine, input, *, name="execution", execution_arn=None, state_machine_arn=None,
                  state_machine_name=None, role_arn=None, start_time=None, clock=time.time, seed=None,
                  token_factory=None, history_limit=None, redrive_count=0, record_events=True, variables=None,
-                 trace=None):
+                 trace=None, max_duration=None, budget=None):
+        """`max_duration`: the seconds it may run whatever its TimeoutSeconds (300 for an EXPRESS
+        execution, as on AWS). `budget`: units of work per advance (None: run until blocked)."""
         self.machine = machine
         self.input = input
         self.name = name
@@ -53,6 +73,9 @@ class Execution(TaskSteps, FanOut):
         self.draws = 0
         self.token_factory = token_factory or new_task_token
         self.history_limit = history_limit
+        self.max_duration = max_duration
+        self.budget = budget
+        self.deadline = None  # epoch seconds, from the TimeoutSeconds and max_duration in force
         # Event ids are always counted (causes quote them); the events themselves
         # are built only for a caller that keeps them.
         self.record_events = record_events
@@ -84,6 +107,10 @@ class Execution(TaskSteps, FanOut):
         self._ready = deque()
         self._step = Step()
         self._dirty = set()
+        self._unreported = 1  # frames from this id on were never in a snapshot or changes()
+        self._credit = 0  # units of work left before the next look at the clock and the budget
+        self._slice_left = None  # units of this slice not yet granted as credit (None: no budget)
+        self._paused = False
 
     # ------------------------------------------------------------------ the caller's side
     def start(self) -> Step:
@@ -95,8 +122,7 @@ class Execution(TaskSteps, FanOut):
         root = self._new_frame(None, None, self.machine, self.input)
         root.variables = dict(self._initial_variables) if self._initial_variables else None
         root.trace = self._trace
-        if self.machine.timeout_seconds:
-            self._timer(root, self.start_time + self.machine.timeout_seconds, "execution_timeout")
+        self._set_deadline(root, self.start_time)
         root.size = size_in_bytes(self.input)
         if root.size > PAYLOAD_LIMIT:
             self._end_execution("ExecutionFailed", error="States.DataLimitExceeded",
@@ -110,8 +136,7 @@ class Execution(TaskSteps, FanOut):
         frame = self._claim(effect_id, "task")
         if frame is None:
             return self._take_step()
-        state = frame.machine.states[frame.state]
-        frame.resume = lambda: self._task_succeeded(frame, state, result)
+        frame.resume = ("task_succeeded", result)
         self._queue(frame)
         return self._run()
 
@@ -120,8 +145,7 @@ class Execution(TaskSteps, FanOut):
         frame = self._claim(effect_id, "task")
         if frame is None:
             return self._take_step()
-        state = frame.machine.states[frame.state]
-        frame.resume = lambda: self._task_failed(frame, state, error, cause)
+        frame.resume = ("task_failed", error, cause)
         self._queue(frame)
         return self._run()
 
@@ -151,19 +175,21 @@ class Execution(TaskSteps, FanOut):
             return self._take_step()
         purpose, _ = frame.timers.pop(timer_id)
         if purpose == "execution_timeout":
-            self._abort_all()
-            self._end_execution("ExecutionTimedOut", error="States.Timeout",
-                                cause="The execution timed out: it ran longer than the state machine's TimeoutSeconds.")
+            self._time_out()
             return self._take_step()
-        state = frame.machine.states[frame.state]
-        if purpose == "wait":
-            frame.resume = lambda: state.on_timer(self, frame, purpose)
-        elif purpose == "retry":
-            frame.resume = lambda: state.run(self, frame)
-        else:  # a task's timeout or heartbeat ran out
-            frame.resume = lambda: self._task_timed_out(frame, state, purpose)
+        # a Wait is over, a retry is due, or a task's timeout or heartbeat ran out
+        frame.resume = {"wait": ("wait_over",), "retry": ("retry",)}.get(purpose, ("task_timed_out", purpose))
         self._queue(frame)
         return self._run()
+
+    def proceed(self) -> Step:
+        """Run the next slice, after a Step with `more` (or a restore while `more` is true)."""
+        return self._run()
+
+    @property
+    def more(self) -> bool:
+        """Whether runnable work waits for proceed()."""
+        return bool(self._ready) and self.status == "RUNNING"
 
     def stop(self, error: str | None = None, cause: str | None = None) -> Step:
         """StopExecution: abort every frame, the execution ends ABORTED."""
@@ -185,6 +211,7 @@ class Execution(TaskSteps, FanOut):
         redrive_count = self.execution_context["RedriveCount"] + 1
         self.execution_context = {**self.execution_context, "RedriveCount": redrive_count}
         self._event(None, "ExecutionRedriven", {"redriveCount": redrive_count})
+        self._set_deadline(root, self.now())  # a redriven execution has its whole time limit again
         self._redrive_frame(root)
         return self._run()
 
@@ -211,7 +238,7 @@ class Execution(TaskSteps, FanOut):
                     self._event(frame, "MapIterationStarted", {"name": state.name, "index": child.index})
                 self._redrive_frame(child)
         if fan.running == 0 or fan.can_launch():
-            frame.resume = lambda: self._launch(frame, state)
+            frame.resume = ("launch",)
             self._queue(frame)
 
     def pending_effects(self) -> list:
@@ -240,6 +267,7 @@ class Execution(TaskSteps, FanOut):
     def snapshot(self) -> dict:
         """The whole position of the execution, as JSON-ready data."""
         self._dirty.clear()
+        self._unreported = self.next_frame_id
         return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(),
                 "frames": {str(f.id): frame_record(f) for f in self.frames.values()}}
 
@@ -249,6 +277,7 @@ class Execution(TaskSteps, FanOut):
         snapshot, they give the current snapshot; a big Map rewrites only the frames it touched."""
         frames = {str(i): (frame_record(self.frames[i]) if i in self.frames else None) for i in self._dirty}
         self._dirty.clear()
+        self._unreported = self.next_frame_id
         return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(), "frames": frames}
 
     def _execution_record(self) -> dict:
@@ -258,6 +287,7 @@ class Execution(TaskSteps, FanOut):
             "next_frame_id": self.next_frame_id, "seed": self.seed, "draws": self.draws,
             "start_time": self.start_time, "name": self.name, "history_limit": self.history_limit,
             "execution_context": self.execution_context, "machine_context": self.machine_context,
+            "max_duration": self.max_duration, "deadline": self.deadline, "ready": [f.id for f in self._ready],
         }
 
     @classmethod
@@ -271,8 +301,9 @@ class Execution(TaskSteps, FanOut):
                  state_machine_arn=record["machine_context"]["Id"], state_machine_name=record["machine_context"]["Name"],
                  role_arn=context["RoleArn"], start_time=record["start_time"], clock=clock, seed=record["seed"],
                  token_factory=token_factory, history_limit=record["history_limit"],
-                 redrive_count=context["RedriveCount"])
+                 redrive_count=context["RedriveCount"], max_duration=record.get("max_duration"))
         ex.execution_context = context
+        ex.deadline = record.get("deadline")
         for key in ("status", "output", "error", "cause", "next_event_id", "next_effect_id", "next_frame_id", "draws"):
             setattr(ex, key, record[key])
         scopes = {m.pointer: m for m in machine.walk()}
@@ -288,7 +319,10 @@ class Execution(TaskSteps, FanOut):
             parent = ex.frames.get(frame.parent)
             if parent is not None and parent.variables is not None:
                 frame.variables = ChainMap(frame.variables or {}, parent.variables)
+        for frame_id in snapshot["execution"].get("ready", ()):
+            ex._queue(ex.frames[frame_id])
         ex._dirty.clear()
+        ex._unreported = ex.next_frame_id
         return ex
 
     # ------------------------------------------------------------------ scheduling
@@ -315,28 +349,53 @@ class Execution(TaskSteps, FanOut):
             self._ready.append(frame)
 
     def _run(self) -> Step:
+        """Drive the runnable frames in order until every one is blocked, or the slice ends."""
         ready = self._ready
-        while ready and self.status == "RUNNING":
+        self._slice_left, self._credit, self._paused = self.budget, 0, False
+        while ready and self.status == "RUNNING" and not self._paused:
             frame = ready.popleft()
             frame.queued = False
             if frame.status == RUNNING:
                 self._drive(frame)
-        ready.clear()
+        if self.status != "RUNNING":
+            ready.clear()
         return self._take_step()
 
     def _take_step(self) -> Step:
         step, self._step = self._step, Step()
+        step.more = bool(self._ready) and self.status == "RUNNING"
         return step
 
+    def _checkpoint(self, frame) -> bool:
+        """Every CHECK_EVERY units of work: time out at the deadline; pause at the end of the
+        slice (the frame goes back to the head of the queue, where proceed() takes it up).
+        True when `frame` must not run on."""
+        if self.deadline is not None and self.clock() >= self.deadline:
+            self._time_out()
+            return True
+        if self._slice_left is None:
+            self._credit = CHECK_EVERY
+        elif self._slice_left > 0:
+            self._credit = min(CHECK_EVERY, self._slice_left)
+            self._slice_left -= self._credit
+        else:
+            self._queue(frame, first=True)
+            self._paused = True
+            return True
+        return False
+
     def _drive(self, frame):
-        """Run one frame until it blocks or ends."""
+        """Run one frame until it blocks or ends (or the slice or the time is up)."""
         states = frame.machine.states
         while True:
+            if self._credit <= 0 and self._checkpoint(frame):
+                return
+            self._credit -= 1
             state = states[frame.state]
             action, frame.resume = frame.resume, None
             try:
                 if action is not None:
-                    outcome = action()
+                    outcome = RESUMES[action[0]](self, frame, state, *action[1:])
                 else:
                     if frame.entering:
                         self._enter(frame, state)
@@ -387,6 +446,8 @@ class Execution(TaskSteps, FanOut):
         frame.status = DONE
         frame.output = output
         self._dirty.add(frame.id)
+        if frame.parent is not None:  # a finished branch or iteration keeps only its result
+            frame.data = frame.variables = None
         if frame.parent is None:
             self._end_execution("ExecutionSucceeded", output=output)
         else:
@@ -480,6 +541,26 @@ class Execution(TaskSteps, FanOut):
         self.pending.pop(timer_id, None)
         self._step.effects.append(Cancel(timer_id))
 
+    def _set_deadline(self, root, since):
+        """The execution's deadline: the earlier of its TimeoutSeconds and max_duration from `since`."""
+        limits = [s for s in (self.machine.timeout_seconds, self.max_duration) if s]
+        if limits:
+            self.deadline = since + min(limits)
+            self._timer(root, self.deadline, "execution_timeout")
+
+    def _time_out(self):
+        """The deadline passed: "if a state machine runs longer than the specified TimeoutSeconds value,
+        the execution fails with a States.Timeout error" (status TIMED_OUT, an ExecutionTimedOut event);
+        AWS ends an EXPRESS execution at 5 minutes the same way.
+        https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"""
+        timeout = self.machine.timeout_seconds
+        if timeout and (not self.max_duration or timeout <= self.max_duration):
+            cause = f"The execution ran longer than the state machine's TimeoutSeconds ({timeout} s)."
+        else:
+            cause = f"The execution ran longer than its maximum duration ({self.max_duration:g} s)."
+        self._abort_all()
+        self._end_execution("ExecutionTimedOut", error="States.Timeout", cause=cause)
+
     def _end_execution(self, type, output=None, error=None, cause=None):
         if self.status != "RUNNING":
             return
@@ -495,6 +576,19 @@ class Execution(TaskSteps, FanOut):
         for frame in self.frames.values():
             for timer_id in list(frame.timers):
                 self._cancel_timer(frame, timer_id)
+
+
+# What a frame does when it runs again after waiting: frame.resume is (name, *arguments),
+# plain data, so that a snapshot taken between slices holds it.
+RESUMES = {
+    "task_succeeded": lambda ex, frame, state, result: ex._task_succeeded(frame, state, result),
+    "task_failed": lambda ex, frame, state, error, cause: ex._task_failed(frame, state, error, cause),
+    "task_timed_out": lambda ex, frame, state, purpose: ex._task_timed_out(frame, state, purpose),
+    "wait_over": lambda ex, frame, state: state.on_timer(ex, frame, "wait"),
+    "retry": lambda ex, frame, state: state.run(ex, frame),
+    "launch": lambda ex, frame, state: ex._launch(frame, state),
+    "fan_out_failed": lambda ex, frame, state: ex._fan_out_failed(frame, state),
+}
 
 
 def _location(cause) -> str | None:

@@ -67,7 +67,7 @@ class FanOut:
                 self._event(frame, "MapIterationStarted", {"name": state.name, "index": index}, previous)
                 child.last_id = frame.last_id
         fan.children.append(child.id)
-        frame.resume = lambda: self._launch(frame, state)
+        frame.resume = ("launch",)
         self._queue(frame, first=True)
         self._queue(child, first=True)
         return BLOCKED
@@ -95,10 +95,10 @@ class FanOut:
         if fan.kind == "parallel" and parent.last_id < child.last_id:
             parent.last_id = child.last_id
         if fan.failure is not None and fan.running == 0:
-            parent.resume = lambda: self._fan_out_failed(parent, state)
+            parent.resume = ("fan_out_failed",)
             self._queue(parent)
         elif fan.failure is None and (fan.can_launch() or fan.running == 0):
-            parent.resume = lambda: self._launch(parent, state)
+            parent.resume = ("launch",)
             self._queue(parent)
 
     def _fan_out_done(self, frame, state):
@@ -139,7 +139,10 @@ class FanOut:
         if frame.fan is not None:
             self._forget_children(frame)
         del self.frames[frame.id]
-        self._dirty.add(frame.id)
+        if frame.id < self._unreported:
+            self._dirty.add(frame.id)  # the store has it: tell it the frame is gone
+        else:
+            self._dirty.discard(frame.id)  # never stored: nothing to tell (and nothing piles up)
 
     def _abort_children(self, frame):
         for child_id in frame.fan.children:

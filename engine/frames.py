@@ -38,7 +38,7 @@ class Frame:
         self.data = data
         self.status = RUNNING
         self.entering = True
-        self.resume = None
+        self.resume = None  # (name, *arguments): what it does when it runs again (execution.RESUMES)
         self.last_id = 0
         self.entered_id = 0
         self.entered_at = 0.0
@@ -151,9 +151,9 @@ def format_timestamp_epoch(seconds: float) -> str:
 
 FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev")
+                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev", "resume")
 FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
-               "tolerated_percentage", "items", "input", "failure")
+               "tolerated_percentage", "items", "input", "failure", "after_iteration")
 
 
 def frame_record(frame) -> dict:
@@ -170,12 +170,12 @@ def frame_record(frame) -> dict:
 def frame_from_record(ex, record, scopes):
     frame = Frame(ex, record["id"], record["parent"], record["index"], scopes[record["machine"]], record["data"])
     for name in FRAME_FIELDS:
-        setattr(frame, name, record[name])
+        setattr(frame, name, record.get(name))
     frame.timers = {timer_id: (purpose, due) for timer_id, purpose, due in record["timers"]}
     if record.get("fan") is not None:
         fan = Fan(record["fan"]["kind"], record["fan"]["total"])
         for name in FAN_FIELDS:
-            setattr(fan, name, record["fan"][name])
+            setattr(fan, name, record["fan"].get(name))
         fan.failure = tuple(fan.failure) if fan.failure else None
         frame.fan = fan
     return frame
