@@ -12,6 +12,7 @@ import json
 import sys
 
 from . import parse, validate
+from .dependencies import HOW_TO_INSTALL, MissingDependency
 from .errors import InvalidDefinition
 from .mocks import MockConfigError, load_case
 from .runner import run
@@ -34,6 +35,9 @@ def main(argv=None) -> int:
         return args.command(args)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    except MissingDependency as e:
+        print(f"error: python -m engine cannot run: {e}.\n{HOW_TO_INSTALL}", file=sys.stderr)
         return EXIT_INVALID
 
 

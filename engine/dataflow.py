@@ -17,6 +17,7 @@ import json
 import re
 
 from . import errors
+from .dependencies import require
 from .jsonpath import PathNotFound, ResultPathMatchFailure, compile_path
 from .payload import compile_template
 from .serialize import to_json
@@ -254,6 +255,7 @@ def read_path(path, data, scope, field):
 @functools.cache
 def jsonata():
     """The JSONata layer, imported on first use: JSONPath-only runs never pay for loading it."""
+    require("jsonata")
     from . import jsonata_query
 
     return jsonata_query

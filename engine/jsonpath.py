@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .dependencies import require
+
 
 class PathSyntaxError(ValueError):
     """The text is not a JSONPath Step Functions accepts."""
@@ -140,10 +142,9 @@ def compile_path(text: str) -> Path:
     keys = _definite_keys(rest)
     if keys is not None:
         return Path(text, root, variable, keys, None)
-    from jsonpath_ng.ext import parse as jsonpath_ng_parse  # only indefinite paths need it: slow to import
-
+    ext = require("jsonpath_ng.ext")  # only indefinite paths need it: slow to import
     try:
-        indefinite = jsonpath_ng_parse("$" + rest)
+        indefinite = ext.parse("$" + rest)
     except Exception as e:  # its lexer and parser raise several unrelated types
         raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     return Path(text, root, variable, (), indefinite)
