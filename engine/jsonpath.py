@@ -16,6 +16,7 @@ import functools
 import re
 
 from .dependencies import require
+from .regex import UnsupportedRegex, compile_linear
 
 
 class PathSyntaxError(ValueError):
@@ -142,12 +143,36 @@ def compile_path(text: str) -> Path:
     keys = _definite_keys(rest)
     if keys is not None:
         return Path(text, root, variable, keys, None)
-    ext = require("jsonpath_ng.ext")  # only indefinite paths need it: slow to import
+    ext = _jsonpath_ng()  # only indefinite paths need it: slow to import
+    for operand in _REGEX_OPERAND.finditer(rest):
+        try:
+            linear_regex(operand.group(1) if operand.group(1) is not None else operand.group(2))
+        except UnsupportedRegex as e:
+            raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     try:
         indefinite = ext.parse("$" + rest)
     except Exception as e:  # its lexer and parser raise several unrelated types
         raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     return Path(text, root, variable, (), indefinite)
+
+
+# A filter's `=~ 'pattern'` (or "pattern"): a user's regular expression, matched in linear time.
+_REGEX_OPERAND = re.compile(r"""=~\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""")
+
+
+@functools.cache
+def _jsonpath_ng():
+    ext = require("jsonpath_ng.ext")
+    from jsonpath_ng.ext import filter as filters
+
+    filters.OPERATOR_MAP["=~"] = lambda value, pattern: isinstance(value, str) and \
+        linear_regex(pattern).search(value) is not None
+    return ext
+
+
+@functools.lru_cache(maxsize=256)
+def linear_regex(pattern):
+    return compile_linear(pattern)
 
 
 def _definite_keys(rest: str):

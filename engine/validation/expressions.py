@@ -182,13 +182,16 @@ def check_jsonata_value(report: Report, ptr: str, value, state: str, field: str,
 def check_jsonata(report: Report, ptr: str, body: str, state: str, field: str,
                   result_ok: bool = False, error_output_ok: bool = False) -> None:
     jsonata = require("jsonata")
+    from ..jsonata_query.bridge import describe
+    from ..jsonata_query.regexes import regex_engine  # regex literals as the engine runs them (RE2)
+
     try:
-        ast = jsonata.Jsonata(body).ast
+        ast = jsonata.Jsonata(body, regex_engine).ast
     except Exception as e:  # JException, RecursionError, anything the parser throws
-        detail = str(e) or type(e).__name__
+        code, detail = describe(e) if isinstance(e, jsonata.JException) else (None, str(e) or type(e).__name__)
         report.error(ptr, INVALID_JSONATA_EXPRESSION, (
             f"The JSONata expression '{_clip(body)}' in '{field}' of state '{state}' does not parse: "
-            f"{_clip(detail, 120)}. Fix the expression between '{{%' and '%}}'."))
+            f"{_clip(f'{code}: {detail}' if code else detail, 240)}. Fix the expression between '{{%' and '%}}'."))
         return
     for message in _reference_problems(ast, result_ok, error_output_ok):
         report.error(ptr, UNSUPPORTED_JSONATA_EXPRESSION, f"{message} (in '{field}' of state '{state}')")
