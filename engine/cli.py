@@ -16,6 +16,7 @@ from .dependencies import HOW_TO_INSTALL, MissingDependency
 from .errors import InvalidDefinition
 from .mocks import MockConfigError, load_case
 from .runner import run
+from .serialize import InvalidPayload, read_payload
 
 EXIT_OK, EXIT_NOT_SUCCEEDED, EXIT_INVALID = 0, 1, 2
 
@@ -109,14 +110,16 @@ def _validate(args) -> int:
 
 
 def _read_json(path, what):
+    """A JSON file (or stdin), checked as AWS checks an execution input (engine.serialize.read_payload);
+    a payload over 256 KiB is the execution's to refuse (States.DataLimitExceeded), as on AWS."""
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except OSError as e:
-        raise UsageError(f"cannot read the {what} {path}: {e.strerror}") from None
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8", errors="surrogateescape").read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read the {what} {path}: {getattr(e, 'strerror', None) or e}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise UsageError(f"the {what} {path} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+        return read_payload(text, what=f"The {what} {path}", limit=None)
+    except InvalidPayload as e:
+        raise UsageError(str(e)) from None
 
 
 def _positive_seconds(text) -> float:

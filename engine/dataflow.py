@@ -117,6 +117,12 @@ class JsonPathFlow:
             return None
         return (2 if self.result_path not in (None, _ROOT) else 1), static
 
+    def nesting(self, catchers=()):
+        """How many levels deeper than its input, result and variables the output can be (None: unknown)."""
+        paths = [self.result_path] + [c.result_path for c in catchers]
+        deepest = max((len(p.keys) for p in paths if p is not None), default=0) + 1
+        return _total(deepest, self.parameters, self.result_selector)
+
 
 class JsonataFlow:
     """The compiled JSONata data-flow fields of one state."""
@@ -204,6 +210,18 @@ class JsonataFlow:
             return None
         # without Output, the output is the input or the result (counted in the input)
         return (1 if self.output_template is None else 2), static
+
+    def nesting(self, catchers=()):
+        return _total(1, self.arguments, self.output_template, *(c.output for c in catchers))
+
+
+def _total(levels, *templates):
+    for template in templates:
+        if template is not None:
+            if template.nesting is None:
+                return None
+            levels += template.nesting
+    return levels
 
 
 # `$states.` followed by anything but input/result/errorOutput may read the context object.

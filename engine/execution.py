@@ -33,14 +33,12 @@ from dataclasses import dataclass, field
 from . import errors
 from .effects import Cancel, StartTimer
 from .fanout import FanOut
-from .frames import (ABORTED, BLOCKED_ON, DONE, FAILED, RUNNING, Frame, RandomSource, format_timestamp_epoch,
-                     frame_from_record, frame_record)
+from .frames import ABORTED, BLOCKED_ON, DONE, FAILED, RUNNING, Frame, RandomSource, format_timestamp_epoch
 from .history import Event
-from .serialize import PAYLOAD_LIMIT, size_in_bytes
-from .states import BLOCKED, data_limit_exceeded, matches
+from .snapshots import Snapshots
+from .serialize import MAX_DEPTH, PAYLOAD_LIMIT, depth_of, size_in_bytes
+from .states import BLOCKED, data_limit_exceeded, matches, too_deep
 from .tasks import TaskSteps, new_task_token
-
-SNAPSHOT_FORMAT = 1
 
 # Units of work between two looks at the clock (and at the slice's budget): a deadline is
 # noticed within about a millisecond of busy work, and looking costs nothing measurable.
@@ -56,7 +54,7 @@ class Step:
     more: bool = False
 
 
-class Execution(TaskSteps, FanOut):
+class Execution(TaskSteps, FanOut, Snapshots):
     """One run of a state machine. See the module docstring."""
 
     def __init__(self, machine, input, *, name="execution", execution_arn=None, state_machine_arn=None,
@@ -123,10 +121,13 @@ class Execution(TaskSteps, FanOut):
         root.variables = dict(self._initial_variables) if self._initial_variables else None
         root.trace = self._trace
         self._set_deadline(root, self.start_time)
-        root.size = size_in_bytes(self.input)
+        root.depth = depth_of(self.input)
+        root.size = size_in_bytes(self.input) if root.depth <= MAX_DEPTH else PAYLOAD_LIMIT + 1
         if root.size > PAYLOAD_LIMIT:
-            self._end_execution("ExecutionFailed", error="States.DataLimitExceeded",
-                                cause="The input to the execution exceeds the maximum number of bytes service limit.")
+            self._end_execution("ExecutionFailed", error="States.DataLimitExceeded", cause=(
+                "The input to the execution exceeds the maximum number of bytes service limit."
+                if root.depth <= MAX_DEPTH else f"The input to the execution is nested more than {MAX_DEPTH} levels "
+                                                "deep, Statelight's limit for any JSON value."))
             return self._take_step()
         self._queue(root)
         return self._run()
@@ -263,68 +264,6 @@ class Execution(TaskSteps, FanOut):
         self.draws += 1
         return _random.Random(f"{self.seed}:{self.draws}")
 
-    # ------------------------------------------------------------------ snapshots
-    def snapshot(self) -> dict:
-        """The whole position of the execution, as JSON-ready data."""
-        self._dirty.clear()
-        self._unreported = self.next_frame_id
-        return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(),
-                "frames": {str(f.id): frame_record(f) for f in self.frames.values()}}
-
-    def changes(self) -> dict:
-        """What changed since the last snapshot() or changes(): the execution record and
-        the frames written (None for a frame that is gone). Applied in order on top of a
-        snapshot, they give the current snapshot; a big Map rewrites only the frames it touched."""
-        frames = {str(i): (frame_record(self.frames[i]) if i in self.frames else None) for i in self._dirty}
-        self._dirty.clear()
-        self._unreported = self.next_frame_id
-        return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(), "frames": frames}
-
-    def _execution_record(self) -> dict:
-        return {
-            "status": self.status, "output": self.output, "error": self.error, "cause": self.cause,
-            "next_event_id": self.next_event_id, "next_effect_id": self.next_effect_id,
-            "next_frame_id": self.next_frame_id, "seed": self.seed, "draws": self.draws,
-            "start_time": self.start_time, "name": self.name, "history_limit": self.history_limit,
-            "execution_context": self.execution_context, "machine_context": self.machine_context,
-            "max_duration": self.max_duration, "deadline": self.deadline, "ready": [f.id for f in self._ready],
-        }
-
-    @classmethod
-    def restore(cls, machine, snapshot: dict, *, clock=time.time, token_factory=None) -> "Execution":
-        """Continue an execution from snapshot() (or a snapshot with changes() applied)."""
-        if snapshot.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError(f"unsupported snapshot format {snapshot.get('format')!r}")
-        record = snapshot["execution"]
-        context = record["execution_context"]
-        ex = cls(machine, context["Input"], name=record["name"], execution_arn=context["Id"],
-                 state_machine_arn=record["machine_context"]["Id"], state_machine_name=record["machine_context"]["Name"],
-                 role_arn=context["RoleArn"], start_time=record["start_time"], clock=clock, seed=record["seed"],
-                 token_factory=token_factory, history_limit=record["history_limit"],
-                 redrive_count=context["RedriveCount"], max_duration=record.get("max_duration"))
-        ex.execution_context = context
-        ex.deadline = record.get("deadline")
-        for key in ("status", "output", "error", "cause", "next_event_id", "next_effect_id", "next_frame_id", "draws"):
-            setattr(ex, key, record[key])
-        scopes = {m.pointer: m for m in machine.walk()}
-        for record in sorted((r for r in snapshot["frames"].values() if r is not None), key=lambda r: r["id"]):
-            frame = frame_from_record(ex, record, scopes)
-            ex.frames[frame.id] = frame
-            for effect_id in ([frame.effect] if frame.effect is not None else []) + list(frame.timers):
-                ex.pending[effect_id] = frame.id
-        for frame in sorted(ex.frames.values(), key=lambda f: (f.parent or 0, f.index or 0)):
-            if frame.parent is not None:
-                ex.frames[frame.parent].fan.children.append(frame.id)
-        for frame in sorted(ex.frames.values(), key=lambda f: f.id):  # parents before children
-            parent = ex.frames.get(frame.parent)
-            if parent is not None and parent.variables is not None:
-                frame.variables = ChainMap(frame.variables or {}, parent.variables)
-        for frame_id in snapshot["execution"].get("ready", ()):
-            ex._queue(ex.frames[frame_id])
-        ex._dirty.clear()
-        ex._unreported = ex.next_frame_id
-        return ex
-
     # ------------------------------------------------------------------ scheduling
     def _new_frame(self, parent, index, machine, data):
         frame = Frame(self, self.next_frame_id, parent.id if parent is not None else None, index, machine, data)
@@ -332,6 +271,7 @@ class Execution(TaskSteps, FanOut):
         self.frames[frame.id] = frame
         if parent is not None:
             frame.last_id = parent.last_id
+            frame.depth, frame.var_depth = parent.depth, parent.var_depth
             if parent.variables is not None:
                 frame.variables = ChainMap({}, parent.variables)
         self._dirty.add(frame.id)
@@ -419,6 +359,16 @@ class Execution(TaskSteps, FanOut):
                         return
                     next_name, output = outcome
                     frame.size = size_in_bytes(output)
+            nesting = state.nesting
+            if nesting is not None and max(frame.depth, frame.var_depth) + nesting <= MAX_DEPTH:
+                frame.depth = max(frame.depth, frame.var_depth) + nesting
+            else:
+                frame.depth = depth_of(output)
+                if frame.depth > MAX_DEPTH:
+                    outcome = self._recover(frame, state, too_deep(state.name))
+                    if outcome is BLOCKED:
+                        return
+                    next_name, output = outcome
             details = {"name": state.name, "output": output}
             if frame.assigned is not None:
                 details["assignedVariables"] = frame.assigned

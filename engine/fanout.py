@@ -8,7 +8,7 @@ import uuid
 from . import errors
 from .effects import Cancel
 from .frames import ABORTED, BLOCKED_ON, DONE, RUNNING, Fan
-from .serialize import size_in_bytes
+from .serialize import depth_of, size_in_bytes
 from .states import BLOCKED
 
 
@@ -59,6 +59,8 @@ class FanOut:
             # an item taken as it is is part of the Map's input: no bigger than it
             items_from_input = state.item_selector is None and not state.batching and state.items is None
             child.size = frame.size if items_from_input else size_in_bytes(item)
+            if not items_from_input:
+                child.depth = depth_of(item)
             if state.mode == "DISTRIBUTED":
                 child.silent = True
             else:

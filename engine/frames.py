@@ -11,7 +11,7 @@ from collections import ChainMap
 from datetime import datetime, timezone
 
 from . import errors
-from .serialize import PAYLOAD_LIMIT, size_in_bytes
+from .serialize import PAYLOAD_LIMIT, depth_of, size_in_bytes
 from .timestamps import format_timestamp
 
 # frame.status
@@ -25,7 +25,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace", "size", "silent", "entered_prev", "assigned",
+        "task_limits", "trace", "size", "silent", "entered_prev", "assigned", "depth", "var_depth",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -59,6 +59,8 @@ class Frame:
         self.silent = False  # a DISTRIBUTED Map's iteration: a child execution, not in this history
         self.entered_prev = 0
         self.assigned = None  # the variables this state assigned, for its Exited event
+        self.depth = 0  # an upper bound of the nesting of `data`
+        self.var_depth = 0  # an upper bound of the nesting of the variables it can read
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -94,6 +96,7 @@ class Frame:
             raise failure
         if self.variables is None:
             self.variables = {}
+        self.var_depth = max(self.var_depth, depth_of(values))
         self.variables.update(values)
         self.assigned = values if self.assigned is None else {**self.assigned, **values}
 
@@ -151,7 +154,8 @@ def format_timestamp_epoch(seconds: float) -> str:
 
 FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev", "resume")
+                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev", "resume", "depth",
+                 "var_depth")
 FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
                "tolerated_percentage", "items", "input", "failure", "after_iteration")
 
@@ -171,6 +175,7 @@ def frame_from_record(ex, record, scopes):
     frame = Frame(ex, record["id"], record["parent"], record["index"], scopes[record["machine"]], record["data"])
     for name in FRAME_FIELDS:
         setattr(frame, name, record.get(name))
+    frame.depth, frame.var_depth = frame.depth or 0, frame.var_depth or 0  # older snapshots have neither
     frame.timers = {timer_id: (purpose, due) for timer_id, purpose, due in record["timers"]}
     if record.get("fan") is not None:
         fan = Fan(record["fan"]["kind"], record["fan"]["total"])

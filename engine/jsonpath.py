@@ -31,6 +31,14 @@ class PathNotFound(LookupError):
         self.path = path
 
 
+class PathTooDeep(PathNotFound):
+    """An indefinite path (a deep scan) over data nested deeper than it can walk."""
+
+    def __init__(self, path: "Path"):
+        LookupError.__init__(self, f"The data is nested too deeply to apply {path.text} to it")
+        self.path = path
+
+
 class ResultPathMatchFailure(LookupError):
     """A ResultPath that cannot be placed into the data (e.g. into a string)."""
 
@@ -71,7 +79,10 @@ class Path:
     def find(self, value):
         """Apply the path to `value` as if it were the path's root."""
         if self._indefinite is not None:
-            return [match.value for match in self._indefinite.find(value)]
+            try:
+                return [match.value for match in self._indefinite.find(value)]
+            except RecursionError:
+                raise PathTooDeep(self) from None
         for key in self.keys:
             if type(key) is str:
                 if isinstance(value, dict) and key in value:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import errors
 from .intrinsics import compile_intrinsic, is_intrinsic
 from .jsonpath import PathNotFound, compile_path
-from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+from .serialize import PAYLOAD_LIMIT, depth_of, size_in_bytes, to_json
 
 
 # Intrinsics whose result is small whatever their input: a template using
@@ -26,15 +26,37 @@ def compile_template(template, field: str):
 
     The function's `may_grow` attribute says whether its output can be larger
     than its input (two selections of the input, or a growing intrinsic), so
-    the engine measures the 256 KiB limit only where it can be exceeded.
+    the engine measures the 256 KiB limit only where it can be exceeded;
+    `nesting`, how many levels deeper than its input its output can be (None:
+    unknown, an intrinsic that builds values), so it measures depth only then.
     """
     if not _is_dynamic(template):
         evaluate = lambda data, scope: template  # noqa: E731
         evaluate.may_grow = size_in_bytes(template) > PAYLOAD_LIMIT
+        evaluate.nesting = depth_of(template)
         return evaluate
     evaluate = _compile(template, field)
     evaluate.may_grow = _growth(template) > 1
+    evaluate.nesting = _nesting(template)
     return evaluate
+
+
+def _nesting(node):
+    """Levels of objects and arrays above the deepest selection; None if an intrinsic builds a value."""
+    if isinstance(node, (dict, list)):
+        deepest = 0
+        for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(key, str) and key.endswith(".$"):
+                if isinstance(value, str) and is_intrinsic(value) and \
+                        value.split("(", 1)[0].strip() not in _SMALL_RESULTS:
+                    return None
+                continue
+            inner = _nesting(value)
+            if inner is None:
+                return None
+            deepest = max(deepest, inner)
+        return deepest + 1
+    return 0
 
 
 def _growth(node) -> int:

@@ -11,7 +11,7 @@ from .choice import compile_rule
 from .dataflow import flow_for, jsonata, read_path
 from .jsonpath import compile_path
 from .payload import compile_selector, compile_template
-from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+from .serialize import MAX_DEPTH, PAYLOAD_LIMIT, depth_of, size_in_bytes, to_json
 from .timestamps import parse_timestamp
 
 JSONATA = "JSONata"
@@ -64,6 +64,9 @@ class State:
         # measure (Map and Parallel outputs, templates that can multiply their input).
         static = size_in_bytes([spec.get(k) for k in ("Parameters", "ResultSelector", "Arguments", "Output", "Result")])
         self.growth = None if self.type in ("Map", "Parallel") else self.flow.growth(static)
+        # How many levels deeper than its input, result and variables its output can be, so the
+        # nesting limit is measured only when it could be passed (None: always measure).
+        self.nesting = None if self.type in ("Map", "Parallel") else self.flow.nesting(self.catchers)
 
     def __repr__(self):
         return f"<{self.type} {self.name!r}>"
@@ -149,6 +152,8 @@ class Pass(State):
         self.has_fixed_result = "Result" in spec and not self.jsonata
         self.result = spec.get("Result")
         self.result_too_large = self.has_fixed_result and size_in_bytes(self.result) > PAYLOAD_LIMIT
+        if self.has_fixed_result and self.nesting is not None:
+            self.nesting += depth_of(self.result)
 
     def run(self, ex, frame):
         raw = frame.data
@@ -212,6 +217,9 @@ class Choice(State):
             for rule in spec["Choices"]
         ]
         self.default = spec.get("Default")
+        outputs = [output.nesting for _, _, _, output in self.choices if output is not None]
+        if self.nesting is not None and outputs:
+            self.nesting = None if None in outputs else self.nesting + max(outputs)
 
     def _condition(self, rule):
         if not self.jsonata:
@@ -484,6 +492,14 @@ def describe_resource(arn: str):
             return f"aws-sdk:{parts[6]}", ":".join(parts[7:])
         return service, ":".join(parts[6:])
     return "custom", arn
+
+
+def too_deep(state_name: str) -> errors.StatesError:
+    failure = errors.DataLimitExceeded(
+        f"The state/task '{state_name}' returned a result nested more than {MAX_DEPTH} levels deep, Statelight's "
+        "limit for any JSON value.")
+    failure.verbatim = True
+    return failure
 
 
 def data_limit_exceeded(state_name: str) -> errors.StatesError:

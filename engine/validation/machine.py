@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 
 from ..dependencies import MissingDependency
+from ..serialize import MAX_DEPTH, depth_of
 
 from .problems import (
     DUPLICATE_STATE_NAME,
@@ -195,6 +196,10 @@ def validate(definition) -> list[Problem]:
 
 
 def _validate(definition, report: Report) -> None:
+    if depth_of(definition) > MAX_DEPTH:
+        report.error("", TOO_DEEPLY_NESTED, f"The definition is nested more than {MAX_DEPTH} levels deep, "
+                                            "Statelight's limit for any JSON value: flatten it.")
+        return
     if not isinstance(definition, dict):
         report.schema("", f"A state machine definition must be a JSON object with 'StartAt' and 'States', "
                           f"not {kind(definition)}.")
