@@ -19,7 +19,7 @@ import re
 from . import errors
 from .dependencies import require
 from .jsonpath import PathNotFound, ResultPathMatchFailure, compile_path
-from .payload import compile_template
+from .payload import compile_template, nothing_selected
 from .serialize import to_json
 
 _ROOT = compile_path("$")
@@ -52,7 +52,7 @@ class JsonPathFlow:
 
     def effective_input(self, raw, scope):
         """The state's input after InputPath and Parameters."""
-        data = _select(self.input_path, raw, scope)
+        data = _select(self.input_path, raw, scope, "InputPath")
         if self.parameters is not None:
             if scope.trace is not None:
                 scope.trace["afterInputPath"] = data
@@ -64,7 +64,7 @@ class JsonPathFlow:
 
     def filtered_input(self, raw, scope):
         """After InputPath only (Map reads its items, Choice its rules' variables, from this)."""
-        return _select(self.input_path, raw, scope)
+        return _select(self.input_path, raw, scope, "InputPath")
 
     def output(self, raw, result, scope):
         """The state's output from its raw input and the result of its work."""
@@ -78,7 +78,7 @@ class JsonPathFlow:
         if trace is not None:
             trace["afterResultSelector"] = result
             trace["afterResultPath"] = placed
-        output = _select(self.output_path, placed, scope)
+        output = _select(self.output_path, placed, scope, "OutputPath")
         if assigned is not None:
             scope.assign(assigned)
         return output
@@ -94,10 +94,10 @@ class JsonPathFlow:
     def passthrough(self, raw, scope, assign=None, output=None):
         """Output of a state without a result (Choice, Wait, Succeed): InputPath then
         OutputPath. Assign (the state's, or a Choice rule's) reads the filtered input."""
-        data = _select(self.input_path, raw, scope)
+        data = _select(self.input_path, raw, scope, "InputPath")
         assign = assign or self.assign
         assigned = assign(data, scope) if assign is not None else None
-        output = _select(self.output_path, data, scope)
+        output = _select(self.output_path, data, scope, "OutputPath")
         if assigned is not None:
             scope.assign(assigned)
         return output
@@ -241,15 +241,17 @@ def _optional_path(spec, field):
     return compile_path(spec[field])
 
 
-def _select(path, data, scope):
+def _select(path, data, scope, field):
     if path is _ROOT:
         return data
     if path is None:
         return {}
-    try:
-        return path.resolve(data, scope.context, scope.variables) if path.root != "$" else path.find(data)
-    except PathNotFound as e:
-        raise errors.Runtime(f"Invalid path '{path.text}' : {e}") from None
+    if path.root == "$":
+        try:
+            return path.find(data)
+        except PathNotFound:
+            raise nothing_selected(path, field, data) from None
+    return read_path(path, data, scope, field)
 
 
 def _place(path, raw, result):
@@ -261,13 +263,11 @@ def _place(path, raw, result):
 
 
 def read_path(path, data, scope, field):
-    """A `...Path` field's value, with AWS's message when it leads nowhere."""
+    """A path field's value (InputPath, TimeoutSecondsPath, ...), with AWS's cause when it selects nothing."""
     try:
         return path.resolve(data, scope.context, scope.variables)
     except PathNotFound:
-        raise errors.Runtime(
-            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input "
-            f"'{to_json(data)}'") from None
+        raise nothing_selected(path, field, data) from None
 
 
 @functools.cache

@@ -49,7 +49,17 @@ _VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _DOT_NAME = re.compile(r"\.([^.\[\]\s*()'\",?@:]+)")
 _BRACKET_NAME = re.compile(r"""\[\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*\]""")
 _INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
-_ESCAPE = re.compile(r"\\(.)")
+# A quoted member name unescapes as Jayway's Utils.unescape does: Java's escapes, \uXXXX, and
+# a backslash before any other character stands for that character ($['a\"b'] is a"b).
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.S)
+_JAVA_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r"}
+
+
+def _unescape(match) -> str:
+    escaped = match.group(1)
+    if len(escaped) == 5:
+        return chr(int(escaped[1:], 16))
+    return _JAVA_ESCAPES.get(escaped, escaped)
 
 
 class Path:
@@ -195,7 +205,7 @@ def _definite_keys(rest: str):
             keys.append(m.group(1))
         elif m := _BRACKET_NAME.match(rest, pos):
             raw = m.group(1) if m.group(1) is not None else m.group(2)
-            keys.append(_ESCAPE.sub(r"\1", raw))
+            keys.append(_ESCAPE.sub(_unescape, raw))
         elif m := _INDEX.match(rest, pos):
             keys.append(int(m.group(1)))
         else:

@@ -122,9 +122,39 @@ def compile_selector(text, key: str):
                 return path.find(data)
             return path.resolve(data, scope.context, scope.variables)
         except PathNotFound:
-            raise errors.Runtime(
-                f"The JSONPath '{path.text}' specified for the field '{key}' "
-                f"could not be found in the input '{to_json(data)}'"
-            ) from None
+            raise nothing_selected(path, key, data) from None
 
     return select
+
+
+def nothing_selected(path, field, data) -> errors.StatesError:
+    """States.Runtime, with the cause AWS gives for this field when its path selects nothing."""
+    cause = _NOTHING_SELECTED.get(field, _not_found_in_input)(path, field, data)
+    return errors.Runtime(cause)
+
+
+def _not_found_in_input(path, field, data):
+    # recorded: the `.$` keys of Parameters (conformance case ..._parameters_no_such_path), ErrorPath
+    return f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input '{to_json(data)}'"
+
+
+def _invalid_path(path, field, data):
+    # Jayway's PathNotFoundException, as AWS words it: recorded for InputPath and OutputPath
+    # (conformance cases ..._no_such_input_path / _output_path); LocalStack, checked against AWS,
+    # gives it for TimeoutSecondsPath and HeartbeatSecondsPath too.
+    return f"Invalid path '{path.text}' : No results for path: {path.normalized}"
+
+
+def _no_input_value(path, field, data):
+    # "The TimestampPath parameter does not reference an input value: $.x", as AWS's Wait state
+    # words it (LocalStack and serverless-step-functions reproduce it for SecondsPath and TimestampPath)
+    return f"The {field} parameter does not reference an input value: {path.text}"
+
+
+# What AWS says when a path field selects nothing, by field; every other field (`key.$` in a
+# template, ErrorPath, CausePath, ItemsPath, MaxConcurrencyPath, ...): _not_found_in_input.
+_NOTHING_SELECTED = {
+    "InputPath": _invalid_path, "OutputPath": _invalid_path,
+    "TimeoutSecondsPath": _invalid_path, "HeartbeatSecondsPath": _invalid_path,
+    "SecondsPath": _no_input_value, "TimestampPath": _no_input_value,
+}

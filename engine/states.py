@@ -260,7 +260,9 @@ class Wait(State):
             value = self.seconds(frame.data, frame)
             if not _is_integer(value):
                 raise self._bad("SecondsPath", "cannot be parsed as a long value", self.seconds, value)
-            return frame.entered_at + max(value, 0)
+            if value < 0:  # "The SecondsPath parameter references a negative value: $.s == -1"
+                raise self._bad("SecondsPath", "references a negative value", self.seconds, value)
+            return frame.entered_at + value
         value = self.timestamp(frame.data, frame)
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is None:
@@ -439,6 +441,8 @@ class Map(State):
         """(MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage) for this run."""
         error = errors.QueryEvaluationError if self.jsonata else errors.Runtime
         concurrency = self._number(frame, self.max_concurrency, "MaxConcurrency", int, error)
+        if concurrency is not None and concurrency < 0:
+            raise error(f"Expected non-negative integer for MaxConcurrency, got '{concurrency}' instead.")
         count = self._number(frame, self.tolerated_count, "ToleratedFailureCount", int, error)
         if count is not None and count < 0:
             raise error("ToleratedFailureCount cannot be negative.")
