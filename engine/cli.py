@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from . import parse, validate
@@ -43,10 +44,12 @@ def main(argv=None) -> int:
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python -m engine", description="Run or validate an ASL state machine.")
+    parser = argparse.ArgumentParser(prog="python -m engine", description="Run or validate an ASL state machine.",
+                                     formatter_class=_formatter)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run_cmd = commands.add_parser("run", help="run a definition to its end, print the result as JSON")
+    run_cmd = commands.add_parser("run", help="run a definition to its end, print the result as JSON",
+                                  formatter_class=_formatter)
     run_cmd.add_argument("definition", help="the ASL definition (JSON file)")
     run_cmd.add_argument("--input", default=None, help="the execution input: a JSON file, or - for stdin (default {})")
     run_cmd.add_argument("--mock-config", help="a Step Functions Local MockConfigFile")
@@ -67,10 +70,20 @@ def _parser():
     run_cmd.add_argument("--seed", type=int, help="seed for States.UUID, States.MathRandom and retry jitter")
     run_cmd.set_defaults(command=_run)
 
-    validate_cmd = commands.add_parser("validate", help="print every problem of a definition as JSON")
+    validate_cmd = commands.add_parser("validate", help="print every problem of a definition as JSON",
+                                       formatter_class=_formatter)
     validate_cmd.add_argument("definition")
     validate_cmd.set_defaults(command=_validate)
     return parser
+
+
+def _formatter(prog):
+    # argparse's own would import shutil (and bz2, lzma) to measure the terminal on every start
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns - 2
+    except (OSError, ValueError):
+        width = 98
+    return argparse.HelpFormatter(prog, width=width)
 
 
 def _run(args) -> int:

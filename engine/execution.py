@@ -24,11 +24,9 @@ a look at the clock every CHECK_EVERY units while it works.
 from __future__ import annotations
 
 import os
-import random as _random
 import re
 import time
 from collections import ChainMap, deque
-from dataclasses import dataclass, field
 
 from . import errors
 from .effects import Cancel, StartTimer
@@ -45,13 +43,19 @@ from .tasks import TaskSteps, new_task_token
 CHECK_EVERY = 256
 
 
-@dataclass(slots=True)
 class Step:
-    """What an advance produced. `more`: the slice ended with work left, call proceed()."""
+    """What an advance produced: history events, effects to perform, and `more`: the slice
+    ended with work left, call proceed()."""
 
-    events: list = field(default_factory=list)
-    effects: list = field(default_factory=list)
-    more: bool = False
+    __slots__ = ("events", "effects", "more")
+
+    def __init__(self, events=None, effects=None, more=False):
+        self.events = [] if events is None else events
+        self.effects = [] if effects is None else effects
+        self.more = more
+
+    def __repr__(self):
+        return f"Step(events={self.events!r}, effects={self.effects!r}, more={self.more})"
 
 
 class Execution(TaskSteps, FanOut, Snapshots):
@@ -261,8 +265,10 @@ class Execution(TaskSteps, FanOut, Snapshots):
 
     def draw_random(self):
         """A Random for one use, derived from (seed, draw number): reproducible and resumable."""
+        import random  # only runs that draw need it
+
         self.draws += 1
-        return _random.Random(f"{self.seed}:{self.draws}")
+        return random.Random(f"{self.seed}:{self.draws}")
 
     # ------------------------------------------------------------------ scheduling
     def _new_frame(self, parent, index, machine, data):

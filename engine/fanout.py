@@ -3,8 +3,6 @@
 failures, and aborting what is left when the fan-out fails."""
 from __future__ import annotations
 
-import uuid
-
 from . import errors
 from .effects import Cancel
 from .frames import ABORTED, BLOCKED_ON, DONE, RUNNING, Fan
@@ -34,6 +32,8 @@ class FanOut:
         return self._launch(frame, state)
 
     def _map_run_arn(self, state) -> str:
+        import uuid  # only a DISTRIBUTED Map needs it
+
         parts = self.execution_context["Id"].split(":")
         region, account = (parts[3], parts[4]) if len(parts) > 4 else ("us-east-1", "123456789012")
         run_id = uuid.UUID(int=self.draw_random().getrandbits(128), version=4)

@@ -9,20 +9,21 @@ from __future__ import annotations
 import heapq
 import time
 from collections import deque
-from dataclasses import dataclass, field
 
 from .effects import Cancel, InvokeTask, StartTimer
 from .execution import Execution
 from .handlers import TaskContext, call_handler, default_registry
 
 
-@dataclass
 class Result:
-    status: str
-    output: object = None
-    error: str | None = None
-    cause: str | None = None
-    history: list = field(default_factory=list)
+    """How a run ended: status, output, error, cause, and the history events (when kept)."""
+
+    def __init__(self, status: str, output=None, error: str | None = None, cause: str | None = None, history=None):
+        self.status, self.output, self.error, self.cause = status, output, error, cause
+        self.history = [] if history is None else history
+
+    def __repr__(self):
+        return f"Result(status={self.status!r}, error={self.error!r})"
 
     def to_dict(self, history=False) -> dict:
         result = {"status": self.status, "output": self.output, "error": self.error, "cause": self.cause}
