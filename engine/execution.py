@@ -352,29 +352,10 @@ class Execution(TaskSteps, FanOut, Snapshots):
                 if frame.status == RUNNING and not frame.queued:
                     frame.status = BLOCKED_ON
                 return
+            outcome = self._within_limits(frame, state, outcome)
+            if outcome is BLOCKED:
+                return
             next_name, output = outcome
-            growth = state.growth
-            bound = PAYLOAD_LIMIT + 1 if growth is None else frame.size * growth[0] + growth[1]
-            if bound <= PAYLOAD_LIMIT:
-                frame.size = bound
-            else:
-                frame.size = size_in_bytes(output)
-                if frame.size > PAYLOAD_LIMIT:
-                    outcome = self._recover(frame, state, data_limit_exceeded(state.name))
-                    if outcome is BLOCKED:
-                        return
-                    next_name, output = outcome
-                    frame.size = size_in_bytes(output)
-            nesting = state.nesting
-            if nesting is not None and max(frame.depth, frame.var_depth) + nesting <= MAX_DEPTH:
-                frame.depth = max(frame.depth, frame.var_depth) + nesting
-            else:
-                frame.depth = depth_of(output)
-                if frame.depth > MAX_DEPTH:
-                    outcome = self._recover(frame, state, too_deep(state.name))
-                    if outcome is BLOCKED:
-                        return
-                    next_name, output = outcome
             details = {"name": state.name, "output": output}
             if frame.assigned is not None:
                 details["assignedVariables"] = frame.assigned
@@ -388,6 +369,32 @@ class Execution(TaskSteps, FanOut, Snapshots):
             frame.entering = True
             if frame.status != RUNNING:
                 return
+
+    def _within_limits(self, frame, state, outcome):
+        """The state's outcome, or the state failed (a Catch may route it) when its output passes
+        the size or the nesting limit; each is measured only when its bound could pass it."""
+        output = outcome[1]
+        growth = state.growth
+        bound = PAYLOAD_LIMIT + 1 if growth is None else frame.size * growth[0] + growth[1]
+        if bound > PAYLOAD_LIMIT:
+            bound = size_in_bytes(output)
+            if bound > PAYLOAD_LIMIT:
+                return self._past_limit(frame, state, data_limit_exceeded(state.name))
+        frame.size = bound
+        deepest, nesting = max(frame.depth, frame.var_depth), state.nesting
+        deepest = deepest + nesting if nesting is not None else MAX_DEPTH + 1
+        if deepest > MAX_DEPTH:
+            deepest = depth_of(output)
+            if deepest > MAX_DEPTH:
+                return self._past_limit(frame, state, too_deep(state.name))
+        frame.depth = deepest
+        return outcome
+
+    def _past_limit(self, frame, state, failure):
+        outcome = self._recover(frame, state, failure)
+        if outcome is not BLOCKED:  # a Catch's output is measured anew
+            frame.size, frame.depth = size_in_bytes(outcome[1]), depth_of(outcome[1])
+        return outcome
 
     def _enter(self, frame, state):
         frame.entering = False
