@@ -381,8 +381,11 @@ class Execution(TaskSteps, FanOut, Snapshots):
             if bound > PAYLOAD_LIMIT:
                 return self._past_limit(frame, state, data_limit_exceeded(state.name))
         frame.size = bound
-        deepest, nesting = max(frame.depth, frame.var_depth), state.nesting
-        deepest = deepest + nesting if nesting is not None else MAX_DEPTH + 1
+        nesting = state.nesting
+        if nesting is None:
+            deepest = MAX_DEPTH + 1
+        else:
+            deepest = (frame.depth if frame.depth >= frame.var_depth else frame.var_depth) + nesting
         if deepest > MAX_DEPTH:
             deepest = depth_of(output)
             if deepest > MAX_DEPTH:

@@ -206,14 +206,16 @@ MIXED = {
 }
 
 
-def run_mixed(restore_each_step: bool, through_changes: bool = False):
-    """Answer everything in a fixed order; optionally go through a JSON snapshot after every step."""
+def run_mixed(restore_each_step: bool, through_changes: bool = False, budget=None):
+    """Answer everything in a fixed order; optionally go through a JSON snapshot after every step
+    (the pauses at the end of a slice included, with a `budget`). Returns (status, output, events,
+    how many times a slice ended with work left)."""
     clock = Clock()
     mach = machine(MIXED, start="Prep")
-    ex = engine.Execution(mach, {"items": [1, 2, 3]}, clock=clock, seed=7)
+    ex = engine.Execution(mach, {"items": [1, 2, 3]}, clock=clock, seed=7, budget=budget)
     stored = None
     attempts = {}
-    events, pending = [], []
+    events, pending, pauses = [], [], 0
     step = ex.start()
     while True:
         events += [e.to_dict() for e in step.events]
@@ -225,8 +227,13 @@ def run_mixed(restore_each_step: bool, through_changes: bool = False):
             else:
                 stored = json.loads(json.dumps(ex.snapshot()))
             ex = engine.Execution.restore(mach, stored, clock=clock)
-        if ex.status != "RUNNING" or not pending:
-            return ex.status, ex.output, events
+            ex.budget = budget
+        if ex.status != "RUNNING" or not (pending or ex.more):
+            return ex.status, ex.output, events, pauses
+        if ex.more:
+            pauses += 1
+            step = ex.proceed()
+            continue
         effect = pending.pop(0)
         if isinstance(effect, StartTimer):
             clock.now = max(clock.now, effect.due)

@@ -8,9 +8,9 @@ import pytest
 
 import engine
 from engine import cli, runner
-from engine.effects import Cancel, InvokeTask, StartTimer
+from engine.effects import Cancel, InvokeTask
 
-from .test_execution import MIXED, Clock, machine
+from .test_execution import Clock, machine, run_mixed
 
 LOOP = {"A": {"Type": "Pass", "Next": "B"},
         "B": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "C"}], "Default": "A"},
@@ -52,60 +52,14 @@ def test_a_budget_ends_each_advance_after_that_many_states_and_proceed_continues
         step = ex.proceed()
 
 
-def drive_everything(budget, restore_each_step, through_changes=False):
-    """MIXED, answered in a fixed order; optionally through a JSON snapshot after every step (pauses included)."""
-    clock = Clock()
-    mach = machine(MIXED, start="Prep")
-    ex = engine.Execution(mach, {"items": [1, 2, 3]}, clock=clock, seed=7, budget=budget)
-    stored, attempts, events, pending, pauses = None, {}, [], [], 0
-    step = ex.start()
-    while True:
-        events += [e.to_dict() for e in step.events]
-        cancelled = {c.id for c in step.effects if isinstance(c, Cancel)}
-        pending = [e for e in pending if e.id not in cancelled] + [e for e in step.effects if not isinstance(e, Cancel)]
-        if restore_each_step:
-            stored = _stored(ex, stored, through_changes)
-            ex = engine.Execution.restore(mach, stored, clock=clock)
-            ex.budget = budget
-        if ex.status != "RUNNING" or not (pending or ex.more):
-            return ex.status, ex.output, events, pauses
-        if ex.more:
-            pauses += 1
-            step = ex.proceed()
-            continue
-        effect = pending.pop(0)
-        if isinstance(effect, StartTimer):
-            clock.now = max(clock.now, effect.due)
-            step = ex.fire(effect.id)
-        else:
-            attempts[effect.state] = attempts.get(effect.state, 0) + 1
-            failing = effect.state == "A" and attempts["A"] == 1
-            step = ex.fail(effect.id, "Flaky", "first time") if failing else \
-                ex.complete(effect.id, {"state": effect.state, "input": effect.input})
-
-
-def _stored(ex, stored, through_changes):
-    if not through_changes:
-        return json.loads(json.dumps(ex.snapshot()))
-    changes = json.loads(json.dumps(ex.changes()))
-    stored = stored or {"format": changes["format"], "frames": {}}
-    stored["execution"] = changes["execution"]
-    for frame_id, record in changes["frames"].items():
-        if record is None:
-            stored["frames"].pop(frame_id, None)
-        else:
-            stored["frames"][frame_id] = record
-    return stored
-
-
 @pytest.mark.parametrize("budget", [1, 2, 3, 4])
 def test_slices_change_nothing_and_a_snapshot_at_a_pause_continues_identically(budget):
-    straight = drive_everything(None, restore_each_step=False)
+    straight = run_mixed(restore_each_step=False)
     assert straight[0] == "SUCCEEDED" and straight[3] == 0
-    sliced = drive_everything(budget, restore_each_step=False)
+    sliced = run_mixed(restore_each_step=False, budget=budget)
     assert sliced[:3] == straight[:3] and sliced[3] > 0
-    assert drive_everything(budget, restore_each_step=True)[:3] == straight[:3]
-    assert drive_everything(budget, restore_each_step=True, through_changes=True)[:3] == straight[:3]
+    assert run_mixed(restore_each_step=True, budget=budget)[:3] == straight[:3]
+    assert run_mixed(restore_each_step=True, through_changes=True, budget=budget)[:3] == straight[:3]
 
 
 def test_an_express_execution_that_loops_times_out_at_its_maximum_duration():
