@@ -401,7 +401,7 @@ class Execution(TaskSteps, FanOut, Snapshots):
 
     def _enter(self, frame, state):
         frame.entering = False
-        frame.entered_at = self.now()
+        frame.entered_at = self.clock()
         frame.entered_prev = frame.last_id
         frame.assigned = None
         frame.entered_id = self._event(frame, state.entered_event, {"name": state.name, "input": frame.data})
