@@ -333,46 +333,58 @@ class Execution(TaskSteps, FanOut, Snapshots):
     def _drive(self, frame):
         """Run one frame until it blocks or ends (or the slice or the time is up)."""
         states = frame.machine.states
-        while True:
-            if self._credit <= 0 and self._checkpoint(frame):
-                return
-            self._credit -= 1
-            state = states[frame.state]
-            action, frame.resume = frame.resume, None
-            try:
-                if action is not None:
-                    outcome = RESUMES[action[0]](self, frame, state, *action[1:])
+        credit = self._credit  # a local in the hot loop, written back however the loop ends
+        try:
+            while True:
+                if credit <= 0:
+                    if self._checkpoint(frame):
+                        return
+                    credit = self._credit
+                credit -= 1
+                state = states[frame.state]
+                action, frame.resume = frame.resume, None
+                try:
+                    if action is not None:
+                        outcome = RESUMES[action[0]](self, frame, state, *action[1:])
+                    else:
+                        if frame.entering:
+                            self._enter(frame, state)
+                        outcome = state.run(self, frame)
+                except errors.StatesError as failure:
+                    outcome = self._recover(frame, state, failure)
+                if outcome is BLOCKED:
+                    if frame.status == RUNNING and not frame.queued:
+                        frame.status = BLOCKED_ON
+                    return
+                bound = state.output_bound  # the output's size and nesting from its input's, when bounded
+                if bound is not None and (size := frame.size * bound[0] + bound[1]) <= PAYLOAD_LIMIT \
+                        and (depth := frame.depth + bound[2]) <= MAX_DEPTH:
+                    frame.size, frame.depth = size, depth
                 else:
-                    if frame.entering:
-                        self._enter(frame, state)
-                    outcome = state.run(self, frame)
-            except errors.StatesError as failure:
-                outcome = self._recover(frame, state, failure)
-            if outcome is BLOCKED:
-                if frame.status == RUNNING and not frame.queued:
-                    frame.status = BLOCKED_ON
-                return
-            outcome = self._within_limits(frame, state, outcome)
-            if outcome is BLOCKED:
-                return
-            next_name, output = outcome
-            details = {"name": state.name, "output": output}
-            if frame.assigned is not None:
-                details["assignedVariables"] = frame.assigned
-                frame.assigned = None
-            self._event(frame, state.exited_event, details)
-            if next_name is None:
-                self._finish(frame, output)
-                return
-            frame.state = next_name
-            frame.data = output
-            frame.entering = True
-            if frame.status != RUNNING:
-                return
+                    outcome = self._within_limits(frame, state, outcome)
+                    if outcome is BLOCKED:
+                        return
+                next_name, output = outcome
+                details = {"name": state.name, "output": output}
+                if frame.assigned is not None:
+                    details["assignedVariables"] = frame.assigned
+                    frame.assigned = None
+                self._event(frame, state.exited_event, details)
+                if next_name is None:
+                    self._finish(frame, output)
+                    return
+                frame.state = next_name
+                frame.data = output
+                frame.entering = True
+                if frame.status != RUNNING:
+                    return
+        finally:
+            self._credit = credit
 
     def _within_limits(self, frame, state, outcome):
         """The state's outcome, or the state failed (a Catch may route it) when its output passes
-        the size or the nesting limit; each is measured only when its bound could pass it."""
+        the size or the nesting limit; each is measured only when its bound could pass it.
+        (frame.depth bounds the nesting of the frame's data and of the variables it reads.)"""
         output = outcome[1]
         growth = state.growth
         bound = PAYLOAD_LIMIT + 1 if growth is None else frame.size * growth[0] + growth[1]
@@ -382,21 +394,18 @@ class Execution(TaskSteps, FanOut, Snapshots):
                 return self._past_limit(frame, state, data_limit_exceeded(state.name))
         frame.size = bound
         nesting = state.nesting
-        if nesting is None:
-            deepest = MAX_DEPTH + 1
-        else:
-            deepest = (frame.depth if frame.depth >= frame.var_depth else frame.var_depth) + nesting
+        deepest = MAX_DEPTH + 1 if nesting is None else frame.depth + nesting
         if deepest > MAX_DEPTH:
             deepest = depth_of(output)
             if deepest > MAX_DEPTH:
                 return self._past_limit(frame, state, too_deep(state.name))
-        frame.depth = deepest
+        frame.depth = max(deepest, frame.var_depth)
         return outcome
 
     def _past_limit(self, frame, state, failure):
         outcome = self._recover(frame, state, failure)
         if outcome is not BLOCKED:  # a Catch's output is measured anew
-            frame.size, frame.depth = size_in_bytes(outcome[1]), depth_of(outcome[1])
+            frame.size, frame.depth = size_in_bytes(outcome[1]), max(depth_of(outcome[1]), frame.var_depth)
         return outcome
 
     def _enter(self, frame, state):
@@ -545,15 +554,15 @@ class Execution(TaskSteps, FanOut, Snapshots):
 
 
 # What a frame does when it runs again after waiting: frame.resume is (name, *arguments),
-# plain data, so that a snapshot taken between slices holds it.
+# plain data, so that a snapshot taken between slices holds it; each runs as fn(ex, frame, state, *arguments).
 RESUMES = {
-    "task_succeeded": lambda ex, frame, state, result: ex._task_succeeded(frame, state, result),
-    "task_failed": lambda ex, frame, state, error, cause: ex._task_failed(frame, state, error, cause),
-    "task_timed_out": lambda ex, frame, state, purpose: ex._task_timed_out(frame, state, purpose),
+    "task_succeeded": TaskSteps._task_succeeded,
+    "task_failed": TaskSteps._task_failed,
+    "task_timed_out": TaskSteps._task_timed_out,
     "wait_over": lambda ex, frame, state: state.on_timer(ex, frame, "wait"),
     "retry": lambda ex, frame, state: state.run(ex, frame),
-    "launch": lambda ex, frame, state: ex._launch(frame, state),
-    "fan_out_failed": lambda ex, frame, state: ex._fan_out_failed(frame, state),
+    "launch": FanOut._launch,
+    "fan_out_failed": FanOut._fan_out_failed,
 }
 
 

@@ -59,8 +59,10 @@ class FanOut:
             # an item taken as it is is part of the Map's input: no bigger than it
             items_from_input = state.item_selector is None and not state.batching and state.items is None
             child.size = frame.size if items_from_input else size_in_bytes(item)
-            if not items_from_input:
-                child.depth = depth_of(item)
+            if not items_from_input:  # an ItemSelector nests the input at most its own depth deeper
+                selector = state.item_selector
+                nesting = getattr(selector, "nesting", None) if not state.batching else None
+                child.depth = frame.depth + nesting if nesting is not None else depth_of(item)
             if state.mode == "DISTRIBUTED":
                 child.silent = True
             else:

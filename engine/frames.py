@@ -59,7 +59,7 @@ class Frame:
         self.silent = False  # a DISTRIBUTED Map's iteration: a child execution, not in this history
         self.entered_prev = 0
         self.assigned = None  # the variables this state assigned, for its Exited event
-        self.depth = 0  # an upper bound of the nesting of `data`
+        self.depth = 0  # an upper bound of the nesting of `data` and of the variables it can read
         self.var_depth = 0  # an upper bound of the nesting of the variables it can read
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
@@ -97,6 +97,7 @@ class Frame:
         if self.variables is None:
             self.variables = {}
         self.var_depth = max(self.var_depth, depth_of(values))
+        self.depth = max(self.depth, self.var_depth)  # frame.depth bounds what the frame can read
         self.variables.update(values)
         self.assigned = values if self.assigned is None else {**self.assigned, **values}
 

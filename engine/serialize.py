@@ -47,21 +47,17 @@ def size_in_bytes(value) -> int:
 
 
 def depth_of(value, limit=MAX_DEPTH) -> int:
-    """How many arrays and objects deep `value` is (0 for a scalar), counted without recursion;
-    stops counting past `limit` (returns limit + 1)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            node = node.values()
-        elif not isinstance(node, list):
-            continue
-        if depth > deepest:
-            deepest = depth
-            if deepest > limit:
-                return deepest
-        stack.extend((item, depth + 1) for item in node if isinstance(item, (dict, list)))
-    return deepest
+    """How many arrays and objects deep `value` is (0 for a scalar), counted level by level without
+    recursion; stops counting past `limit` (returns limit + 1)."""
+    level, depth = [value], 0
+    while True:
+        level = [node for node in level if isinstance(node, (dict, list))]
+        if not level:
+            return depth
+        depth += 1
+        if depth > limit:
+            return depth
+        level = [item for node in level for item in (node.values() if isinstance(node, dict) else node)]
 
 
 class InvalidPayload(ValueError):

@@ -67,6 +67,11 @@ class State:
         # How many levels deeper than its input, result and variables its output can be, so the
         # nesting limit is measured only when it could be passed (None: always measure).
         self.nesting = None if self.type in ("Map", "Parallel") else self.flow.nesting(self.catchers)
+        self._bound_limits()
+
+    def _bound_limits(self):
+        # (size factor, size constant, nesting): the engine's cheap bound of the output; None: measure it
+        self.output_bound = None if self.growth is None or self.nesting is None else (*self.growth, self.nesting)
 
     def __repr__(self):
         return f"<{self.type} {self.name!r}>"
@@ -154,6 +159,7 @@ class Pass(State):
         self.result_too_large = self.has_fixed_result and size_in_bytes(self.result) > PAYLOAD_LIMIT
         if self.has_fixed_result and self.nesting is not None:
             self.nesting += depth_of(self.result)
+            self._bound_limits()
 
     def run(self, ex, frame):
         raw = frame.data
@@ -220,6 +226,7 @@ class Choice(State):
         outputs = [output.nesting for _, _, _, output in self.choices if output is not None]
         if self.nesting is not None and outputs:
             self.nesting = None if None in outputs else self.nesting + max(outputs)
+            self._bound_limits()
 
     def _condition(self, rule):
         if not self.jsonata:
