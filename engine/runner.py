@@ -71,6 +71,7 @@ def run(machine, input, *, registry=None, mock_case=None, fast_time=False, clock
     if clock is None:
         clock = FastClock() if fast_time else time.time
     registry = registry or default_registry
+    execution_options.setdefault("budget", SLICE)  # in slices from the start: see drive()
     execution = Execution(machine, input, clock=clock, record_events=keep_history, **execution_options)
     history = [] if keep_history else None
     ending = drive(execution, execution.start(), lambda effect: _perform(execution, effect, registry, mock_case),
@@ -93,10 +94,11 @@ def drive(execution, step, answer, *, clock=time.time, sleep=time.sleep, on_even
     """Perform an execution's effects in this thread until it ends: each task by answer(effect) -> Step,
     timers in due order (waiting for them on a real clock; a clock with skip_to() jumps to them).
 
-    The execution runs in slices (its `budget`, else SLICE units), so events reach `on_events` as
-    they come and `deadline` (epoch seconds) is seen even while it works without pause; the
-    execution's own deadline (TimeoutSeconds, max_duration) ends it TIMED_OUT. Holds only what
-    is outstanding: memory stays flat however long it runs.
+    The execution runs in slices (its `budget`, else SLICE units from here on: create it with a
+    budget so that `step`, its first advance, is a slice too), so events reach `on_events` as they
+    come and `deadline` (epoch seconds) is seen even while it works without pause; the execution's
+    own deadline (TimeoutSeconds, max_duration) ends it TIMED_OUT. Holds only what is outstanding:
+    memory stays flat however long it runs.
     Returns ENDED, STALLED (it waits for something nothing here answers) or DEADLINE (`deadline`
     passed, or its next timer falls after it)."""
     if execution.budget is None:
