@@ -93,7 +93,8 @@ def _target(call):
 def _start_members(call):
     p = call.params
     name = p.name(required=False)
-    payload = definitions.read_payload(p, "input", "InvalidExecutionInput", default="{}")
+    # the runtime checks the input, as for every start (runtime.validate_input)
+    payload = p.string("input", malformed="InvalidExecutionInput") or "{}"
     trace_header = p.string("traceHeader", max_length=256) or ""
     if not trace_header.isascii():
         raise ApiError("ValidationException", "traceHeader must be ASCII")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from datetime import datetime, timezone
 
 from django.db import transaction
@@ -52,7 +53,9 @@ def _field_value(field, raw, present):
         try:
             number = float(str(raw).strip())
         except ValueError:
-            raise Refused(400, f"{field['label']} must be a number.") from None
+            number = math.nan
+        if not math.isfinite(number):  # "1e999" reads as inf, "nan" as NaN: no JSON number
+            raise Refused(400, f"{field['label']} must be a number.")
         return int(number) if number.is_integer() else number
     text = raw if isinstance(raw, str) else json.dumps(raw)
     if len(text) > MAX_TEXT:

@@ -43,11 +43,9 @@ def parse_import(text: str) -> dict:
     if size > MAX_IMPORT_BYTES:
         raise Refused(f"The document is {size:,} bytes: at most {MAX_IMPORT_BYTES:,} (1 MiB) can be imported.")
     try:
-        definition = payloads.loads(text)
-    except payloads.TooDeep as e:
-        raise Refused(f"Not a state machine: {e}.") from None
-    except ValueError:
-        definition = _load_yaml(text)
+        definition = payloads.loads(text, what="The document")
+    except ValueError as e:  # YAML; or JSON refused (NaN, a lone surrogate...), which is what YAML says it is
+        definition = _load_yaml(text, json_error=str(e))
     if not isinstance(definition, dict) or not isinstance(definition.get("States"), dict):
         raise Refused("Not a state machine: it needs a States object.")
     try:
@@ -61,7 +59,7 @@ def parse_import(text: str) -> dict:
     return definition
 
 
-def _load_yaml(text: str):
+def _load_yaml(text: str, json_error: str):
     values = 1 + sum(text.count(separator) for separator in ",[{:-\n?")
     if values > MAX_YAML_VALUES:
         raise Refused(f"The YAML document has up to {values:,} values (lines, items, entries): at most "
@@ -70,16 +68,18 @@ def _load_yaml(text: str):
         raise Refused(f"Not a state machine: brackets nest more than {payloads.MAX_DEPTH} levels deep.")
     try:
         value = yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError) as e:  # ValueError: an integer of more than 4,300 digits
+        if text.lstrip()[:1] in ("{", "["):  # meant as JSON: JSON's reason
+            raise Refused(json_error) from None
         raise Refused(f"Neither JSON nor YAML: {str(e).splitlines()[0]}") from None
     except RecursionError:  # the pure-Python composer, on deep block nesting
-        raise Refused(f"Not a state machine: {payloads.TooDeep()}.") from None
+        raise Refused(f"Not a state machine: {payloads.too_deep('it')}") from None
     values, depth = _measure(value)
     if values > MAX_VALUES:
         raise Refused(f"The document stands for {values:,} values once its aliases are written out: at most "
                       f"{MAX_VALUES:,}.")
     if depth > payloads.MAX_DEPTH:
-        raise Refused(f"Not a state machine: {payloads.TooDeep()}.")
+        raise Refused(f"Not a state machine: {payloads.too_deep('it')}")
     return value
 
 

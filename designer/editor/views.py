@@ -28,7 +28,7 @@ import engine
 from designer import access, arns, payloads, runtime
 from designer.editor.examples import load_examples
 from designer.editor.imports import MAX_IMPORT_BYTES, Refused, parse_import
-from designer.json_views import json_view, text_member
+from designer.json_views import json_view, text_member, whole_number
 from designer.models import StateMachine, StateMachineVersion
 
 BLANK = '{\n  "StartAt": "",\n  "States": {}\n}'
@@ -44,9 +44,9 @@ def _layout(data) -> dict:
 def problems_of(text: str) -> list[dict]:
     """The validator's problems for a definition's text (a JSON error is one too)."""
     try:
-        definition = payloads.loads(text)
+        definition = payloads.loads(text, what="The definition")
     except ValueError as e:
-        return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": f"Not valid JSON: {e}", "severity": "ERROR"}]
+        return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": str(e), "severity": "ERROR"}]
     return [p.to_dict() for p in engine.validate(definition)]
 
 
@@ -248,8 +248,9 @@ def version_diff(request, pk):
             return "saved", machine.definition
         if which == "editor":
             return "editor", text_member(data, "definition")
-        if which.isdigit():
-            found = machine.versions.filter(number=int(which)).first()
+        number = whole_number(which)
+        if number is not None:
+            found = machine.versions.filter(number=number).first()
             if found is not None:
                 return f"version {which}", found.definition
         return None, None
@@ -302,15 +303,11 @@ def run(request, pk):
     problems = problems_of(text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before running.", "problems": problems}, status=400)
-    input_text = text_member(data, "input") or "{}"
-    try:
-        payloads.loads(input_text)
-    except ValueError as e:
-        return JsonResponse({"error": f"The input is not valid JSON: {e}"}, status=400)
     mock = text_member(data, "mock_test_case")
-    if text != machine.definition:
-        _save_definition(machine, text, _layout(data) or machine.layout)
     try:
+        input_text = runtime.validate_input(text_member(data, "input") or "{}")  # before anything is saved
+        if text != machine.definition:
+            _save_definition(machine, text, _layout(data) or machine.layout)
         execution = runtime.start_execution(machine, owner=request.user, input_text=input_text,
                                             mock_test_case=mock.strip())
     except runtime.RefusedRequest as e:

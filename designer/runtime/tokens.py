@@ -17,9 +17,8 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from designer import payloads
 from designer.models import InboxItem, TaskToken
-from engine.serialize import PAYLOAD_LIMIT
+from engine.serialize import InvalidPayload, read_payload
 
 from . import errors, signals
 
@@ -30,11 +29,9 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_\-=.+/]{16,1024}$")
 
 def send_task_success(token: str, output_text: str):
     try:
-        if len(output_text.encode("utf-8")) > PAYLOAD_LIMIT:
-            raise errors.InvalidOutput(f"Invalid Output: the output is larger than {PAYLOAD_LIMIT} bytes")
-        output = payloads.loads(output_text)
-    except (TypeError, AttributeError, ValueError) as e:
-        raise errors.InvalidOutput(f"Invalid Output: '{e}'") from None
+        output = read_payload(output_text, error="InvalidOutput", what="The output")
+    except InvalidPayload as e:
+        raise errors.InvalidOutput(f"Invalid Output: {e}") from None
     _answer(token, InboxItem.COMPLETE, result=output)
 
 

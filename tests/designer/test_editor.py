@@ -238,15 +238,15 @@ LAUGHS = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
 
 
 @pytest.mark.parametrize("text,error", [
-    ("{" * 5000, "brackets nest more than 256 levels deep"),
-    ("[" * 300 + "]" * 300, "nested more than 256 levels deep"),
+    ("{" * 5000, "brackets nest more than 500 levels deep"),
+    ("[" * 600 + "]" * 600, "brackets nest more than 500 levels deep"),
     # LibYAML refuses it itself; PyYAML's pure-Python composer recurses past Python's limit
     ("a:\n" + "".join(" " * i + "a:\n" for i in range(1, 1200)), ("increasing block level", "nested more than")),
     (LAUGHS + "StartAt: A\nStates: {A: {Type: Pass, End: true}}\n", "once its aliases are written out"),
     ("a: &a [*a]\nStates: {}\n", "refers to itself"),
     ("x" * (1024 * 1024 + 1), "at most 1,048,576 (1 MiB) can be imported"),
     ("States: {}\nx: [" + ",".join(["[]"] * 60_000) + "]", "at most 50,000 are imported from YAML"),
-    ('{"StartAt": "A", "States": {}, "Comment": "\\ud800"}', "lone surrogate (\\ud800) at character 0"),
+    ('{"StartAt": "A", "States": {}, "Comment": "\\ud800"}', "lone surrogate (\\ud800)"),
 ])
 def test_it_bounds_what_it_imports_before_parsing_it(alice_client, machine, text, error):
     # issue 9: 5,000 '{' held PyYAML's pure-Python scanner for 57 s, then answered 500

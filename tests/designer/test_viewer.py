@@ -209,7 +209,7 @@ def test_it_starts_an_execution_from_the_form_and_opens_the_viewer(alice):
 
 
 @pytest.mark.parametrize("form, message", [
-    ({"input": "{nope"}, "The input is not valid JSON"),
+    ({"input": "{nope"}, "The execution input is not valid JSON"),
     ({"input": "{}", "name": "has spaces"}, "Invalid Name"),
     ({"input": "{}", "mock_test_case": "NoSuchCase"}, "mock"),
 ])
