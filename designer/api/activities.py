@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from designer import arns, runtime
+from designer import accounts, arns, runtime
 from designer.access import activities_for, sees
 from designer.models import Activity
 
@@ -36,7 +36,7 @@ def create_activity(call):
         raise ApiError("InvalidEncryptionConfiguration", "Only type AWS_OWNED_KEY is accepted")
     if len(tags) > MAX_TAGS:
         raise ApiError("TooManyTags", f"Too many tags: at most {MAX_TAGS}", resourceName=name)
-    arn = arns.arn("activity", call.region, name)
+    arn = arns.arn("activity", call.region, name, account=accounts.account_id(call.user))
     try:
         with transaction.atomic():
             activity = Activity.objects.filter(arn=arn).first()

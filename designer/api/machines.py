@@ -6,7 +6,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
-from designer import arns
+from designer import accounts, arns
 from designer.access import machines_for, sees
 from designer.models import StateMachine, StateMachineVersion
 
@@ -126,7 +126,7 @@ def create_state_machine(call):
         raise ApiError("TooManyTags", f"Too many tags: at most {MAX_TAGS}", resourceName=name)
     definitions.check(definition)
 
-    arn = arns.arn("stateMachine", call.region, name)
+    arn = arns.arn("stateMachine", call.region, name, account=accounts.account_id(call.user))
     try:
         with transaction.atomic():
             existing = StateMachine.objects.select_for_update().filter(arn=arn).first()

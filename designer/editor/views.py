@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 import engine
-from designer import access, arns, payloads, runtime
+from designer import access, accounts, arns, payloads, runtime
 from designer.editor.examples import load_examples
 from designer.editor.imports import MAX_IMPORT_BYTES, Refused, parse_import
 from designer.json_views import json_view, text_member, whole_number
@@ -115,7 +115,8 @@ def machine_new(request):
     if request.method == "POST":
         form = {key: request.POST.get(key, default).strip() for key, default in form.items()}
         definition = _initial_definition(form["template"])
-        arn = arns.arn("stateMachine", arns.DEFAULT_REGION, form["name"])
+        account = accounts.account_id(request.user)
+        arn = arns.arn("stateMachine", arns.DEFAULT_REGION, form["name"], account=account)
         if not arns.is_valid_name(form["name"]):
             error = "A name has 1 to 80 letters, digits, '-' or '_'."
         elif form["type"] not in (StateMachine.STANDARD, StateMachine.EXPRESS):
@@ -128,7 +129,7 @@ def machine_new(request):
             try:
                 machine = StateMachine.objects.create(
                     arn=arn, name=form["name"], region=arns.DEFAULT_REGION, owner=request.user, type=form["type"],
-                    definition=definition, role_arn=f"arn:aws:iam::{arns.account_id()}:role/StatelightExecution")
+                    definition=definition, role_arn=f"arn:aws:iam::{account}:role/StatelightExecution")
             except IntegrityError:
                 error = f"A state machine named {form['name']} already exists."
             else:

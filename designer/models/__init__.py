@@ -1,3 +1,4 @@
+from .accounts import Account
 from .credentials import AccessKey, Connection
 from .executions import (
     Effect,
@@ -13,6 +14,7 @@ from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 from .tasks import Activity, TaskToken
 
 __all__ = [
-    "AccessKey", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState", "HistoryEvent",
-    "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken", "envelope",
+    "AccessKey", "Account", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState",
+    "HistoryEvent", "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken",
+    "envelope",
 ]

@@ -81,9 +81,9 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
             raise errors.InvalidMockTestCase(str(e)) from None
     standard = machine.type == StateMachine.STANDARD
     if standard:
-        arn = arns.arn("execution", machine.region, machine.name, name)
+        arn = arns.arn("execution", machine.region, machine.name, name, account=machine.account_id)
     else:
-        arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()))
+        arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()), account=machine.account_id)
     start = {"state_machine_arn": machine.arn, "state_machine_name": machine.name, "role_arn": source.role_arn}
     try:
         with transaction.atomic():

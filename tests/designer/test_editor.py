@@ -5,7 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from designer import accounts
 from designer.models import Execution, StateMachine
+from tests.helpers import make_machine
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +34,7 @@ PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}
 
 @pytest.fixture
 def machine(alice):
-    return StateMachine.objects.create(
-        arn="arn:aws:states:us-east-1:123456789012:stateMachine:Orders", name="Orders", region="us-east-1",
-        owner=alice, definition=TWO_TASKS)
+    return make_machine(alice, "Orders", TWO_TASKS)
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_it_creates_a_blank_machine_and_opens_the_designer(alice_client, alice):
     assert r.status_code == 302
     assert r["Location"] == f"/machines/{machine.pk}/"
     assert machine.owner == alice
-    assert machine.arn == "arn:aws:states:us-east-1:123456789012:stateMachine:Blank"
+    assert machine.arn == f"arn:aws:states:us-east-1:{accounts.account_id(alice)}:stateMachine:Blank"
     assert json.loads(machine.definition) == {"StartAt": "", "States": {}}
 
 
@@ -86,6 +86,14 @@ def test_it_refuses_a_taken_name(alice_client, machine):
     r = alice_client.post("/machines/new", {"name": "Orders", "template": "blank"})
     assert r.status_code == 400
     assert b"already exists" in r.content
+
+
+def test_names_are_per_account(bob_client, bob, machine):
+    # issue 9: bob creating alice's name was told it exists (names could be probed and squatted)
+    r = bob_client.post("/machines/new", {"name": "Orders", "template": "blank"})
+    assert r.status_code == 302
+    assert StateMachine.objects.get(owner=bob).arn == (
+        f"arn:aws:states:us-east-1:{accounts.account_id(bob)}:stateMachine:Orders")
 
 
 def test_it_renders_the_designer_with_its_config(alice_client, machine):

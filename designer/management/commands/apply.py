@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from designer import arns
+from designer import accounts, arns
 from designer.api import definitions
 from designer.models import StateMachine
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory, owner, region, **options):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
-        owner = _owner(owner)
+        owner = owner_named(owner)
         invalid = 0
         for path in sorted(directory.glob("*" + SUFFIX)):
             name = path.name.removesuffix(SUFFIX)
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         errors = [p for p in definitions.problems(definition) if p.severity == "ERROR"]
         if errors:
             return [f"{p.path or '/'}: {p.code}: {p.message}" for p in errors]
-        arn = arns.arn("stateMachine", region, name)
+        arn = arns.arn("stateMachine", region, name, account=accounts.account_id(owner))
         with transaction.atomic():
             machine = StateMachine.objects.select_for_update().filter(arn=arn).first()
             if machine is None:
@@ -85,7 +85,7 @@ class Command(BaseCommand):
         return []
 
 
-def _owner(username):
+def owner_named(username):
     User = get_user_model()
     if username:
         user = User.objects.filter(username=username).first()

@@ -4,7 +4,8 @@
 
 `NAME.asl.json` holds the definition exactly as stored (so `apply` of the
 result changes nothing), `NAME.layout.json` the designer's layout when it
-has one.
+has one. Names are per account: it writes one user's machines, by default
+those of the first superuser, whom `apply` gives them by default.
 """
 import json
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from designer import arns
 from designer.models import StateMachine
 
-from .apply import LAYOUT_SUFFIX, SUFFIX
+from .apply import LAYOUT_SUFFIX, SUFFIX, owner_named
 
 
 class Command(BaseCommand):
@@ -22,13 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--owner", help="only this user's state machines (default: everyone's)")
+        parser.add_argument("--owner", help="whose state machines (default: the first superuser's)")
         parser.add_argument("--region", default=arns.DEFAULT_REGION, help="the region whose machines to write")
 
     def handle(self, *args, directory, owner, region, **options):
-        machines = StateMachine.objects.filter(region=region).order_by("name")
-        if owner:
-            machines = machines.filter(owner__username=owner)
+        machines = StateMachine.objects.filter(region=region, owner=owner_named(owner)).order_by("name")
         try:
             directory.mkdir(parents=True, exist_ok=True)
             for machine in machines:
