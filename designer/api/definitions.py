@@ -3,6 +3,7 @@ other JSON texts of a request."""
 from __future__ import annotations
 
 import engine
+from designer import definitions as stored
 from designer import payloads
 from engine import serialize
 
@@ -28,16 +29,17 @@ def parse_json(text: str):
         return None, str(e)
 
 
-def problems(text: str) -> list[engine.Problem]:
+def problems(text: str, owner) -> list[engine.Problem]:
+    """The problems of a definition's text for its owner (designer/definitions.py)."""
     value, error = parse_json(text)
     if error is not None:
         return [engine.Problem("", "INVALID_JSON_DESCRIPTION", error)]
-    return engine.validate(value)
+    return stored.problems(value, owner)
 
 
-def check(text: str) -> None:
+def check(text: str, owner) -> None:
     """InvalidDefinition naming every error (code, message, JSON pointer), as AWS words it."""
-    errors = [p for p in problems(text) if p.severity == "ERROR"]
+    errors = [p for p in problems(text, owner) if p.severity == "ERROR"]
     if errors:
         shown = ", ".join(f"'{p.code}: {p.message} at {p.path or '/'}'" for p in errors[:_MESSAGE_PROBLEMS])
         more = f" (and {len(errors) - _MESSAGE_PROBLEMS} more)" if len(errors) > _MESSAGE_PROBLEMS else ""

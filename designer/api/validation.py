@@ -19,7 +19,7 @@ def validate_state_machine_definition(call):
     p.string("type", choices=["STANDARD", "EXPRESS"])
     severity = p.string("severity", choices=["ERROR", "WARNING"], default="ERROR")
     limit = p.integer("maxResults", minimum=0, maximum=MAX_DIAGNOSTICS, default=0) or MAX_DIAGNOSTICS
-    problems = definitions.problems(definition)
+    problems = definitions.problems(definition, call.user)
     # ERROR: errors only; WARNING: errors and warnings (the minimum severity shown)
     shown = [pr for pr in problems if severity == "WARNING" or pr.severity == "ERROR"]
     diagnostics = [{"severity": pr.severity, "code": pr.code, "message": pr.message, "location": pr.path or "/"}

@@ -21,6 +21,7 @@ from .resource import DEFAULT_CHOICES, MAX_TEXT
 log = logging.getLogger(__name__)
 
 REJECTED_ERROR = "Statelight.ApprovalRejected"
+ANSWERED_HERE = (TaskToken.APPROVAL,)  # the tokens runtime.send_task_* answer for a decision
 
 
 class Refused(Exception):
@@ -98,11 +99,12 @@ def decide(approval_id: int, user, choice: str, comment: str = "", form: dict | 
                 decision=result, decided_by=user)
             if not taken:
                 raise Refused(409, "This approval was decided already.")
+            # the one way an approval's token is answered (SendTask* refuse it: runtime/tokens.py)
             if chosen["rejects"]:
                 runtime.send_task_failure(approval.token, REJECTED_ERROR,
-                                          comment or f"Rejected by {user.get_username()}.")
+                                          comment or f"Rejected by {user.get_username()}.", kinds=ANSWERED_HERE)
             else:
-                runtime.send_task_success(approval.token, json.dumps(result))
+                runtime.send_task_success(approval.token, json.dumps(result), kinds=ANSWERED_HERE)
             transaction.on_commit(lambda: announce(approval))
     except runtime.RefusedRequest as e:  # closed meanwhile (timed out, execution stopped)
         raise Refused(409, f"This approval is closed: {e.message}") from None

@@ -24,8 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-import engine
-from designer import access, accounts, arns, payloads, runtime
+from designer import access, accounts, arns, definitions, payloads, runtime
 from designer.editor.examples import load_examples
 from designer.editor.imports import MAX_IMPORT_BYTES, Refused, parse_import
 from designer.json_views import json_view, text_member, whole_number
@@ -41,13 +40,13 @@ def _layout(data) -> dict:
     return layout if isinstance(layout, dict) else {}
 
 
-def problems_of(text: str) -> list[dict]:
-    """The validator's problems for a definition's text (a JSON error is one too)."""
+def problems_of(machine: StateMachine, text: str) -> list[dict]:
+    """The problems of a definition's text for the machine's owner (a JSON error is one too)."""
     try:
         definition = payloads.loads(text, what="The definition")
     except ValueError as e:
         return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": str(e), "severity": "ERROR"}]
-    return [p.to_dict() for p in engine.validate(definition)]
+    return [p.to_dict() for p in definitions.problems(definition, machine.owner)]
 
 
 def _same_document(a: str, b: str) -> bool:
@@ -156,8 +155,8 @@ def designer(request, pk):
 
 @json_view("POST")
 def validate(request, pk):
-    access.get_machine_for_user(request.user, pk=pk)
-    return JsonResponse({"problems": problems_of(text_member(request.data, "definition"))})
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    return JsonResponse({"problems": problems_of(machine, text_member(request.data, "definition"))})
 
 
 @json_view("POST")
@@ -179,7 +178,7 @@ def save(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     data = request.data
     text = text_member(data, "definition")
-    problems = problems_of(text)
+    problems = problems_of(machine, text)
     if _errors(problems):
         machine.draft = text
         machine.layout = _layout(data)
@@ -195,7 +194,7 @@ def publish(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     data = request.data
     text = text_member(data, "definition")
-    problems = problems_of(text)
+    problems = problems_of(machine, text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before publishing.", "problems": problems}, status=400)
     description = text_member(data, "description")
@@ -301,7 +300,7 @@ def run(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     data = request.data
     text = text_member(data, "definition") or machine.definition
-    problems = problems_of(text)
+    problems = problems_of(machine, text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before running.", "problems": problems}, status=400)
     mock = text_member(data, "mock_test_case")

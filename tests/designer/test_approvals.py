@@ -276,6 +276,18 @@ def waiting_not(alice, worker):
     return start
 
 
+def test_an_approval_waiting_for_a_token_fails_and_opens_nothing(alice, worker):
+    # stored before the validator refused it (designer/definitions.py): the token would have been a
+    # second way to answer the approval, around its approvers
+    machine = make_machine(alice, "Bypass", {"StartAt": "Check", "States": {"Check": {
+        "Type": "Task", "Resource": APPROVAL + ".waitForTaskToken", "End": True,
+        "Parameters": {"Data": {"token.$": "$$.Task.Token"}}}}})
+    execution = finished(rt.start_execution(machine, owner=alice), worker)
+    assert (execution.status, execution.error) == ("FAILED", "Statelight.InvalidApprovalRequest")
+    assert ".waitForTaskToken" in execution.cause
+    assert not TaskToken.objects.filter(execution=execution, kind=TaskToken.APPROVAL).exists()
+
+
 def test_a_timeout_closes_the_approval_without_a_decision(alice, carol):
     clock = FakeClock()
     worker = rt.Runtime(inline_tasks=True, worker_id="test:timeout", clock=clock)

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from designer import accounts
+from designer import accounts, arns
 from designer.models import Execution, StateMachine
 from tests.helpers import make_machine
 
@@ -113,6 +113,20 @@ def test_it_hides_a_machine_from_other_users(bob_client, machine):
     assert bob_client.get(f"/machines/{machine.pk}/").status_code == 404
     assert post(bob_client, f"/machines/{machine.pk}/save", {"definition": PASS}).status_code == 404
     assert bob_client.get(f"/machines/{machine.pk}/export").status_code == 404
+
+
+def test_a_definition_may_name_only_the_owners_activities(alice_client, staff_client, machine, bob):
+    bobs = arns.arn("activity", "us-east-1", "pack", account=accounts.account_id(bob))
+    naming = json.dumps({"StartAt": "Pack", "States": {"Pack": {"Type": "Task", "Resource": bobs, "End": True}}})
+    url = f"/machines/{machine.pk}/"
+    [problem] = post(alice_client, url + "validate", {"definition": naming}).json()["problems"]
+    assert (problem["path"], problem["code"]) == ("/States/Pack/Resource", "INVALID_RESOURCE")
+    assert bobs in problem["message"]
+    assert post(alice_client, url + "save", {"definition": naming}).json()["saved"] == "draft"
+    assert post(alice_client, url + "run", {"definition": naming}).status_code == 400
+    # the rules are the owner's, even when staff (who may use any activity) edit the machine
+    assert post(staff_client, url + "publish", {"definition": naming}).status_code == 400
+    assert not Execution.objects.exists()
 
 
 def test_it_lets_staff_open_any_machine(staff_client, machine):

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             return [f"cannot read it: {e}"]
         if len(definition) > definitions.MAX_DEFINITION:
             return [f"the definition has {len(definition)} characters, more than {definitions.MAX_DEFINITION}"]
-        errors = [p for p in definitions.problems(definition) if p.severity == "ERROR"]
+        errors = [p for p in definitions.problems(definition, owner) if p.severity == "ERROR"]
         if errors:
             return [f"{p.path or '/'}: {p.code}: {p.message}" for p in errors]
         arn = arns.arn("stateMachine", region, name, account=accounts.account_id(owner))
