@@ -6,9 +6,11 @@ The AWS API signs its requests with access keys and never logs in: it is not thr
 """
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.forms.utils import ErrorDict
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 
 TOO_MANY_REQUESTS = 429
@@ -31,12 +33,18 @@ def lockout_message() -> str:
 
 def locked_out(request, original_response=None, credentials=None):
     """axes' AXES_LOCKOUT_CALLABLE: the login page that was used (the site's or the admin's, in its
-    own look) again, saying why, with status 429. The password was never checked: the page's
-    "wrong password" error would be a lie, so the lockout replaces it."""
-    context = getattr(original_response, "context_data", None) or {}
-    form = context.get("form")
-    if not isinstance(original_response, TemplateResponse) or form is None:
+    own look) as a visit shows it, saying why, with status 429.
+
+    The page is the login view's answer to a GET: the refused POST's answer says "wrong password",
+    a lie since the password was never checked, and under ASGI axes does not pass it on anyway
+    (django-axes 8.3, jazzband/django-axes pull request 1494)."""
+    match = request.resolver_match
+    visit = copy.copy(request)
+    visit.method, visit.POST = "GET", QueryDict()
+    page = match.func(visit, *match.args, **match.kwargs) if match else None
+    form = (getattr(page, "context_data", None) or {}).get("form")
+    if not isinstance(page, TemplateResponse) or form is None:
         return HttpResponse(lockout_message(), status=TOO_MANY_REQUESTS, content_type="text/plain; charset=utf-8")
     form._errors = ErrorDict({"__all__": form.error_class([lockout_message()])})
-    response = TemplateResponse(request, original_response.template_name, context, status=TOO_MANY_REQUESTS)
-    return response.render()
+    page.status_code = TOO_MANY_REQUESTS
+    return page.render()

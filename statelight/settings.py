@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -139,13 +140,14 @@ if STATELIGHT_HTTPS:
     CSRF_COOKIE_SECURE = True
 
 # Scripts only from our own files (the bundles; configuration rides in json_script data blocks),
-# never inline or eval'd. Styles: our stylesheets; React, React Flow and CodeMirror style elements
-# through the CSSOM (element.style, constructed stylesheets), which CSP does not govern. Images:
-# data: and blob: for the graph's exported PNG/SVG. The websockets are 'self' too.
+# never inline or eval'd. Styles: our stylesheets, and the <style> elements CodeMirror makes, which
+# carry the page's nonce (<meta name="csp-nonce">); React and React Flow set element.style through
+# the CSSOM, which CSP does not govern, so no 'unsafe-inline' is needed for style attributes either.
+# Images: data: and blob: for the graph's exported PNG/SVG. The websockets are 'self' too.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
