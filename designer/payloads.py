@@ -11,13 +11,9 @@ where those are read (designer/runtime/executions.py, tokens.py; the API's defin
 """
 from __future__ import annotations
 
-import json
-import math
+from engine.serialize import MAX_DEPTH, InvalidPayload, read_payload
 
-from engine.serialize import MAX_DEPTH, InvalidPayload, depth_of, read_payload
-
-__all__ = ["MAX_DEPTH", "InvalidPayload", "loads", "lone_surrogate", "surrogate_in", "surrogate_message",
-           "too_deep"]
+__all__ = ["MAX_DEPTH", "InvalidPayload", "loads", "lone_surrogate", "surrogate_in", "surrogate_message"]
 
 
 def loads(text, *, what: str = "The JSON", surrogates: bool = False):
@@ -31,32 +27,7 @@ def loads(text, *, what: str = "The JSON", surrogates: bool = False):
         except UnicodeDecodeError as e:
             raise InvalidPayload("SerializationException", f"{what} is not UTF-8 text: {e.reason} at byte "
                                                            f"{e.start}.") from None
-    if not surrogates:
-        return read_payload(text, what=what, limit=None)
-    try:
-        value = json.loads(text, parse_constant=_not_json, parse_float=_finite)
-    except RecursionError:
-        raise too_deep(what) from None
-    except ValueError as e:
-        raise InvalidPayload("SerializationException", f"{what} is not valid JSON: {e}.") from None
-    if depth_of(value) > MAX_DEPTH:
-        raise too_deep(what)
-    return value
-
-
-def too_deep(what: str = "The JSON") -> InvalidPayload:
-    return InvalidPayload("SerializationException", f"{what} is nested more than {MAX_DEPTH} levels deep.")
-
-
-def _not_json(name):
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _finite(text):
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"the number {text[:40]} is out of range")
-    return number
+    return read_payload(text, what=what, limit=None, surrogates=surrogates)
 
 
 def lone_surrogate(text: str) -> int | None:

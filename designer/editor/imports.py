@@ -30,6 +30,7 @@ MAX_VALUES = MAX_IMPORT_BYTES
 # LibYAML's parser when PyYAML was built with it (the wheels are): linear, and it refuses
 # nesting past 1,000 levels itself
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TOO_DEEP = f"Not a state machine: it is nested more than {payloads.MAX_DEPTH} levels deep."
 _BRACKETS = str.maketrans({"[": "+", "{": "+", "]": "-", "}": "-"})
 
 
@@ -73,13 +74,13 @@ def _load_yaml(text: str, json_error: str):
             raise Refused(json_error) from None
         raise Refused(f"Neither JSON nor YAML: {str(e).splitlines()[0]}") from None
     except RecursionError:  # the pure-Python composer, on deep block nesting
-        raise Refused(f"Not a state machine: {payloads.too_deep('it')}") from None
+        raise Refused(TOO_DEEP) from None
     values, depth = _measure(value)
     if values > MAX_VALUES:
         raise Refused(f"The document stands for {values:,} values once its aliases are written out: at most "
                       f"{MAX_VALUES:,}.")
     if depth > payloads.MAX_DEPTH:
-        raise Refused(f"Not a state machine: {payloads.too_deep('it')}")
+        raise Refused(TOO_DEEP)
     return value
 
 
