@@ -1,11 +1,12 @@
 """The site's own views: `/` and the health check."""
 from asgiref.sync import sync_to_async
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from designer.api import protocol
 from designer.editor.views import machine_list
+from designer.health import runtime_health
 
 
 @csrf_exempt  # the AWS API signs its requests (SigV4); a page's form never posts to `/`
@@ -18,4 +19,11 @@ async def root(request):
 
 @require_safe
 def healthz(request):
-    return HttpResponse("OK\n", content_type="text/plain")
+    """Without login, for monitors: the web server answers (always 200: a load balancer must not take
+    it out because workers are down); `runtime` is "ok" (a runtime is alive), "none" (none is, and
+    nothing waits) or "waiting-for-worker" (none is, and executions wait)."""
+    health = runtime_health()
+    runtime = "ok" if health.runtimes else "waiting-for-worker" if health.stalled else "none"
+    return JsonResponse({"status": "ok", "runtime": runtime,
+                         "runtimes": health.runtimes, "waitingExecutions": health.waiting,
+                         "message": health.message()})
