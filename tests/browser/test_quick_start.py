@@ -128,8 +128,9 @@ def test_the_quick_start_as_the_readme_words_it(page, expect):
     shot(page, "3-approvals")
     card.get_by_role("button", name="Approve").click()
     expect(card).to_have_count(0)
-    # "Back in the viewer, Deliver and NotifyCustomer run and the execution SUCCEEDED"
-    page.goto(viewer)
+    # "Back in the viewer (the browser's Back button), Deliver and NotifyCustomer run: SUCCEEDED"
+    page.go_back()
+    expect(page).to_have_url(viewer)
     expect(page.get_by_label("Execution status")).to_have_text("SUCCEEDED")
     for name in ("Deliver", "NotifyCustomer", "Delivered"):
         expect(page.locator(f'[data-state-name="{name}"]')).to_have_attribute("data-status", "succeeded")
