@@ -31,9 +31,10 @@ class RuntimeHealth:
     def message(self) -> str:
         if self.runtimes:
             return f"{self.runtimes} runtime(s) running"
-        return (f"{self.waiting} execution(s) waiting for a worker: no Statelight runtime has run for "
-                f"{lease_seconds():g} s (the web server's is off: STATELIGHT_RUNTIME_EMBEDDED=0). "
-                f"Start a worker with {START_A_WORKER}, with the web server's DATABASE_URL and REDIS_URL.")
+        waiting = (f"{self.waiting} execution(s) waiting for a worker" if self.waiting
+                   else "executions started now will wait for a worker")
+        return (f"No Statelight runtime has run for {lease_seconds():g} s: {waiting}. Start one with "
+                f"{START_A_WORKER}, with the web server's DATABASE_URL and REDIS_URL.")
 
 
 def lease_seconds() -> float:

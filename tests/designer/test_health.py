@@ -41,7 +41,7 @@ def test_it_answers_without_login_that_no_runtime_runs_and_nothing_waits(client)
 def test_it_says_executions_wait_for_a_worker_and_how_to_start_one(client, waiting):
     answer = healthz(client)
     assert (answer["runtime"], answer["waitingExecutions"]) == ("waiting-for-worker", 1)
-    assert "Start a worker with scripts/worker" in answer["message"]
+    assert "1 execution(s) waiting for a worker. Start one with scripts/worker" in answer["message"]
 
 
 def test_a_worker_that_beat_within_a_lease_period_is_alive(client, waiting, settings):
