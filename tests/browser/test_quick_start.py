@@ -19,11 +19,9 @@ import time
 import httpx
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import screenshot
 from tests.helpers import ROOT
 from tests.runserver import free_port
-
-SHOTS = ROOT / "test-results" / "quick-start"
 
 pytestmark = pytest.mark.skipif(not (ROOT / "static/build/viewer.js").exists(),
                                 reason="no front-end bundle: run `npm ci && npm run build` (scripts/test does)")
@@ -63,16 +61,6 @@ def statelight(tmp_path_factory):
         process.wait(30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser, statelight):
     """A newcomer's browser at 1280x720, logged in with what scripts/run printed."""
@@ -88,16 +76,8 @@ def page(browser, statelight):
     context.close()
 
 
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    screenshot(page, "quick-start", name)
 
 
 def sample(name):

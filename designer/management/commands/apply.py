@@ -103,7 +103,8 @@ def _update(machine: StateMachine, files, if_unedited: bool) -> tuple[str, str]:
     if current == wanted:
         # already what the files say (an export, or the same edit made on both sides): from now
         # on this is what apply last left
-        StateMachine.objects.filter(pk=machine.pk).update(**applied)
+        if (machine.applied_files, machine.applied_content) != tuple(applied.values()):
+            StateMachine.objects.filter(pk=machine.pk).update(**applied)
         return "unchanged", ""
     if edited and if_unedited:
         return ("kept", f": {KEPT}") if newer_files else ("unchanged", f": {KEPT_SAME_FILES}")
