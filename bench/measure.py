@@ -221,6 +221,21 @@ def measure_whole_process(workload, directory: Path, reps: int, timeout=DEFAULT_
     return record
 
 
+def measure_start_up(directory: Path, reps: int, timeout=DEFAULT_TIMEOUT) -> dict:
+    """The command line's start-up: median wall clock of a bare `python -c pass` and of `python -c
+    "import engine.cli"` (the modules `python -m engine run` loads before it reads a file), with the
+    warmed .pyc cache of the whole-process runs; `import_ms` is the difference."""
+    env = _env(directory)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache_dir())
+    walls = {}
+    for name, code in (("interpreter_ms", "pass"), ("with_engine_ms", "import engine.cli")):
+        argv = [sys.executable, "-c", code]
+        _spawn(argv, env=env, timeout=timeout)  # warm-up, untimed
+        walls[name] = median([_spawn(argv, env=env, timeout=timeout)[0] for _ in range(max(reps, 5))]) * 1000
+    return {**walls, "import_ms": walls["with_engine_ms"] - walls["interpreter_ms"]}
+
+
 # ---------------------------------------------------------------- the peer
 
 def peer_script(directory: Path) -> Path:

@@ -17,8 +17,9 @@ import json
 import re
 
 from . import errors
+from .dependencies import require
 from .jsonpath import PathNotFound, ResultPathMatchFailure, compile_path
-from .payload import compile_template
+from .payload import compile_template, nothing_selected
 from .serialize import to_json
 
 _ROOT = compile_path("$")
@@ -51,7 +52,7 @@ class JsonPathFlow:
 
     def effective_input(self, raw, scope):
         """The state's input after InputPath and Parameters."""
-        data = _select(self.input_path, raw, scope)
+        data = _select(self.input_path, raw, scope, "InputPath")
         if self.parameters is not None:
             if scope.trace is not None:
                 scope.trace["afterInputPath"] = data
@@ -63,7 +64,7 @@ class JsonPathFlow:
 
     def filtered_input(self, raw, scope):
         """After InputPath only (Map reads its items, Choice its rules' variables, from this)."""
-        return _select(self.input_path, raw, scope)
+        return _select(self.input_path, raw, scope, "InputPath")
 
     def output(self, raw, result, scope):
         """The state's output from its raw input and the result of its work."""
@@ -77,7 +78,7 @@ class JsonPathFlow:
         if trace is not None:
             trace["afterResultSelector"] = result
             trace["afterResultPath"] = placed
-        output = _select(self.output_path, placed, scope)
+        output = _select(self.output_path, placed, scope, "OutputPath")
         if assigned is not None:
             scope.assign(assigned)
         return output
@@ -93,10 +94,10 @@ class JsonPathFlow:
     def passthrough(self, raw, scope, assign=None, output=None):
         """Output of a state without a result (Choice, Wait, Succeed): InputPath then
         OutputPath. Assign (the state's, or a Choice rule's) reads the filtered input."""
-        data = _select(self.input_path, raw, scope)
+        data = _select(self.input_path, raw, scope, "InputPath")
         assign = assign or self.assign
         assigned = assign(data, scope) if assign is not None else None
-        output = _select(self.output_path, data, scope)
+        output = _select(self.output_path, data, scope, "OutputPath")
         if assigned is not None:
             scope.assign(assigned)
         return output
@@ -115,6 +116,12 @@ class JsonPathFlow:
         if any(t is not None and t.may_grow for t in (self.parameters, self.result_selector)):
             return None
         return (2 if self.result_path not in (None, _ROOT) else 1), static
+
+    def nesting(self, catchers=()):
+        """How many levels deeper than its input, result and variables the output can be (None: unknown)."""
+        paths = [self.result_path] + [c.result_path for c in catchers]
+        deepest = max((len(p.keys) for p in paths if p is not None), default=0) + 1
+        return _total(deepest, self.parameters, self.result_selector)
 
 
 class JsonataFlow:
@@ -204,6 +211,18 @@ class JsonataFlow:
         # without Output, the output is the input or the result (counted in the input)
         return (1 if self.output_template is None else 2), static
 
+    def nesting(self, catchers=()):
+        return _total(1, self.arguments, self.output_template, *(c.output for c in catchers))
+
+
+def _total(levels, *templates):
+    for template in templates:
+        if template is not None:
+            if template.nesting is None:
+                return None
+            levels += template.nesting
+    return levels
+
 
 # `$states.` followed by anything but input/result/errorOutput may read the context object.
 _OTHER_STATES_USE = re.compile(r"\$states(?!\.(?:input|result|errorOutput)\b)")
@@ -222,15 +241,17 @@ def _optional_path(spec, field):
     return compile_path(spec[field])
 
 
-def _select(path, data, scope):
+def _select(path, data, scope, field):
     if path is _ROOT:
         return data
     if path is None:
         return {}
-    try:
-        return path.resolve(data, scope.context, scope.variables) if path.root != "$" else path.find(data)
-    except PathNotFound as e:
-        raise errors.Runtime(f"Invalid path '{path.text}' : {e}") from None
+    if path.root == "$":
+        try:
+            return path.find(data)
+        except PathNotFound:
+            raise nothing_selected(path, field, data) from None
+    return read_path(path, data, scope, field)
 
 
 def _place(path, raw, result):
@@ -242,18 +263,17 @@ def _place(path, raw, result):
 
 
 def read_path(path, data, scope, field):
-    """A `...Path` field's value, with AWS's message when it leads nowhere."""
+    """A path field's value (InputPath, TimeoutSecondsPath, ...), with AWS's cause when it selects nothing."""
     try:
         return path.resolve(data, scope.context, scope.variables)
     except PathNotFound:
-        raise errors.Runtime(
-            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input "
-            f"'{to_json(data)}'") from None
+        raise nothing_selected(path, field, data) from None
 
 
 @functools.cache
 def jsonata():
     """The JSONata layer, imported on first use: JSONPath-only runs never pay for loading it."""
+    require("jsonata")
     from . import jsonata_query
 
     return jsonata_query

@@ -9,42 +9,64 @@ states: the execution itself, a Parallel branch or a Map iteration.
 Frames run in a fixed order (depth first, children before their parent
 resumes) so that the same definition, input, clock and seed always produce
 the same history.
+
+Slices: with a `budget`, an advance stops after that many units of work (a
+state run, or a child launched by a Parallel or Map) and returns a Step with
+`more` set; proceed() runs the next slice. A shell gives each execution a
+slice per turn and lets others run. A snapshot taken between slices holds
+the queue of runnable frames, so a restored execution proceeds exactly as
+the original would have.
+
+Deadline: the machine's TimeoutSeconds and `max_duration` (AWS's 5 minutes
+for EXPRESS) end the execution TIMED_OUT: by a timer while it waits, and by
+a look at the clock every CHECK_EVERY units while it works.
 """
 from __future__ import annotations
 
 import os
-import random as _random
 import re
 import time
 from collections import ChainMap, deque
-from dataclasses import dataclass, field
 
 from . import errors
 from .effects import Cancel, StartTimer
 from .fanout import FanOut
-from .frames import (ABORTED, BLOCKED_ON, DONE, FAILED, RUNNING, Frame, RandomSource, format_timestamp_epoch,
-                     frame_from_record, frame_record)
+from .frames import ABORTED, BLOCKED_ON, DONE, FAILED, RUNNING, Frame, RandomSource, format_timestamp_epoch
 from .history import Event
-from .serialize import PAYLOAD_LIMIT, size_in_bytes
-from .states import BLOCKED, data_limit_exceeded, matches
+from .snapshots import Snapshots
+from .serialize import MAX_DEPTH, PAYLOAD_LIMIT, depth_of, size_in_bytes
+from .states import BLOCKED, data_limit_exceeded, matches, too_deep
 from .tasks import TaskSteps, new_task_token
 
-SNAPSHOT_FORMAT = 1
+# Units of work between two looks at the clock (and at the slice's budget): a deadline is
+# noticed within about a millisecond of busy work, and looking costs nothing measurable.
+CHECK_EVERY = 256
 
 
-@dataclass(slots=True)
 class Step:
-    events: list = field(default_factory=list)
-    effects: list = field(default_factory=list)
+    """What an advance produced: history events, effects to perform, and `more`: the slice
+    ended with work left, call proceed()."""
+
+    __slots__ = ("events", "effects", "more")
+
+    def __init__(self, events=None, effects=None, more=False):
+        self.events = [] if events is None else events
+        self.effects = [] if effects is None else effects
+        self.more = more
+
+    def __repr__(self):
+        return f"Step(events={self.events!r}, effects={self.effects!r}, more={self.more})"
 
 
-class Execution(TaskSteps, FanOut):
+class Execution(TaskSteps, FanOut, Snapshots):
     """One run of a state machine. See the module docstring."""
 
     def __init__(self, machine, input, *, name="execution", execution_arn=None, state_machine_arn=None,
                  state_machine_name=None, role_arn=None, start_time=None, clock=time.time, seed=None,
                  token_factory=None, history_limit=None, redrive_count=0, record_events=True, variables=None,
-                 trace=None):
+                 trace=None, max_duration=None, budget=None):
+        """`max_duration`: the seconds it may run whatever its TimeoutSeconds (300 for an EXPRESS
+        execution, as on AWS). `budget`: units of work per advance (None: run until blocked)."""
         self.machine = machine
         self.input = input
         self.name = name
@@ -53,6 +75,9 @@ class Execution(TaskSteps, FanOut):
         self.draws = 0
         self.token_factory = token_factory or new_task_token
         self.history_limit = history_limit
+        self.max_duration = max_duration
+        self.budget = budget
+        self.deadline = None  # epoch seconds, from the TimeoutSeconds and max_duration in force
         # Event ids are always counted (causes quote them); the events themselves
         # are built only for a caller that keeps them.
         self.record_events = record_events
@@ -84,6 +109,10 @@ class Execution(TaskSteps, FanOut):
         self._ready = deque()
         self._step = Step()
         self._dirty = set()
+        self._unreported = 1  # frames from this id on were never in a snapshot or changes()
+        self._credit = 0  # units of work left before the next look at the clock and the budget
+        self._slice_left = None  # units of this slice not yet granted as credit (None: no budget)
+        self._paused = False
 
     # ------------------------------------------------------------------ the caller's side
     def start(self) -> Step:
@@ -95,12 +124,14 @@ class Execution(TaskSteps, FanOut):
         root = self._new_frame(None, None, self.machine, self.input)
         root.variables = dict(self._initial_variables) if self._initial_variables else None
         root.trace = self._trace
-        if self.machine.timeout_seconds:
-            self._timer(root, self.start_time + self.machine.timeout_seconds, "execution_timeout")
-        root.size = size_in_bytes(self.input)
+        self._set_deadline(root, self.start_time)
+        root.depth = depth_of(self.input)
+        root.size = size_in_bytes(self.input) if root.depth <= MAX_DEPTH else PAYLOAD_LIMIT + 1
         if root.size > PAYLOAD_LIMIT:
-            self._end_execution("ExecutionFailed", error="States.DataLimitExceeded",
-                                cause="The input to the execution exceeds the maximum number of bytes service limit.")
+            self._end_execution("ExecutionFailed", error="States.DataLimitExceeded", cause=(
+                "The input to the execution exceeds the maximum number of bytes service limit."
+                if root.depth <= MAX_DEPTH else f"The input to the execution is nested more than {MAX_DEPTH} levels "
+                                                "deep, Statelight's limit for any JSON value."))
             return self._take_step()
         self._queue(root)
         return self._run()
@@ -110,8 +141,7 @@ class Execution(TaskSteps, FanOut):
         frame = self._claim(effect_id, "task")
         if frame is None:
             return self._take_step()
-        state = frame.machine.states[frame.state]
-        frame.resume = lambda: self._task_succeeded(frame, state, result)
+        frame.resume = ("task_succeeded", result)
         self._queue(frame)
         return self._run()
 
@@ -120,8 +150,7 @@ class Execution(TaskSteps, FanOut):
         frame = self._claim(effect_id, "task")
         if frame is None:
             return self._take_step()
-        state = frame.machine.states[frame.state]
-        frame.resume = lambda: self._task_failed(frame, state, error, cause)
+        frame.resume = ("task_failed", error, cause)
         self._queue(frame)
         return self._run()
 
@@ -151,19 +180,21 @@ class Execution(TaskSteps, FanOut):
             return self._take_step()
         purpose, _ = frame.timers.pop(timer_id)
         if purpose == "execution_timeout":
-            self._abort_all()
-            self._end_execution("ExecutionTimedOut", error="States.Timeout",
-                                cause="The execution timed out: it ran longer than the state machine's TimeoutSeconds.")
+            self._time_out()
             return self._take_step()
-        state = frame.machine.states[frame.state]
-        if purpose == "wait":
-            frame.resume = lambda: state.on_timer(self, frame, purpose)
-        elif purpose == "retry":
-            frame.resume = lambda: state.run(self, frame)
-        else:  # a task's timeout or heartbeat ran out
-            frame.resume = lambda: self._task_timed_out(frame, state, purpose)
+        # a Wait is over, a retry is due, or a task's timeout or heartbeat ran out
+        frame.resume = {"wait": ("wait_over",), "retry": ("retry",)}.get(purpose, ("task_timed_out", purpose))
         self._queue(frame)
         return self._run()
+
+    def proceed(self) -> Step:
+        """Run the next slice, after a Step with `more` (or a restore while `more` is true)."""
+        return self._run()
+
+    @property
+    def more(self) -> bool:
+        """Whether runnable work waits for proceed()."""
+        return bool(self._ready) and self.status == "RUNNING"
 
     def stop(self, error: str | None = None, cause: str | None = None) -> Step:
         """StopExecution: abort every frame, the execution ends ABORTED."""
@@ -185,6 +216,7 @@ class Execution(TaskSteps, FanOut):
         redrive_count = self.execution_context["RedriveCount"] + 1
         self.execution_context = {**self.execution_context, "RedriveCount": redrive_count}
         self._event(None, "ExecutionRedriven", {"redriveCount": redrive_count})
+        self._set_deadline(root, self.now())  # a redriven execution has its whole time limit again
         self._redrive_frame(root)
         return self._run()
 
@@ -211,7 +243,7 @@ class Execution(TaskSteps, FanOut):
                     self._event(frame, "MapIterationStarted", {"name": state.name, "index": child.index})
                 self._redrive_frame(child)
         if fan.running == 0 or fan.can_launch():
-            frame.resume = lambda: self._launch(frame, state)
+            frame.resume = ("launch",)
             self._queue(frame)
 
     def pending_effects(self) -> list:
@@ -233,63 +265,10 @@ class Execution(TaskSteps, FanOut):
 
     def draw_random(self):
         """A Random for one use, derived from (seed, draw number): reproducible and resumable."""
+        import random  # only runs that draw need it
+
         self.draws += 1
-        return _random.Random(f"{self.seed}:{self.draws}")
-
-    # ------------------------------------------------------------------ snapshots
-    def snapshot(self) -> dict:
-        """The whole position of the execution, as JSON-ready data."""
-        self._dirty.clear()
-        return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(),
-                "frames": {str(f.id): frame_record(f) for f in self.frames.values()}}
-
-    def changes(self) -> dict:
-        """What changed since the last snapshot() or changes(): the execution record and
-        the frames written (None for a frame that is gone). Applied in order on top of a
-        snapshot, they give the current snapshot; a big Map rewrites only the frames it touched."""
-        frames = {str(i): (frame_record(self.frames[i]) if i in self.frames else None) for i in self._dirty}
-        self._dirty.clear()
-        return {"format": SNAPSHOT_FORMAT, "execution": self._execution_record(), "frames": frames}
-
-    def _execution_record(self) -> dict:
-        return {
-            "status": self.status, "output": self.output, "error": self.error, "cause": self.cause,
-            "next_event_id": self.next_event_id, "next_effect_id": self.next_effect_id,
-            "next_frame_id": self.next_frame_id, "seed": self.seed, "draws": self.draws,
-            "start_time": self.start_time, "name": self.name, "history_limit": self.history_limit,
-            "execution_context": self.execution_context, "machine_context": self.machine_context,
-        }
-
-    @classmethod
-    def restore(cls, machine, snapshot: dict, *, clock=time.time, token_factory=None) -> "Execution":
-        """Continue an execution from snapshot() (or a snapshot with changes() applied)."""
-        if snapshot.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError(f"unsupported snapshot format {snapshot.get('format')!r}")
-        record = snapshot["execution"]
-        context = record["execution_context"]
-        ex = cls(machine, context["Input"], name=record["name"], execution_arn=context["Id"],
-                 state_machine_arn=record["machine_context"]["Id"], state_machine_name=record["machine_context"]["Name"],
-                 role_arn=context["RoleArn"], start_time=record["start_time"], clock=clock, seed=record["seed"],
-                 token_factory=token_factory, history_limit=record["history_limit"],
-                 redrive_count=context["RedriveCount"])
-        ex.execution_context = context
-        for key in ("status", "output", "error", "cause", "next_event_id", "next_effect_id", "next_frame_id", "draws"):
-            setattr(ex, key, record[key])
-        scopes = {m.pointer: m for m in machine.walk()}
-        for record in sorted((r for r in snapshot["frames"].values() if r is not None), key=lambda r: r["id"]):
-            frame = frame_from_record(ex, record, scopes)
-            ex.frames[frame.id] = frame
-            for effect_id in ([frame.effect] if frame.effect is not None else []) + list(frame.timers):
-                ex.pending[effect_id] = frame.id
-        for frame in sorted(ex.frames.values(), key=lambda f: (f.parent or 0, f.index or 0)):
-            if frame.parent is not None:
-                ex.frames[frame.parent].fan.children.append(frame.id)
-        for frame in sorted(ex.frames.values(), key=lambda f: f.id):  # parents before children
-            parent = ex.frames.get(frame.parent)
-            if parent is not None and parent.variables is not None:
-                frame.variables = ChainMap(frame.variables or {}, parent.variables)
-        ex._dirty.clear()
-        return ex
+        return random.Random(f"{self.seed}:{self.draws}")
 
     # ------------------------------------------------------------------ scheduling
     def _new_frame(self, parent, index, machine, data):
@@ -298,6 +277,7 @@ class Execution(TaskSteps, FanOut):
         self.frames[frame.id] = frame
         if parent is not None:
             frame.last_id = parent.last_id
+            frame.depth, frame.var_depth = parent.depth, parent.var_depth
             if parent.variables is not None:
                 frame.variables = ChainMap({}, parent.variables)
         self._dirty.add(frame.id)
@@ -315,68 +295,122 @@ class Execution(TaskSteps, FanOut):
             self._ready.append(frame)
 
     def _run(self) -> Step:
+        """Drive the runnable frames in order until every one is blocked, or the slice ends."""
         ready = self._ready
-        while ready and self.status == "RUNNING":
+        self._slice_left, self._credit, self._paused = self.budget, 0, False
+        while ready and self.status == "RUNNING" and not self._paused:
             frame = ready.popleft()
             frame.queued = False
             if frame.status == RUNNING:
                 self._drive(frame)
-        ready.clear()
+        if self.status != "RUNNING":
+            ready.clear()
         return self._take_step()
 
     def _take_step(self) -> Step:
         step, self._step = self._step, Step()
+        step.more = bool(self._ready) and self.status == "RUNNING"
         return step
 
+    def _checkpoint(self, frame) -> bool:
+        """Every CHECK_EVERY units of work: time out at the deadline; pause at the end of the
+        slice (the frame goes back to the head of the queue, where proceed() takes it up).
+        True when `frame` must not run on."""
+        if self.deadline is not None and self.clock() >= self.deadline:
+            self._time_out()
+            return True
+        if self._slice_left is None:
+            self._credit = CHECK_EVERY
+        elif self._slice_left > 0:
+            self._credit = min(CHECK_EVERY, self._slice_left)
+            self._slice_left -= self._credit
+        else:
+            self._queue(frame, first=True)
+            self._paused = True
+            return True
+        return False
+
     def _drive(self, frame):
-        """Run one frame until it blocks or ends."""
+        """Run one frame until it blocks or ends (or the slice or the time is up)."""
         states = frame.machine.states
-        while True:
-            state = states[frame.state]
-            action, frame.resume = frame.resume, None
-            try:
-                if action is not None:
-                    outcome = action()
+        credit = self._credit  # a local in the hot loop, written back however the loop ends
+        try:
+            while True:
+                if credit <= 0:
+                    if self._checkpoint(frame):
+                        return
+                    credit = self._credit
+                credit -= 1
+                state = states[frame.state]
+                action, frame.resume = frame.resume, None
+                try:
+                    if action is not None:
+                        outcome = RESUMES[action[0]](self, frame, state, *action[1:])
+                    else:
+                        if frame.entering:
+                            self._enter(frame, state)
+                        outcome = state.run(self, frame)
+                except errors.StatesError as failure:
+                    outcome = self._recover(frame, state, failure)
+                if outcome is BLOCKED:
+                    if frame.status == RUNNING and not frame.queued:
+                        frame.status = BLOCKED_ON
+                    return
+                bound = state.output_bound  # the output's size and nesting from its input's, when bounded
+                if bound is not None and (size := frame.size * bound[0] + bound[1]) <= PAYLOAD_LIMIT \
+                        and (depth := frame.depth + bound[2]) <= MAX_DEPTH:
+                    frame.size, frame.depth = size, depth
                 else:
-                    if frame.entering:
-                        self._enter(frame, state)
-                    outcome = state.run(self, frame)
-            except errors.StatesError as failure:
-                outcome = self._recover(frame, state, failure)
-            if outcome is BLOCKED:
-                if frame.status == RUNNING and not frame.queued:
-                    frame.status = BLOCKED_ON
-                return
-            next_name, output = outcome
-            growth = state.growth
-            bound = PAYLOAD_LIMIT + 1 if growth is None else frame.size * growth[0] + growth[1]
-            if bound <= PAYLOAD_LIMIT:
-                frame.size = bound
-            else:
-                frame.size = size_in_bytes(output)
-                if frame.size > PAYLOAD_LIMIT:
-                    outcome = self._recover(frame, state, data_limit_exceeded(state.name))
+                    outcome = self._within_limits(frame, state, outcome)
                     if outcome is BLOCKED:
                         return
-                    next_name, output = outcome
-                    frame.size = size_in_bytes(output)
-            details = {"name": state.name, "output": output}
-            if frame.assigned is not None:
-                details["assignedVariables"] = frame.assigned
-                frame.assigned = None
-            self._event(frame, state.exited_event, details)
-            if next_name is None:
-                self._finish(frame, output)
-                return
-            frame.state = next_name
-            frame.data = output
-            frame.entering = True
-            if frame.status != RUNNING:
-                return
+                next_name, output = outcome
+                details = {"name": state.name, "output": output}
+                if frame.assigned is not None:
+                    details["assignedVariables"] = frame.assigned
+                    frame.assigned = None
+                self._event(frame, state.exited_event, details)
+                if next_name is None:
+                    self._finish(frame, output)
+                    return
+                frame.state = next_name
+                frame.data = output
+                frame.entering = True
+                if frame.status != RUNNING:
+                    return
+        finally:
+            self._credit = credit
+
+    def _within_limits(self, frame, state, outcome):
+        """The state's outcome, or the state failed (a Catch may route it) when its output passes
+        the size or the nesting limit; each is measured only when its bound could pass it.
+        (frame.depth bounds the nesting of the frame's data and of the variables it reads.)"""
+        output = outcome[1]
+        growth = state.growth
+        bound = PAYLOAD_LIMIT + 1 if growth is None else frame.size * growth[0] + growth[1]
+        if bound > PAYLOAD_LIMIT:
+            bound = size_in_bytes(output)
+            if bound > PAYLOAD_LIMIT:
+                return self._past_limit(frame, state, data_limit_exceeded(state.name))
+        frame.size = bound
+        nesting = state.nesting
+        deepest = MAX_DEPTH + 1 if nesting is None else frame.depth + nesting
+        if deepest > MAX_DEPTH:
+            deepest = depth_of(output)
+            if deepest > MAX_DEPTH:
+                return self._past_limit(frame, state, too_deep(state.name))
+        frame.depth = max(deepest, frame.var_depth)
+        return outcome
+
+    def _past_limit(self, frame, state, failure):
+        outcome = self._recover(frame, state, failure)
+        if outcome is not BLOCKED:  # a Catch's output is measured anew
+            frame.size, frame.depth = size_in_bytes(outcome[1]), max(depth_of(outcome[1]), frame.var_depth)
+        return outcome
 
     def _enter(self, frame, state):
         frame.entering = False
-        frame.entered_at = self.now()
+        frame.entered_at = self.clock()
         frame.entered_prev = frame.last_id
         frame.assigned = None
         frame.entered_id = self._event(frame, state.entered_event, {"name": state.name, "input": frame.data},
@@ -388,6 +422,8 @@ class Execution(TaskSteps, FanOut):
         frame.status = DONE
         frame.output = output
         self._dirty.add(frame.id)
+        if frame.parent is not None:  # a finished branch or iteration keeps only its result
+            frame.data = frame.variables = None
         if frame.parent is None:
             self._end_execution("ExecutionSucceeded", output=output)
         else:
@@ -498,6 +534,26 @@ class Execution(TaskSteps, FanOut):
         self.pending.pop(timer_id, None)
         self._step.effects.append(Cancel(timer_id))
 
+    def _set_deadline(self, root, since):
+        """The execution's deadline: the earlier of its TimeoutSeconds and max_duration from `since`."""
+        limits = [s for s in (self.machine.timeout_seconds, self.max_duration) if s]
+        if limits:
+            self.deadline = since + min(limits)
+            self._timer(root, self.deadline, "execution_timeout")
+
+    def _time_out(self):
+        """The deadline passed: "if a state machine runs longer than the specified TimeoutSeconds value,
+        the execution fails with a States.Timeout error" (status TIMED_OUT, an ExecutionTimedOut event);
+        AWS ends an EXPRESS execution at 5 minutes the same way.
+        https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"""
+        timeout = self.machine.timeout_seconds
+        if timeout and (not self.max_duration or timeout <= self.max_duration):
+            cause = f"The execution ran longer than the state machine's TimeoutSeconds ({timeout} s)."
+        else:
+            cause = f"The execution ran longer than its maximum duration ({self.max_duration:g} s)."
+        self._abort_all()
+        self._end_execution("ExecutionTimedOut", error="States.Timeout", cause=cause)
+
     def _end_execution(self, type, output=None, error=None, cause=None):
         if self.status != "RUNNING":
             return
@@ -513,6 +569,19 @@ class Execution(TaskSteps, FanOut):
         for frame in self.frames.values():
             for timer_id in list(frame.timers):
                 self._cancel_timer(frame, timer_id)
+
+
+# What a frame does when it runs again after waiting: frame.resume is (name, *arguments),
+# plain data, so that a snapshot taken between slices holds it; each runs as fn(ex, frame, state, *arguments).
+RESUMES = {
+    "task_succeeded": TaskSteps._task_succeeded,
+    "task_failed": TaskSteps._task_failed,
+    "task_timed_out": TaskSteps._task_timed_out,
+    "wait_over": lambda ex, frame, state: state.on_timer(ex, frame, "wait"),
+    "retry": lambda ex, frame, state: state.run(ex, frame),
+    "launch": FanOut._launch,
+    "fan_out_failed": FanOut._fan_out_failed,
+}
 
 
 def _location(cause) -> str | None:

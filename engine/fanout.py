@@ -3,12 +3,10 @@
 failures, and aborting what is left when the fan-out fails."""
 from __future__ import annotations
 
-import uuid
-
 from . import errors
 from .effects import Cancel
 from .frames import ABORTED, BLOCKED_ON, DONE, RUNNING, Fan
-from .serialize import size_in_bytes
+from .serialize import depth_of, size_in_bytes
 from .states import BLOCKED
 
 
@@ -34,6 +32,8 @@ class FanOut:
         return self._launch(frame, state)
 
     def _map_run_arn(self, state) -> str:
+        import uuid  # only a DISTRIBUTED Map needs it
+
         parts = self.execution_context["Id"].split(":")
         region, account = (parts[3], parts[4]) if len(parts) > 4 else ("us-east-1", "123456789012")
         run_id = uuid.UUID(int=self.draw_random().getrandbits(128), version=4)
@@ -59,6 +59,10 @@ class FanOut:
             # an item taken as it is is part of the Map's input: no bigger than it
             items_from_input = state.item_selector is None and not state.batching and state.items is None
             child.size = frame.size if items_from_input else size_in_bytes(item)
+            if not items_from_input:  # an ItemSelector nests the input at most its own depth deeper
+                selector = state.item_selector
+                nesting = getattr(selector, "nesting", None) if not state.batching else None
+                child.depth = frame.depth + nesting if nesting is not None else depth_of(item)
             if state.mode == "DISTRIBUTED":
                 child.silent = True
             else:
@@ -67,7 +71,7 @@ class FanOut:
                 self._event(frame, "MapIterationStarted", {"name": state.name, "index": index}, previous)
                 child.last_id = frame.last_id
         fan.children.append(child.id)
-        frame.resume = lambda: self._launch(frame, state)
+        frame.resume = ("launch",)
         self._queue(frame, first=True)
         self._queue(child, first=True)
         return BLOCKED
@@ -95,10 +99,10 @@ class FanOut:
         if fan.kind == "parallel" and parent.last_id < child.last_id:
             parent.last_id = child.last_id
         if fan.failure is not None and fan.running == 0:
-            parent.resume = lambda: self._fan_out_failed(parent, state)
+            parent.resume = ("fan_out_failed",)
             self._queue(parent)
         elif fan.failure is None and (fan.can_launch() or fan.running == 0):
-            parent.resume = lambda: self._launch(parent, state)
+            parent.resume = ("launch",)
             self._queue(parent)
 
     def _fan_out_done(self, frame, state):
@@ -138,7 +142,10 @@ class FanOut:
         if frame.fan is not None:
             self._forget_children(frame)
         del self.frames[frame.id]
-        self._dirty.add(frame.id)
+        if frame.id < self._unreported:
+            self._dirty.add(frame.id)  # the store has it: tell it the frame is gone
+        else:
+            self._dirty.discard(frame.id)  # never stored: nothing to tell (and nothing piles up)
 
     def _abort_children(self, frame):
         for child_id in frame.fan.children:

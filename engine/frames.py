@@ -11,7 +11,7 @@ from collections import ChainMap
 from datetime import datetime, timezone
 
 from . import errors
-from .serialize import PAYLOAD_LIMIT, size_in_bytes
+from .serialize import PAYLOAD_LIMIT, depth_of, size_in_bytes
 from .timestamps import format_timestamp
 
 # frame.status
@@ -25,7 +25,7 @@ class Frame:
         "ex", "id", "parent", "index", "machine", "state", "data", "status", "entering", "resume",
         "last_id", "entered_id", "entered_at", "attempts", "retry_count", "effect", "timers", "token",
         "fan", "output", "error", "cause", "variables", "map_item", "queued", "task_input",
-        "task_limits", "trace", "size", "silent", "entered_prev", "assigned", "path",
+        "task_limits", "trace", "size", "silent", "entered_prev", "assigned", "path", "depth", "var_depth",
     )
 
     def __init__(self, ex, id, parent, index, machine, data):
@@ -38,7 +38,7 @@ class Frame:
         self.data = data
         self.status = RUNNING
         self.entering = True
-        self.resume = None
+        self.resume = None  # (name, *arguments): what it does when it runs again (execution.RESUMES)
         self.last_id = 0
         self.entered_id = 0
         self.entered_at = 0.0
@@ -60,6 +60,8 @@ class Frame:
         self.entered_prev = 0
         self.assigned = None  # the variables this state assigned, for its Exited event
         self.path = None  # where it runs, once asked (Execution.path_of): not in the snapshot
+        self.depth = 0  # an upper bound of the nesting of `data` and of the variables it can read
+        self.var_depth = 0  # an upper bound of the nesting of the variables it can read
 
     # -- the scope protocol used by paths, templates, intrinsics and choice rules
     @property
@@ -93,6 +95,8 @@ class Frame:
                 f"limit ({PAYLOAD_LIMIT} bytes for one Assign).", verbatim=True)
         if self.variables is None:
             self.variables = {}
+        self.var_depth = max(self.var_depth, depth_of(values))
+        self.depth = max(self.depth, self.var_depth)  # frame.depth bounds what the frame can read
         self.variables.update(values)
         self.assigned = values if self.assigned is None else {**self.assigned, **values}
 
@@ -150,9 +154,10 @@ def format_timestamp_epoch(seconds: float) -> str:
 
 FRAME_FIELDS = ("id", "parent", "index", "state", "data", "status", "entering", "last_id", "entered_id",
                  "entered_at", "attempts", "retry_count", "effect", "token", "output", "error", "cause",
-                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev")
+                 "variables", "task_input", "task_limits", "size", "silent", "entered_prev", "resume", "depth",
+                 "var_depth")
 FAN_FIELDS = ("kind", "total", "launched", "running", "succeeded", "failed", "limit", "tolerated_count",
-               "tolerated_percentage", "items", "input", "failure")
+               "tolerated_percentage", "items", "input", "failure", "after_iteration")
 
 
 def frame_record(frame) -> dict:
@@ -169,12 +174,13 @@ def frame_record(frame) -> dict:
 def frame_from_record(ex, record, scopes):
     frame = Frame(ex, record["id"], record["parent"], record["index"], scopes[record["machine"]], record["data"])
     for name in FRAME_FIELDS:
-        setattr(frame, name, record[name])
+        setattr(frame, name, record.get(name))
+    frame.depth, frame.var_depth = frame.depth or 0, frame.var_depth or 0  # older snapshots have neither
     frame.timers = {timer_id: (purpose, due) for timer_id, purpose, due in record["timers"]}
     if record.get("fan") is not None:
         fan = Fan(record["fan"]["kind"], record["fan"]["total"])
         for name in FAN_FIELDS:
-            setattr(fan, name, record["fan"][name])
+            setattr(fan, name, record["fan"].get(name))
         fan.failure = tuple(fan.failure) if fan.failure else None
         frame.fan = fan
     return frame

@@ -13,22 +13,23 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import traceback
-import uuid
-from dataclasses import dataclass, field
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 
 
-@dataclass
 class TaskContext:
-    """What a handler may want to know about the call."""
+    """What a handler may want to know about the call: execution_arn, state_name, attempt,
+    token (for .waitForTaskToken) and context_object (the $$ object)."""
 
-    execution_arn: str
-    state_name: str
-    attempt: int
-    token: str | None = None
-    context_object: dict = field(default_factory=dict)  # the $$ object
+    __slots__ = ("execution_arn", "state_name", "attempt", "token", "context_object")
+
+    def __init__(self, execution_arn: str, state_name: str, attempt: int, token: str | None = None,
+                 context_object: dict | None = None):
+        self.execution_arn, self.state_name, self.attempt, self.token = execution_arn, state_name, attempt, token
+        self.context_object = {} if context_object is None else context_object
+
+    def __repr__(self):
+        return f"TaskContext({self.execution_arn!r}, {self.state_name!r}, attempt={self.attempt})"
 
 
 class TaskError(Exception):
@@ -108,6 +109,9 @@ def call_handler(handler, resource: str, task_input, context: TaskContext):
 
 
 def lambda_style_cause(exc: BaseException) -> str:
+    import traceback
+    import uuid
+
     frames = traceback.format_tb(exc.__traceback__)[1:] or traceback.format_tb(exc.__traceback__)
     return json.dumps({
         "errorMessage": str(exc), "errorType": type(exc).__name__,

@@ -15,6 +15,9 @@ from __future__ import annotations
 import functools
 import re
 
+from .dependencies import require
+from .regex import UnsupportedRegex, compile_linear
+
 
 class PathSyntaxError(ValueError):
     """The text is not a JSONPath Step Functions accepts."""
@@ -28,6 +31,14 @@ class PathNotFound(LookupError):
         self.path = path
 
 
+class PathTooDeep(PathNotFound):
+    """An indefinite path (a deep scan) over data nested deeper than it can walk."""
+
+    def __init__(self, path: "Path"):
+        LookupError.__init__(self, f"The data is nested too deeply to apply {path.text} to it")
+        self.path = path
+
+
 class ResultPathMatchFailure(LookupError):
     """A ResultPath that cannot be placed into the data (e.g. into a string)."""
 
@@ -38,7 +49,17 @@ _VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _DOT_NAME = re.compile(r"\.([^.\[\]\s*()'\",?@:]+)")
 _BRACKET_NAME = re.compile(r"""\[\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*\]""")
 _INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
-_ESCAPE = re.compile(r"\\(.)")
+# A quoted member name unescapes as Jayway's Utils.unescape does: Java's escapes, \uXXXX, and
+# a backslash before any other character stands for that character ($['a\"b'] is a"b).
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)", re.S)
+_JAVA_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r"}
+
+
+def _unescape(match) -> str:
+    escaped = match.group(1)
+    if len(escaped) == 5:
+        return chr(int(escaped[1:], 16))
+    return _JAVA_ESCAPES.get(escaped, escaped)
 
 
 class Path:
@@ -68,7 +89,10 @@ class Path:
     def find(self, value):
         """Apply the path to `value` as if it were the path's root."""
         if self._indefinite is not None:
-            return [match.value for match in self._indefinite.find(value)]
+            try:
+                return [match.value for match in self._indefinite.find(value)]
+            except RecursionError:
+                raise PathTooDeep(self) from None
         for key in self.keys:
             if type(key) is str:
                 if isinstance(value, dict) and key in value:
@@ -140,13 +164,36 @@ def compile_path(text: str) -> Path:
     keys = _definite_keys(rest)
     if keys is not None:
         return Path(text, root, variable, keys, None)
-    from jsonpath_ng.ext import parse as jsonpath_ng_parse  # only indefinite paths need it: slow to import
-
+    ext = _jsonpath_ng()  # only indefinite paths need it: slow to import
+    for operand in _REGEX_OPERAND.finditer(rest):
+        try:
+            linear_regex(operand.group(1) if operand.group(1) is not None else operand.group(2))
+        except UnsupportedRegex as e:
+            raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     try:
-        indefinite = jsonpath_ng_parse("$" + rest)
+        indefinite = ext.parse("$" + rest)
     except Exception as e:  # its lexer and parser raise several unrelated types
         raise PathSyntaxError(f"'{text}' is not a valid JSONPath: {e}") from None
     return Path(text, root, variable, (), indefinite)
+
+
+# A filter's `=~ 'pattern'` (or "pattern"): a user's regular expression, matched in linear time.
+_REGEX_OPERAND = re.compile(r"""=~\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""")
+
+
+@functools.cache
+def _jsonpath_ng():
+    ext = require("jsonpath_ng.ext")
+    from jsonpath_ng.ext import filter as filters
+
+    filters.OPERATOR_MAP["=~"] = lambda value, pattern: isinstance(value, str) and \
+        linear_regex(pattern).search(value) is not None
+    return ext
+
+
+@functools.lru_cache(maxsize=256)
+def linear_regex(pattern):
+    return compile_linear(pattern)
 
 
 def _definite_keys(rest: str):
@@ -158,7 +205,7 @@ def _definite_keys(rest: str):
             keys.append(m.group(1))
         elif m := _BRACKET_NAME.match(rest, pos):
             raw = m.group(1) if m.group(1) is not None else m.group(2)
-            keys.append(_ESCAPE.sub(r"\1", raw))
+            keys.append(_ESCAPE.sub(_unescape, raw))
         elif m := _INDEX.match(rest, pos):
             keys.append(int(m.group(1)))
         else:

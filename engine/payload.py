@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import errors
 from .intrinsics import compile_intrinsic, is_intrinsic
 from .jsonpath import PathNotFound, compile_path
-from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+from .serialize import PAYLOAD_LIMIT, depth_of, size_in_bytes, to_json
 
 
 # Intrinsics whose result is small whatever their input: a template using
@@ -26,15 +26,37 @@ def compile_template(template, field: str):
 
     The function's `may_grow` attribute says whether its output can be larger
     than its input (two selections of the input, or a growing intrinsic), so
-    the engine measures the 256 KiB limit only where it can be exceeded.
+    the engine measures the 256 KiB limit only where it can be exceeded;
+    `nesting`, how many levels deeper than its input its output can be (None:
+    unknown, an intrinsic that builds values), so it measures depth only then.
     """
     if not _is_dynamic(template):
         evaluate = lambda data, scope: template  # noqa: E731
         evaluate.may_grow = size_in_bytes(template) > PAYLOAD_LIMIT
+        evaluate.nesting = depth_of(template)
         return evaluate
     evaluate = _compile(template, field)
     evaluate.may_grow = _growth(template) > 1
+    evaluate.nesting = _nesting(template)
     return evaluate
+
+
+def _nesting(node):
+    """Levels of objects and arrays above the deepest selection; None if an intrinsic builds a value."""
+    if isinstance(node, (dict, list)):
+        deepest = 0
+        for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(key, str) and key.endswith(".$"):
+                if isinstance(value, str) and is_intrinsic(value) and \
+                        value.split("(", 1)[0].strip() not in _SMALL_RESULTS:
+                    return None
+                continue
+            inner = _nesting(value)
+            if inner is None:
+                return None
+            deepest = max(deepest, inner)
+        return deepest + 1
+    return 0
 
 
 def _growth(node) -> int:
@@ -100,9 +122,39 @@ def compile_selector(text, key: str):
                 return path.find(data)
             return path.resolve(data, scope.context, scope.variables)
         except PathNotFound:
-            raise errors.Runtime(
-                f"The JSONPath '{path.text}' specified for the field '{key}' "
-                f"could not be found in the input '{to_json(data)}'"
-            ) from None
+            raise nothing_selected(path, key, data) from None
 
     return select
+
+
+def nothing_selected(path, field, data) -> errors.StatesError:
+    """States.Runtime, with the cause AWS gives for this field when its path selects nothing."""
+    cause = _NOTHING_SELECTED.get(field, _not_found_in_input)(path, field, data)
+    return errors.Runtime(cause)
+
+
+def _not_found_in_input(path, field, data):
+    # recorded: the `.$` keys of Parameters (conformance case ..._parameters_no_such_path), ErrorPath
+    return f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input '{to_json(data)}'"
+
+
+def _invalid_path(path, field, data):
+    # Jayway's PathNotFoundException, as AWS words it: recorded for InputPath and OutputPath
+    # (conformance cases ..._no_such_input_path / _output_path); LocalStack, checked against AWS,
+    # gives it for TimeoutSecondsPath and HeartbeatSecondsPath too.
+    return f"Invalid path '{path.text}' : No results for path: {path.normalized}"
+
+
+def _no_input_value(path, field, data):
+    # "The TimestampPath parameter does not reference an input value: $.x", as AWS's Wait state
+    # words it (LocalStack and serverless-step-functions reproduce it for SecondsPath and TimestampPath)
+    return f"The {field} parameter does not reference an input value: {path.text}"
+
+
+# What AWS says when a path field selects nothing, by field; every other field (`key.$` in a
+# template, ErrorPath, CausePath, ItemsPath, MaxConcurrencyPath, ...): _not_found_in_input.
+_NOTHING_SELECTED = {
+    "InputPath": _invalid_path, "OutputPath": _invalid_path,
+    "TimeoutSecondsPath": _invalid_path, "HeartbeatSecondsPath": _invalid_path,
+    "SecondsPath": _no_input_value, "TimestampPath": _no_input_value,
+}

@@ -11,7 +11,7 @@ from .choice import compile_rule
 from .dataflow import flow_for, jsonata, read_path
 from .jsonpath import compile_path
 from .payload import compile_selector, compile_template
-from .serialize import PAYLOAD_LIMIT, size_in_bytes, to_json
+from .serialize import MAX_DEPTH, PAYLOAD_LIMIT, depth_of, size_in_bytes, to_json
 from .timestamps import parse_timestamp
 
 JSONATA = "JSONata"
@@ -64,6 +64,14 @@ class State:
         # measure (Map and Parallel outputs, templates that can multiply their input).
         static = size_in_bytes([spec.get(k) for k in ("Parameters", "ResultSelector", "Arguments", "Output", "Result")])
         self.growth = None if self.type in ("Map", "Parallel") else self.flow.growth(static)
+        # How many levels deeper than its input, result and variables its output can be, so the
+        # nesting limit is measured only when it could be passed (None: always measure).
+        self.nesting = None if self.type in ("Map", "Parallel") else self.flow.nesting(self.catchers)
+        self._bound_limits()
+
+    def _bound_limits(self):
+        # (size factor, size constant, nesting): the engine's cheap bound of the output; None: measure it
+        self.output_bound = None if self.growth is None or self.nesting is None else (*self.growth, self.nesting)
 
     def __repr__(self):
         return f"<{self.type} {self.name!r}>"
@@ -149,6 +157,9 @@ class Pass(State):
         self.has_fixed_result = "Result" in spec and not self.jsonata
         self.result = spec.get("Result")
         self.result_too_large = self.has_fixed_result and size_in_bytes(self.result) > PAYLOAD_LIMIT
+        if self.has_fixed_result and self.nesting is not None:
+            self.nesting += depth_of(self.result)
+            self._bound_limits()
 
     def run(self, ex, frame):
         raw = frame.data
@@ -211,6 +222,10 @@ class Choice(State):
             for rule in spec["Choices"]
         ]
         self.default = spec.get("Default")
+        outputs = [output.nesting for _, _, _, output in self.choices if output is not None]
+        if self.nesting is not None and outputs:
+            self.nesting = None if None in outputs else self.nesting + max(outputs)
+            self._bound_limits()
 
     def _condition(self, rule):
         if not self.jsonata:
@@ -251,7 +266,9 @@ class Wait(State):
             value = self.seconds(frame.data, frame)
             if not _is_integer(value):
                 raise self._bad("SecondsPath", "cannot be parsed as a long value", self.seconds, value)
-            return frame.entered_at + max(value, 0)
+            if value < 0:  # "The SecondsPath parameter references a negative value: $.s == -1"
+                raise self._bad("SecondsPath", "references a negative value", self.seconds, value)
+            return frame.entered_at + value
         value = self.timestamp(frame.data, frame)
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is None:
@@ -430,6 +447,8 @@ class Map(State):
         """(MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage) for this run."""
         error = errors.QueryEvaluationError if self.jsonata else errors.Runtime
         concurrency = self._number(frame, self.max_concurrency, "MaxConcurrency", int, error)
+        if concurrency is not None and concurrency < 0:
+            raise error(f"Expected non-negative integer for MaxConcurrency, got '{concurrency}' instead.")
         count = self._number(frame, self.tolerated_count, "ToleratedFailureCount", int, error)
         if count is not None and count < 0:
             raise error("ToleratedFailureCount cannot be negative.")
@@ -483,6 +502,14 @@ def describe_resource(arn: str):
             return f"aws-sdk:{parts[6]}", ":".join(parts[7:])
         return service, ":".join(parts[6:])
     return "custom", arn
+
+
+def too_deep(state_name: str) -> errors.StatesError:
+    failure = errors.DataLimitExceeded(
+        f"The state/task '{state_name}' returned a result nested more than {MAX_DEPTH} levels deep, Statelight's "
+        "limit for any JSON value.")
+    failure.verbatim = True
+    return failure
 
 
 def data_limit_exceeded(state_name: str) -> errors.StatesError:

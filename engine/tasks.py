@@ -7,7 +7,7 @@ import os
 from . import errors
 from .effects import Cancel, InvokeTask
 from .frames import BLOCKED_ON
-from .serialize import PAYLOAD_LIMIT, size_in_bytes
+from .serialize import MAX_DEPTH, PAYLOAD_LIMIT, depth_of, size_in_bytes
 from .states import BLOCKED
 
 
@@ -81,7 +81,12 @@ class TaskSteps:
     def _task_succeeded(self, frame, state, result):
         frame.token = None
         kind = self._task_event_kind(state)
-        result_size = size_in_bytes(result)
+        result_depth = depth_of(result)
+        result_size = size_in_bytes(result) if result_depth <= MAX_DEPTH else PAYLOAD_LIMIT + 1
+        if result_depth > MAX_DEPTH:
+            return self._task_failed(frame, state, "States.DataLimitExceeded",
+                                     f"The state/task '{state.name}' returned a result nested more than {MAX_DEPTH} "
+                                     "levels deep, Statelight's limit for any JSON value.")
         if result_size > PAYLOAD_LIMIT:
             # AWS records the task as failed, naming the resource (the function ARN, or 'lambda' for lambda:invoke)
             who = state.resource_arn if kind != "Task" else state.resource_type
@@ -94,6 +99,7 @@ class TaskSteps:
         else:
             self._event(frame, kind + "Succeeded", {"output": result})
         frame.size += result_size
+        frame.depth = max(frame.depth, result_depth)
         return state.next, state.flow.output(frame.data, result, frame)
 
     def _task_failed(self, frame, state, error, cause):

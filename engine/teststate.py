@@ -14,9 +14,9 @@ from . import errors
 from .effects import InvokeTask, StartTimer
 from .execution import Execution
 from .parsing import parse
-from .states import Machine
 from .serialize import to_json
-from .states import matches
+from .states import Machine, matches
+from .validation import validate
 
 
 def test_state(definition: dict, *, state_name=None, input=None, variables=None, mock=None,
@@ -51,25 +51,35 @@ def test_state(definition: dict, *, state_name=None, input=None, variables=None,
 
 
 def _the_state(definition, state_name):
-    if not isinstance(definition, dict):
-        raise errors.InvalidDefinition([])
-    if "States" in definition:
-        states = definition.get("States") or {}
-        if state_name not in states:
-            raise ValueError(f"the definition has no state named {state_name!r}")
-        return states[state_name], definition.get("QueryLanguage", "JSONPath"), state_name
-    return definition, "JSONPath", state_name or "TestedState"
+    """(the state's spec, its query language, its name); InvalidDefinition for a definition of the
+    wrong shape (checked by the validator, whatever the types inside), ValueError for no such state."""
+    if not isinstance(definition, dict) or ("States" in definition and not isinstance(definition["States"], dict)):
+        raise errors.InvalidDefinition([p for p in validate(definition) if p.severity == "ERROR"])
+    if "States" not in definition:
+        return definition, "JSONPath", state_name if isinstance(state_name, str) and state_name else "TestedState"
+    states = definition["States"]
+    if not isinstance(state_name, str) or state_name not in states:
+        raise ValueError(f"the definition has no state named {state_name!r}")
+    language = definition.get("QueryLanguage", "JSONPath")
+    if not isinstance(states[state_name], dict) or language not in ("JSONPath", "JSONata"):
+        raise errors.InvalidDefinition([p for p in validate(definition) if p.severity == "ERROR"])
+    return states[state_name], language, state_name
 
 
 def _machine_for(spec, query_language, name, targets_of=None):
     """A machine holding just the state and a placeholder Succeed state for each transition target."""
     tested, spec = spec, targets_of or spec
-    targets = {spec.get("Next"), spec.get("Default")}
-    targets |= {rule.get("Next") for rule in spec.get("Choices", []) if isinstance(rule, dict)}
-    targets |= {c.get("Next") for c in spec.get("Catch", []) if isinstance(c, dict)}
+    targets = [spec.get("Next"), spec.get("Default")] + [item.get("Next") for field in ("Choices", "Catch")
+                                                          for item in _listed(spec, field)]
     states = {t: {"Type": "Succeed"} for t in targets if isinstance(t, str) and t != name}
     states[name] = tested
     return {"QueryLanguage": query_language, "StartAt": name, "States": states}
+
+
+def _listed(spec, field):
+    """The objects listed in a field, whatever the field holds (the validator judges it)."""
+    value = spec.get(field)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _answer(execution, step, mock, perform):

@@ -17,12 +17,9 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
 import json
 import math
-import random
 import re
-import uuid
 
 from .failures import Invalid
 from .text import WHITESPACE, java_text, to_json
@@ -217,22 +214,19 @@ def _base64_decode(scope, text):
     return raw.decode("utf-8", "replace")
 
 
-_HASHES = {
-    "MD5": hashlib.md5,
-    "SHA-1": hashlib.sha1,
-    "SHA-256": hashlib.sha256,
-    "SHA-384": hashlib.sha384,
-    "SHA-512": hashlib.sha512,
-}
+# algorithm -> hashlib's name (hashlib is imported when a hash is asked for)
+_HASHES = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
 
 
 def _hash(scope, value, algorithm):
+    import hashlib
+
     # AWS hashes a non-string value by its text rather than refusing it
     text = java_text(value)
     digest = _HASHES.get(algorithm) if type(algorithm) is str else None
     if digest is None or len(text) > _MAX_CHARS:
         raise Invalid("States.Hash")
-    return digest(_utf8(text)).hexdigest()
+    return hashlib.new(digest, _utf8(text)).hexdigest()
 
 
 def _json_merge(scope, first, second, deep):
@@ -272,6 +266,8 @@ class _JavaRandom:
 
     def next_int(self, bound: int) -> int:
         if bound > _INT_MAX:  # wider than Java's int: fall back on a long draw
+            import random
+
             return random.Random(self._seed).randrange(bound)
         if bound & -bound == bound:
             return (bound * (self._next(31) & 0x7FFFFFFF)) >> 31
@@ -307,6 +303,8 @@ def _string_split(scope, text, delimiters):
 
 
 def _uuid(scope):
+    import uuid
+
     return str(uuid.UUID(int=scope.random.getrandbits(128), version=4))
 
 

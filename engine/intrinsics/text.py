@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 # The whitespace AWS skips between a call's arguments and trims from
 # States.StringToJson's input.
@@ -31,6 +30,8 @@ def java_double(value: float) -> str:
     if 1e-3 <= magnitude < 1e7:
         text = repr(value)  # decimal notation in this range, "5.0" for integral values
         return text if ("." in text or "e" in text) else text + ".0"
+    from decimal import Decimal  # only numbers outside 1e-3..1e7 need it
+
     sign, digits, exponent = Decimal(repr(value)).as_tuple()
     power = exponent + len(digits) - 1  # value = d.ddd x 10^power
     digits = "".join(map(str, digits)).rstrip("0") or "0"

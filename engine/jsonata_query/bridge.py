@@ -23,6 +23,7 @@ import jsonata
 from jsonata import jexception, utils
 from jsonata.jsonata import Jsonata
 
+from ..regex import LinearPattern
 from ..serialize import to_json
 
 
@@ -207,4 +208,5 @@ def from_jsonata(value, top: bool):
 
 
 def _is_function(value) -> bool:
-    return isinstance(value, (Jsonata.JFunctionCallable, jsonata.parser.Parser.Symbol, re.Pattern)) or callable(value)
+    return isinstance(value, (Jsonata.JFunctionCallable, jsonata.parser.Parser.Symbol, re.Pattern, LinearPattern)) \
+        or callable(value)

@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import time
+
 from jsonata import timebox
 from jsonata.jsonata import Jsonata
 
@@ -48,11 +50,13 @@ def run(parsed: Jsonata, states: dict, variables, random):
     bind["states"] = {key: _converted(item) for key, item in states.items()}
     bind.update(DIALECT)
     timebox.Timebox(frame, EVALUATION_TIMEOUT_MS, EVALUATION_MAX_DEPTH)
-    previous = getattr(per_thread, "random", None)
+    previous = getattr(per_thread, "random", None), getattr(per_thread, "deadline", None)
     per_thread.random = random
+    # regular expressions look at it between matches (regexes.py): a match is not an evaluation step
+    per_thread.deadline = (time.monotonic() + EVALUATION_TIMEOUT_MS / 1000, EVALUATION_TIMEOUT_MS)
     # $now() and $millis() read the thread's instance, which evaluate() does not refresh
     parsed.get_per_thread_instance().timestamp = timebox.Timebox.current_milli_time()
     try:
         return parsed.evaluate(None, frame)
     finally:
-        per_thread.random = previous
+        per_thread.random, per_thread.deadline = previous

@@ -46,6 +46,7 @@ from .bridge import (
     from_jsonata,
 )
 from .fast import compile_fast
+from .regexes import regex_engine
 
 
 class JsonataSyntaxError(ValueError):
@@ -96,7 +97,7 @@ class Expression:
             raise JsonataSyntaxError("S0207: Unexpected end of expression: the expression is empty (position 0)",
                                      source, "S0207", 0)
         try:
-            self._parsed = Jsonata(source)
+            self._parsed = Jsonata(source, regex_engine)
         except jexception.JException as e:
             code, message = describe(e)
             position = e.location if isinstance(e.location, int) and e.location >= 0 else None

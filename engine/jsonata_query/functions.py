@@ -23,8 +23,9 @@ from jsonata.jsonata import Jsonata
 
 from .bridge import NULL, js_json, to_jsonata
 
-# .random: the execution's random.Random while an evaluation runs on this thread
-# (set by evaluation.run), which $random() and $uuid() draw from.
+# While an evaluation runs on this thread (set by evaluation.run): .random, the execution's
+# random.Random, which $random() and $uuid() draw from; .deadline, (time.monotonic() at which
+# it times out, the limit in ms), which regular expressions look at (regexes.py).
 per_thread = threading.local()
 
 

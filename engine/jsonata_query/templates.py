@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from ..serialize import PAYLOAD_LIMIT, size_in_bytes
+from ..serialize import PAYLOAD_LIMIT, depth_of, size_in_bytes
 from .bridge import UNDEFINED, Failure, Fallback
 from .expressions import compile_expression, is_expression, undefined_error
 
@@ -30,10 +30,24 @@ def compile_template(value, field: str):
         def constant(states, variables, random):
             return value
         constant.may_grow = size_in_bytes(value) > PAYLOAD_LIMIT
+        constant.nesting = depth_of(value)
         return constant
     evaluate = _compile_template(value, field)
     evaluate.may_grow = _growth(value) > 1
+    evaluate.nesting = _nesting(value)
     return evaluate
+
+
+def _nesting(node):
+    """Levels of objects and arrays around the expressions; None when an expression may build a
+    deeper value than it reads (only the compiled subset's results are parts of their inputs)."""
+    if isinstance(node, str):
+        return None if is_expression(node) and not compile_expression(node).is_fast else 0
+    items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+    if items is None:
+        return 0
+    inner = [_nesting(item) for item in items]
+    return None if None in inner else max(inner, default=0) + 1
 
 
 def _is_dynamic(node) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..dependencies import MissingDependency, require
 from ..jsonpath import DATA, PathSyntaxError, compile_path
 from .problems import (
     INVALID_JSONATA_EXPRESSION,
@@ -38,6 +39,8 @@ def path_error(text, *, reference: bool = False) -> str | None:
         path = compile_path(text)
     except PathSyntaxError as e:
         return _clip(str(e), 200)
+    except MissingDependency:
+        raise
     except Exception as e:  # the path library on hostile text
         return f"'{_clip(text)}' is not a valid JSONPath ({type(e).__name__})"
     if reference and (not path.definite or path.root is not DATA):
@@ -48,96 +51,21 @@ def path_error(text, *, reference: bool = False) -> str | None:
 
 # --- intrinsic functions ------------------------------------------------------
 
-INTRINSIC_NAMES = frozenset({
-    "States.Format", "States.StringToJson", "States.JsonToString", "States.Array",
-    "States.ArrayPartition", "States.ArrayContains", "States.ArrayRange", "States.ArrayGetItem",
-    "States.ArrayLength", "States.ArrayUnique", "States.Base64Encode", "States.Base64Decode",
-    "States.Hash", "States.JsonMerge", "States.MathRandom", "States.MathAdd", "States.StringSplit",
-    "States.UUID",
-})
-
 
 def intrinsic_error(text: str) -> str | None:
-    """Why `text` is not a valid intrinsic function call (None when it is).
+    """Why `text` is not a valid intrinsic function call (None when it is); the grammar is
+    engine/intrinsics/parser.py's."""
+    from ..intrinsics import IntrinsicSyntaxError, compile_intrinsic
 
-    engine/intrinsics/parser.py owns the grammar; until it is importable a small
-    fallback checks the shape, the function name and the path arguments.
-    """
-    try:
-        from .. import intrinsics  # lazily: written alongside this module
-        compile_intrinsic = intrinsics.compile_intrinsic
-        syntax_error = intrinsics.IntrinsicSyntaxError
-    except Exception:
-        return _fallback_intrinsic_error(text, 0)
     try:
         compile_intrinsic(text)
-    except syntax_error as e:
+    except IntrinsicSyntaxError as e:
         return _clip(str(e), 200) or f"'{_clip(text)}' is not a valid intrinsic function call"
+    except MissingDependency:
+        raise
     except Exception as e:
         return f"'{_clip(text)}' is not a valid intrinsic function call ({type(e).__name__})"
     return None
-
-
-_CALL = re.compile(r"\s*(States\.[A-Za-z0-9]+)\s*\((.*)\)\s*\Z", re.S)
-_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z")
-
-
-def _fallback_intrinsic_error(text: str, depth: int) -> str | None:
-    if depth > 20:
-        return "intrinsic function calls are nested too deeply"
-    m = _CALL.match(text)
-    if m is None:
-        return f"'{_clip(text)}' is not a valid intrinsic function call: write States.Name(arguments)"
-    if m.group(1) not in INTRINSIC_NAMES:
-        return f"'{m.group(1)}' is not an intrinsic function"
-    args = _split_arguments(m.group(2))
-    if args is None:
-        return f"'{_clip(text)}' has unbalanced quotes or parentheses"
-    for arg in args:
-        arg = arg.strip()
-        if arg == "" and len(args) == 1:
-            continue  # no arguments: States.UUID()
-        if arg.startswith("'") or arg in ("null", "true", "false") or _NUMBER.match(arg):
-            continue
-        if arg.startswith("$"):
-            why = path_error(arg)
-            if why:
-                return why
-            continue
-        if arg.startswith("States."):
-            why = _fallback_intrinsic_error(arg, depth + 1)
-            if why:
-                return why
-            continue
-        return f"'{_clip(arg)}' is not a valid intrinsic function argument"
-    return None
-
-
-def _split_arguments(text: str) -> list[str] | None:
-    args, depth, start, i, quoted = [], 0, 0, 0, False
-    while i < len(text):
-        c = text[i]
-        if quoted:
-            if c == "\\":
-                i += 1
-            elif c == "'":
-                quoted = False
-        elif c == "'":
-            quoted = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif c == "," and depth == 0:
-            args.append(text[start:i])
-            start = i + 1
-        i += 1
-    if quoted or depth:
-        return None
-    args.append(text[start:])
-    return args
 
 
 def path_or_intrinsic_error(value) -> str | None:
@@ -253,14 +181,17 @@ def check_jsonata_value(report: Report, ptr: str, value, state: str, field: str,
 
 def check_jsonata(report: Report, ptr: str, body: str, state: str, field: str,
                   result_ok: bool = False, error_output_ok: bool = False) -> None:
+    jsonata = require("jsonata")
+    from ..jsonata_query.bridge import describe
+    from ..jsonata_query.regexes import regex_engine  # regex literals as the engine runs them (RE2)
+
     try:
-        import jsonata
-        ast = jsonata.Jsonata(body).ast
+        ast = jsonata.Jsonata(body, regex_engine).ast
     except Exception as e:  # JException, RecursionError, anything the parser throws
-        detail = str(e) or type(e).__name__
+        code, detail = describe(e) if isinstance(e, jsonata.JException) else (None, str(e) or type(e).__name__)
         report.error(ptr, INVALID_JSONATA_EXPRESSION, (
             f"The JSONata expression '{_clip(body)}' in '{field}' of state '{state}' does not parse: "
-            f"{_clip(detail, 120)}. Fix the expression between '{{%' and '%}}'."))
+            f"{_clip(f'{code}: {detail}' if code else detail, 240)}. Fix the expression between '{{%' and '%}}'."))
         return
     for message in _reference_problems(ast, result_ok, error_output_ok):
         report.error(ptr, UNSUPPORTED_JSONATA_EXPRESSION, f"{message} (in '{field}' of state '{state}')")

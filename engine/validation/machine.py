@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections import deque
 
+from ..dependencies import MissingDependency
+from ..serialize import MAX_DEPTH, depth_of
+
 from .problems import (
     DUPLICATE_STATE_NAME,
     INTERNAL_VALIDATOR_ERROR,
@@ -177,11 +180,14 @@ def _reachable(start: str, results: dict) -> set:
 def validate(definition) -> list[Problem]:
     """Every problem in an ASL definition; an empty list when AWS would accept it.
 
-    Never raises, whatever JSON value it is given.
+    Never raises, whatever JSON value it is given (only MissingDependency, when a package the
+    checks need is not installed).
     """
     report = Report()
     try:
         _validate(definition, report)
+    except MissingDependency:
+        raise  # a broken installation, not a problem in the definition
     except Exception as e:  # a validator bug must not become the caller's crash
         report.error("", INTERNAL_VALIDATOR_ERROR,
                      f"The validator failed on this definition ({type(e).__name__}); the problems above may be "
@@ -190,6 +196,10 @@ def validate(definition) -> list[Problem]:
 
 
 def _validate(definition, report: Report) -> None:
+    if depth_of(definition) > MAX_DEPTH:
+        report.error("", TOO_DEEPLY_NESTED, f"The definition is nested more than {MAX_DEPTH} levels deep, "
+                                            "Statelight's limit for any JSON value: flatten it.")
+        return
     if not isinstance(definition, dict):
         report.schema("", f"A state machine definition must be a JSON object with 'StartAt' and 'States', "
                           f"not {kind(definition)}.")

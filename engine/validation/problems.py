@@ -7,7 +7,6 @@ that names the state and says how to fix it, and a severity.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 ERROR = "ERROR"
 WARNING = "WARNING"
@@ -36,12 +35,27 @@ INTERNAL_VALIDATOR_ERROR = "INTERNAL_VALIDATOR_ERROR"  # a bug in the validator,
 NEITHER_NEXT_NOR_END = "has neither 'Next' nor 'End'"
 
 
-@dataclass(frozen=True)
 class Problem:
-    path: str        # JSON pointer, RFC 6901 escaping ("~0", "~1"), e.g. "/States/Bake/Next"
-    code: str        # AWS's code where AWS has one, e.g. "SCHEMA_VALIDATION_FAILED"
-    message: str     # what is wrong and how to fix it, naming the state
-    severity: str = ERROR   # or WARNING
+    """path: a JSON pointer, RFC 6901 escaping ("~0", "~1"), e.g. "/States/Bake/Next"; code: AWS's
+    where AWS has one, e.g. "SCHEMA_VALIDATION_FAILED"; message: what is wrong and how to fix it,
+    naming the state; severity: ERROR or WARNING. Compared by value."""
+
+    __slots__ = ("path", "code", "message", "severity")
+
+    def __init__(self, path: str, code: str, message: str, severity: str = ERROR):
+        self.path, self.code, self.message, self.severity = path, code, message, severity
+
+    def _key(self):
+        return self.path, self.code, self.message, self.severity
+
+    def __eq__(self, other):
+        return type(other) is Problem and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"Problem(path={self.path!r}, code={self.code!r}, message={self.message!r}, severity={self.severity!r})"
 
     def to_dict(self) -> dict:
         return {"path": self.path, "code": self.code, "message": self.message, "severity": self.severity}

@@ -111,3 +111,36 @@ def test_it_explains_bad_arguments(tmp_path, args, message):
 def test_validate_prints_an_empty_problem_list_for_a_valid_definition(tmp_path):
     code, out, _ = engine_cli("validate", write(tmp_path, "m.json", PASS_MACHINE))
     assert (code, json.loads(out)) == (0, {"problems": []})
+
+
+BLOCK_IMPORT = ("import sys, runpy; sys.modules[sys.argv.pop(1)] = None; sys.argv[0] = 'engine'; "
+                "runpy.run_module('engine', run_name='__main__', alter_sys=True)")
+
+
+@pytest.mark.parametrize("module, package, example", [
+    ("jsonata", "jsonata-python", "examples/order_total.asl.json"),
+    ("jsonpath_ng", "jsonpath-ng", None),
+])
+def test_a_missing_package_is_named_with_how_to_install_it_never_a_definition_problem(tmp_path, module, package,
+                                                                                       example):
+    """issue 10 §3: without jsonata-python, `run examples/order_total.asl.json` printed 11 problems."""
+    definition = ROOT / example if example else write(tmp_path, "m.json", {"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"all.$": "$..a"}, "End": True}}})
+    for command in ("run", "validate"):
+        result = subprocess.run([sys.executable, "-c", BLOCK_IMPORT, module, command, str(definition)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert f"the Python package {package} (module '{module}') is not installed" in result.stderr
+        assert ".venv/bin/python -m engine" in result.stderr and "pip install -e ." in result.stderr
+        assert "problem" not in result.stderr.lower()
+
+
+def test_it_refuses_bad_input_files_with_a_message(tmp_path):
+    definition = write(tmp_path, "m.json", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 3000 + "]" * 3000)
+    for bad, says in ((deep, "nested more than 500 levels deep"), ("-", "NaN is not a JSON value")):
+        result = subprocess.run([sys.executable, "-m", "engine", "run", str(definition), "--input", str(bad)],
+                                cwd=ROOT, capture_output=True, text=True, input="NaN", timeout=60)
+        assert (result.returncode, result.stdout) == (2, "") and says in result.stderr
+        assert "Traceback" not in result.stderr

@@ -1,37 +1,13 @@
 """The resumable interpreter, effect by effect: what it asks its caller to do,
 how answers come back, and that a snapshot taken anywhere continues the run
 exactly as if nothing had happened."""
-import json
 
 import pytest
 
 import engine
 from engine.effects import Cancel, InvokeTask, StartTimer
 
-from .drive import answer_tasks
-
-LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
-
-
-class Clock:
-    def __init__(self, now=1_700_000_000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-def task(name, **fields):
-    return {"Type": "Task", "Resource": LAMBDA + name, **fields}
-
-
-def machine(states, start=None, **top):
-    return engine.parse({"StartAt": start or next(iter(states)), "States": states, **top})
-
-
-def of(kind, effects):
-    return [e for e in effects if isinstance(e, kind)]
-
+from .drive import LAMBDA, Clock, answer_tasks, machine, of, run_mixed, task
 
 def test_it_hands_a_task_to_its_caller_and_continues_with_the_answer():
     ex = engine.Execution(machine({"T": task("F", Parameters={"x.$": "$.a"}, ResultPath="$.r", End=True)}),
@@ -195,63 +171,6 @@ def test_the_input_is_refused_above_256_kib():
     assert (ex.status, ex.error) == ("FAILED", "States.DataLimitExceeded")
 
 
-MIXED = {
-    "Prep": {"Type": "Pass", "Assign": {"n": 1}, "Next": "Fan"},
-    "Fan": {"Type": "Parallel", "Next": "Each", "ResultPath": "$.fan", "Branches": [
-        {"StartAt": "A", "States": {"A": task("A", Retry=[{"ErrorEquals": ["Flaky"]}], End=True)}},
-        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "B"}, "B": task("B", End=True)}}]},
-    "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "ResultPath": "$.each", "Next": "Done",
-             "ItemProcessor": {"StartAt": "I", "States": {"I": task("I", End=True)}}},
-    "Done": {"Type": "Pass", "Parameters": {"n.$": "$n", "fan.$": "$.fan", "each.$": "$.each"}, "End": True},
-}
-
-
-def run_mixed(restore_each_step: bool, through_changes: bool = False):
-    """Answer everything in a fixed order; optionally go through a JSON snapshot after every step.
-    (status, output, [(AWS's event, its state run, its frame path)])."""
-    clock = Clock()
-    mach = machine(MIXED, start="Prep")
-    ex = engine.Execution(mach, {"items": [1, 2, 3]}, clock=clock, seed=7)
-    stored = None
-    attempts = {}
-    events, pending = [], []
-    step = ex.start()
-    while True:
-        events += [(e.to_dict(), e.run, e.path) for e in step.events]
-        cancelled = {c.id for c in of(Cancel, step.effects)}
-        pending = [e for e in pending if e.id not in cancelled] + [e for e in step.effects if not isinstance(e, Cancel)]
-        if restore_each_step:
-            if through_changes:
-                stored = apply_changes(stored, json.loads(json.dumps(ex.changes())))
-            else:
-                stored = json.loads(json.dumps(ex.snapshot()))
-            ex = engine.Execution.restore(mach, stored, clock=clock)
-        if ex.status != "RUNNING" or not pending:
-            return ex.status, ex.output, events
-        effect = pending.pop(0)
-        if isinstance(effect, StartTimer):
-            clock.now = max(clock.now, effect.due)
-            step = ex.fire(effect.id)
-        else:
-            attempts[effect.state] = attempts.get(effect.state, 0) + 1
-            if effect.state == "A" and attempts["A"] == 1:
-                step = ex.fail(effect.id, "Flaky", "first time")
-            else:
-                step = ex.complete(effect.id, {"state": effect.state, "input": effect.input})
-
-
-def apply_changes(snapshot, changes):
-    if snapshot is None:
-        snapshot = {"format": changes["format"], "frames": {}}
-    snapshot["execution"] = changes["execution"]
-    for frame_id, record in changes["frames"].items():
-        if record is None:
-            snapshot["frames"].pop(frame_id, None)
-        else:
-            snapshot["frames"][frame_id] = record
-    return snapshot
-
-
 def test_restoring_from_a_snapshot_after_every_step_changes_nothing():
     straight = run_mixed(restore_each_step=False)
     assert straight[0] == "SUCCEEDED" and straight[1]["n"] == 1
@@ -263,7 +182,7 @@ def test_incremental_changes_rebuild_the_same_snapshot():
 
 
 def test_every_event_knows_its_state_run_and_the_frame_it_ran_in():
-    _, _, events = run_mixed(restore_each_step=True)  # restored frames find their path again
+    _, _, events, _ = run_mixed(restore_each_step=True)  # restored frames find their path again
     entered = {aws["stateEnteredEventDetails"]["name"]: (aws["id"], path) for aws, run, path in events
                if aws["type"].endswith("StateEntered") and run == aws["id"]}
     fan, each = entered["Fan"][0], entered["Each"][0]

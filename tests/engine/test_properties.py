@@ -90,3 +90,51 @@ def test_it_never_raises_on_random_inputs(task_input):
 def test_validation_refuses_or_accepts_any_json_without_raising(definition):
     assert isinstance(engine.validate(definition), list)
     run_to_the_end(definition, {})
+
+
+WRONG_TYPES = ("abc", 7, -1.5, True, None, [], [1, "x"], {}, {"k": "v"})
+TYPED = SMALL + [
+    {"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"x": "{% $states.input %}"},
+              "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "W"}], "TimeoutSeconds": 5, "Next": "W"},
+        "W": {"Type": "Wait", "Seconds": 1, "Next": "P"},
+        "P": {"Type": "Parallel", "Branches": [{"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}],
+              "Output": "{% $states.result %}", "End": True}}},
+]
+
+
+def every_place(node, path=()):
+    """(path, value) of every member and item at every depth."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield path + (key,), value
+        yield from every_place(value, path + (key,))
+
+
+def replaced(definition, path, value):
+    copied = copy.deepcopy(definition)
+    parent = copied
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return copied
+
+
+def test_a_wrong_type_anywhere_in_a_definition_is_a_problem_never_an_exception():
+    """issue 9 §2: TestState with {"States": "abc"} gave a TypeError. Each member and item, at every
+    level, takes each wrong-typed value in turn: validate, parse and TestState answer with problems."""
+    for definition in TYPED:
+        for path, _ in list(every_place(definition)):
+            for wrong in WRONG_TYPES:
+                changed = replaced(definition, path, wrong)
+                assert isinstance(engine.validate(changed), list)
+                run_to_the_end(changed, {"a": [1]})
+                for name in list(changed.get("States", {}) if isinstance(changed.get("States"), dict) else ()) + \
+                        ["Nope", 3]:
+                    try:
+                        result = engine.test_state(changed, state_name=name, input={"a": [1]},
+                                                   mock={"result": {"ok": 1}})
+                    except (engine.InvalidDefinition, ValueError):
+                        continue
+                    assert result["status"] in ("SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"), result

@@ -534,7 +534,7 @@ def test_it_names_the_state_in_its_messages():
     assert '"Deliver"' in messages["/States/Deliver"]
 
 
-@pytest.mark.parametrize("module", ["engine.intrinsics", "engine.timestamps"])
+@pytest.mark.parametrize("module", ["engine.timestamps"])
 def test_it_still_checks_when_an_engine_module_it_borrows_is_missing(monkeypatch, module):
     monkeypatch.setitem(sys.modules, module, None)  # makes the lazy import fail
     bad = {**END, "Parameters": {"a.$": "States.Nope($.x)", "b.$": "States.Format('{}', $.x"}}
