@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 
-from engine.serialize import PAYLOAD_LIMIT
-
-from designer import payloads
+from engine.serialize import PAYLOAD_LIMIT, InvalidPayload, read_payload
 
 MAX_INPUTS = 20
 MAX_NAME = 80
@@ -42,13 +40,11 @@ def parse(text: str) -> dict:
     if not text.strip():
         return {}
     try:
-        inputs = payloads.check_depth(json.loads(text, object_pairs_hook=_no_twins))
-    except InvalidInputs:
-        raise
-    except (payloads.TooDeep, RecursionError):
-        raise InvalidInputs(str(payloads.TooDeep())) from None
-    except ValueError as e:
-        raise InvalidInputs(f"not JSON: {e}") from None
+        # JSON as AWS reads an execution's input (no NaN, no lone surrogates, a depth cap), of any size
+        read_payload(text, what="it", limit=None)
+    except InvalidPayload as e:
+        raise InvalidInputs(str(e).rstrip(".")) from None
+    inputs = json.loads(text, object_pairs_hook=_no_twins)
     if not isinstance(inputs, dict):
         raise InvalidInputs('it must be a JSON object of named inputs, e.g. {"An order": {"item": "tea"}}')
     check(inputs)

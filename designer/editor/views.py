@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 import engine
+from engine.serialize import InvalidPayload, read_payload
 from designer import access, arns, machine_files, payloads, runtime, sample_inputs
 from designer.editor.examples import load_examples
 from designer.machine_files import MachineFiles
@@ -364,12 +365,12 @@ def save_input(request, pk):
                 if inputs.pop(name, None) is None:
                     return JsonResponse({"error": f"There is no sample input named {name!r}."}, status=404)
             else:
-                inputs[name] = payloads.loads(text_member(data, "input"))
+                inputs[name] = read_payload(text_member(data, "input"), what="The input")
                 sample_inputs.check(inputs)
         except sample_inputs.InvalidInputs as e:
             return JsonResponse({"error": f"Cannot keep the sample inputs: {e}."}, status=400)
-        except ValueError as e:
-            return JsonResponse({"error": f"The input is not valid JSON: {e}"}, status=400)
+        except InvalidPayload as e:
+            return JsonResponse({"error": str(e)}, status=400)
         machine.sample_inputs = sample_inputs.dumps(inputs)
         machine.save(update_fields=["sample_inputs", "updated_at"])
     return JsonResponse({"inputs": sample_inputs.for_form(machine.sample_inputs)})

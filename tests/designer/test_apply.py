@@ -64,7 +64,8 @@ def test_the_pizzas_first_sample_input_is_an_order_that_reaches_the_approval():
 @pytest.mark.parametrize("text, problem", [
     ('{"a": {}, "a": {}}', "m.inputs.json: the input 'a' is named twice"),
     ('[{"a": 1}]', "m.inputs.json: it must be a JSON object of named inputs"),
-    ('{"a": ', "m.inputs.json: not JSON: Expecting value: line 1 column 7"),
+    ('{"a": ', "m.inputs.json: it is not valid JSON: Expecting value at line 1 column 7"),
+    ('{"a": NaN}', "m.inputs.json: it is not valid JSON: NaN is not a JSON value"),
     ('{" ": 1}', "m.inputs.json: the name ' ' must have 1 to 80 characters"),
     (json.dumps({str(n): n for n in range(21)}), "m.inputs.json: it has 21 inputs, more than 20"),
     (json.dumps({"big": "x" * 262_144}), "m.inputs.json: the input 'big' has 262146 bytes, more than"),

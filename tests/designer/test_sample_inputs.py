@@ -64,6 +64,7 @@ def test_it_keeps_an_input_in_place_of_its_namesake_or_last_and_removes_one(alic
 
 @pytest.mark.parametrize("body, status, error", [
     ({"name": "Tea", "input": "{"}, 400, "The input is not valid JSON: Expecting property name"),
+    ({"name": "Tea", "input": '{"big": "' + "x" * 262_144 + '"}'}, 400, "The input is 262,155 bytes: the limit is"),
     ({"name": "", "input": "{}"}, 400, "Cannot keep the sample inputs: the name '' must have 1 to 80 characters"),
     ({"name": "x" * 81, "input": "{}"}, 400, "must have 1 to 80 characters"),
     ({"name": "Coffee", "delete": True}, 404, "There is no sample input named 'Coffee'."),
