@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -19,7 +20,6 @@ from tests.helpers import POSTGRES_URL, ROOT
 from tests.runserver import free_port
 
 REDIS_URL = os.environ.get("STATELIGHT_TEST_REDIS_URL")
-PY = str(ROOT / ".venv" / "bin" / "python")
 
 pytestmark = pytest.mark.skipif(not (POSTGRES_URL and REDIS_URL),
                                 reason="STATELIGHT_TEST_POSTGRES_URL and STATELIGHT_TEST_REDIS_URL are not set "
@@ -82,7 +82,7 @@ def test_a_web_server_without_its_runtime_and_two_workers_as_the_readme_starts_t
         workers = None
         try:
             assert until(health, "the web server")["runtime"] == "none"
-            keys = subprocess.run([PY, "manage.py", "create_access_key", "admin"], cwd=ROOT, env=env,
+            keys = subprocess.run([sys.executable, "manage.py", "create_access_key", "admin"], cwd=ROOT, env=env,
                                   capture_output=True, text=True, check=True).stdout
             key_id, secret = (line.split("=", 1)[1] for line in keys.splitlines())
             sfn = boto3.client("stepfunctions", endpoint_url=base, region_name="us-east-1",
