@@ -52,6 +52,24 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=missing))
 
 
+# Every Content-Security-Policy violation a page reports (the event every document fires), sent
+# to the test; Chromium's console line for one ("Refused to ...") is a second net.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => window.reportCspViolation(
+  `${e.effectiveDirective} refused ${e.blockedURI || "inline code"} on ${e.documentURI} (${e.sourceFile}:${e.lineNumber})`));
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """The violations of the Content-Security-Policy reported by any page of `context`, as they come."""
+    violations = []
+    context.expose_binding("reportCspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("console", lambda message: violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
+    return violations
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -80,7 +98,9 @@ def page(live_server, tmp_path):
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
             context.set_default_timeout(10_000)
+            violations = watch_csp(context)
             yield context.new_page()
+            assert violations == [], "the page broke its Content-Security-Policy"
         finally:
             browser.close()
 

@@ -113,7 +113,8 @@ def refits(page, action):
     opening or closing), and wait until it has: nothing clicks a node on its way."""
     before = page.evaluate("document.body.dataset.fittedAt ?? ''")
     action()
-    page.wait_for_function(f"(document.body.dataset.fittedAt ?? '') !== {json.dumps(before)}")
+    # a function, not an expression: Playwright evals an expression, which the page's CSP refuses
+    page.wait_for_function("before => (document.body.dataset.fittedAt ?? '') !== before", arg=before)
 
 
 def inspector_field(page, label):

@@ -19,7 +19,7 @@ import time
 import httpx
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, watch_csp
 from tests.helpers import ROOT
 from tests.runserver import free_port
 
@@ -70,6 +70,7 @@ def page(browser, statelight):
     """A newcomer's browser at 1280x720, logged in with what scripts/run printed."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=statelight["url"])
     context.set_default_timeout(15_000)
+    violations = watch_csp(context)
     page = context.new_page()
     page.goto("/")
     page.get_by_label("Username").fill(statelight["username"])
@@ -78,6 +79,7 @@ def page(browser, statelight):
     page.wait_for_url("**/")
     yield page
     context.close()
+    assert violations == [], "a page broke its Content-Security-Policy"
 
 
 def shot(page, name):

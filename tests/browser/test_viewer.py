@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from designer import arns
 from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
+from tests.browser.conftest import watch_csp
 from tests.browser.kitchen import Gates
 from tests.helpers import migrated_sqlite, using_database
 from tests.runserver import RunServer
@@ -89,11 +90,13 @@ def site(tmp_path_factory, django_db_blocker):
 def person(browser, site):
     """person(name) -> a page of their own, logged in (their own cookies: two people, two contexts)."""
     contexts = []
+    violations = []
 
     def log_in(username, width=1400, height=900):
         context = browser.new_context(viewport={"width": width, "height": height}, base_url=site["server"].url)
         context.set_default_timeout(15_000)
         contexts.append(context)
+        violations.append(watch_csp(context))
         page = context.new_page()
         page.add_init_script(RECORD_STATUSES)
         page.goto("/accounts/login/")
@@ -106,6 +109,7 @@ def person(browser, site):
     yield log_in
     for context in contexts:
         context.close()
+    assert [v for each in violations for v in each] == [], "a page broke its Content-Security-Policy"
 
 
 def shot(page, name):

@@ -103,7 +103,7 @@ def test_it_logs_in_with_the_login_form(client, alice):
 def test_it_rejects_a_wrong_password(client, alice):
     r = client.post("/accounts/login/", {"username": "alice", "password": "nope"})
     assert r.status_code == 200
-    assert b"did not match" in r.content
+    assert b"Please enter a correct username and password" in r.content
 
 
 def test_it_logs_out(alice_client):
