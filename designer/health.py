@@ -28,6 +28,13 @@ class RuntimeHealth:
     def stalled(self) -> bool:
         return self.runtimes == 0 and self.waiting > 0
 
+    def to_dict(self) -> dict:
+        """/healthz's answer: `runtime` is "ok" (one is alive), "none" (none is, and nothing waits)
+        or "waiting-for-worker" (none is, and executions wait)."""
+        state = "ok" if self.runtimes else "waiting-for-worker" if self.stalled else "none"
+        return {"runtime": state, "runtimes": self.runtimes, "waitingExecutions": self.waiting,
+                "message": self.message()}
+
     def message(self) -> str:
         if self.runtimes:
             return f"{self.runtimes} runtime(s) running"

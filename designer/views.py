@@ -1,5 +1,8 @@
 """The site's own views: `/` and the health check."""
+import logging
+
 from asgiref.sync import sync_to_async
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -7,6 +10,8 @@ from django.views.decorators.http import require_safe
 from designer.api import protocol
 from designer.editor.views import machine_list
 from designer.health import runtime_health
+
+log = logging.getLogger(__name__)
 
 
 @csrf_exempt  # the AWS API signs its requests (SigV4); a page's form never posts to `/`
@@ -19,11 +24,11 @@ async def root(request):
 
 @require_safe
 def healthz(request):
-    """Without login, for monitors: the web server answers (always 200: a load balancer must not take
-    it out because workers are down); `runtime` is "ok" (a runtime is alive), "none" (none is, and
-    nothing waits) or "waiting-for-worker" (none is, and executions wait)."""
-    health = runtime_health()
-    runtime = "ok" if health.runtimes else "waiting-for-worker" if health.stalled else "none"
-    return JsonResponse({"status": "ok", "runtime": runtime,
-                         "runtimes": health.runtimes, "waitingExecutions": health.waiting,
-                         "message": health.message()})
+    """Without login, for monitors: the web server answers, always with 200 (a load balancer must not
+    take it out because workers are down), and says whether executions wait for a worker."""
+    try:
+        runtime = runtime_health().to_dict()
+    except DatabaseError:
+        log.warning("/healthz could not read the database", exc_info=True)
+        runtime = {"runtime": "unknown", "message": "The database cannot be read: whether a runtime runs is unknown."}
+    return JsonResponse({"status": "ok", **runtime})

@@ -5,6 +5,7 @@ page's own process (the embedded default)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.db import DatabaseError
 
 from designer import runtime
 from designer.models import RuntimeHeartbeat
@@ -84,3 +85,12 @@ def test_a_runtime_beats_in_its_loop_and_forgets_itself_when_it_stops():
     assert list(RuntimeHeartbeat.objects.values_list("worker_id", flat=True)) == [worker.worker_id]
     worker.stop()
     assert not RuntimeHeartbeat.objects.exists()
+
+
+def test_a_database_it_cannot_read_leaves_the_runtime_unknown_not_the_answer(client, monkeypatch):
+    def unreadable(**kwargs):
+        raise DatabaseError("no such table: designer_runtimeheartbeat")
+
+    monkeypatch.setattr(RuntimeHeartbeat, "alive", unreadable)
+    assert healthz(client) == {"status": "ok", "runtime": "unknown",
+                               "message": "The database cannot be read: whether a runtime runs is unknown."}
