@@ -4,7 +4,7 @@ alice's, and nobody learns from a name that another account uses it.
 
 The first admin keeps STATELIGHT_ACCOUNT_ID (ensure_admin gives it when it makes the account, and
 a one-person install's ARNs stay what they were); everyone else gets 12 random digits of their
-own, when they first need them. Migration 0006 gave existing users theirs and rewrote the ARNs
+own, when they first need them. Migration 0007 gave existing users theirs and rewrote the ARNs
 already stored.
 """
 from __future__ import annotations

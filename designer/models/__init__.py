@@ -12,9 +12,10 @@ from .executions import (
 )
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 from .tasks import Activity, TaskToken
+from .workers import RuntimeHeartbeat
 
 __all__ = [
     "AccessKey", "Account", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState",
-    "HistoryEvent", "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken",
-    "envelope",
+    "HistoryEvent", "InboxItem", "RuntimeHeartbeat", "StateMachine", "StateMachineAlias", "StateMachineVersion",
+    "TaskLog", "TaskToken", "envelope",
 ]

@@ -8,10 +8,13 @@ Without Chromium or the playwright package they skip, saying which is missing.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("STATELIGHT_CHROMIUM", "/usr/bin/chromium")
+# screenshots, to be looked at (gitignored)
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",  # we run as root in CI
@@ -72,6 +75,17 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a module's journeys on a server of its own (each person gets a context)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def page(live_server, tmp_path):
     """A fresh browser per test: nothing leaks from one journey to the next."""
@@ -94,3 +108,17 @@ def page(live_server, tmp_path):
 @pytest.fixture
 def users_db(transactional_db):
     """The standing users (tests/conftest.py) are committed: the live server thread must see them."""
+
+
+@pytest.fixture
+def expect():
+    """Playwright's expect, imported only where the package is there (see _missing)."""
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def screenshot(page, folder: str, name: str):
+    """test-results/<folder>/<name>.png"""
+    (SHOTS / folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / folder / f"{name}.png"))

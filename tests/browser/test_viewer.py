@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from designer import accounts, arns
 from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, watch_csp
+from tests.browser.conftest import watch_csp
 from tests.browser.kitchen import Gates
 from tests.helpers import migrated_sqlite, using_database
 from tests.runserver import RunServer
@@ -86,16 +86,6 @@ def site(tmp_path_factory, django_db_blocker):
             server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def person(browser, site):
     """person(name) -> a page of their own, logged in (their own cookies: two people, two contexts)."""
@@ -120,13 +110,6 @@ def person(browser, site):
     for context in contexts:
         context.close()
     assert [v for each in violations for v in each] == [], "a page broke its Content-Security-Policy"
-
-
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
 
 
 def shot(page, name):

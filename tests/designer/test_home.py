@@ -112,12 +112,6 @@ def test_it_logs_out(alice_client):
     assert alice_client.get("/").status_code == 302
 
 
-def test_it_answers_healthz_without_login(client):
-    r = client.get("/healthz")
-    assert r.status_code == 200
-    assert r.content == b"OK\n"
-
-
 def test_it_serves_the_stylesheet(client):
     r = client.get("/static/css/app.css")
     assert r.status_code == 200

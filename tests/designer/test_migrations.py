@@ -1,6 +1,6 @@
 """The migrations keep an existing database's data: events stored before they carried their
 frame path get it worked out (0005_event_frame_path), as the viewer used to guess it; ARNs move to
-their owner's account (0006_accounts). Each test leaves the database at the latest migration."""
+their owner's account (0007_accounts). Each test leaves the database at the latest migration."""
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
 RECORDED = json.loads((Path(__file__).parent / "histories" / "fanout_retry_catch.json").read_text())
 BEFORE, AFTER = ("designer", "0004_task_log"), ("designer", "0005_event_frame_path")
-ACCOUNTS = ("designer", "0006_accounts")
+BEFORE_ACCOUNTS, ACCOUNTS = ("designer", "0006_sample_inputs_applied_digests_heartbeats"), ("designer", "0007_accounts")
 
 
 def migrate_to(target):
@@ -25,6 +25,7 @@ def migrate_to(target):
 
 @pytest.fixture(autouse=True)
 def back_to_the_latest():
+    """The tests after these need every migration, the ones after AFTER too."""
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
@@ -62,7 +63,7 @@ def test_events_stored_before_frame_paths_get_theirs():
 
 def test_arns_move_to_their_owners_account_and_the_first_admin_keeps_the_shared_one(settings):
     settings.STATELIGHT_ACCOUNT_ID = "123456789012"
-    apps = migrate_to(AFTER)
+    apps = migrate_to(BEFORE_ACCOUNTS)
     users = apps.get_model("auth", "User").objects
     admin = users.create(username="admin", is_superuser=True, is_staff=True)
     alice = users.create(username="alice")
@@ -106,7 +107,7 @@ def test_arns_move_to_their_owners_account_and_the_first_admin_keeps_the_shared_
 
 def test_a_one_person_install_keeps_its_arns(settings):
     settings.STATELIGHT_ACCOUNT_ID = "123456789012"
-    apps = migrate_to(AFTER)
+    apps = migrate_to(BEFORE_ACCOUNTS)
     admin = apps.get_model("auth", "User").objects.create(username="admin", is_superuser=True)
     arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
     apps.get_model("designer", "StateMachine").objects.create(arn=arn, name="m", region="us-east-1", owner=admin,

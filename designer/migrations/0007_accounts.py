@@ -87,7 +87,7 @@ def _move_arns(apps, accounts):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('designer', '0005_event_frame_path'),
+        ('designer', '0006_sample_inputs_applied_digests_heartbeats'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
