@@ -9,7 +9,7 @@ from designer import accounts, arns, runtime
 from designer.access import activities_for, sees
 from designer.models import Activity
 
-from . import definitions, pagination
+from . import pagination
 from .errors import ApiError
 from .lookups import check_task_token, get_activity
 from .registry import operation

@@ -11,7 +11,7 @@ from designer import arns, runtime
 from designer.access import executions_for
 from designer.models import Execution, HistoryEvent, StateMachine
 
-from . import definitions, pagination
+from . import pagination
 from .errors import ApiError
 from .lookups import get_execution, resolve
 from .registry import operation
