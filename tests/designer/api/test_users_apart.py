@@ -50,7 +50,10 @@ def test_a_machine_naming_another_accounts_activity_is_refused_where_it_names_it
 
 def test_staff_may_use_any_activity_they_see(client_for, alice, carol):
     alices = client_for(alice).create_activity(name="pack")["activityArn"]
-    client_for(carol).create_state_machine(name="m", definition=one_task(alices), roleArn=ROLE)
+    as_carol = client_for(carol)
+    assert as_carol.validate_state_machine_definition(definition=one_task(alices))["diagnostics"] == []
+    arn = as_carol.create_state_machine(name="m", definition=one_task(alices), roleArn=ROLE)["stateMachineArn"]
+    assert as_carol.describe_state_machine(stateMachineArn=arn)["definition"] == one_task(alices)
 
 
 def test_a_stored_machine_naming_another_accounts_activity_fails_its_task_at_run_time(
