@@ -85,10 +85,10 @@ def setup_django(directory: Path):
 
 
 def make_machine(owner, name, definition):
-    from designer import arns
+    from designer import accounts, arns
     from designer.models import StateMachine
 
-    return StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", name), name=name,
+    return StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", name, account=accounts.account_id(owner)), name=name,
                                        region="us-east-1", owner=owner, definition=json.dumps(definition))
 
 

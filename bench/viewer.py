@@ -104,12 +104,12 @@ def setup(folder: Path, states: int):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from designer import arns
+    from designer import accounts, arns
     from designer.models import StateMachine
 
     user = get_user_model().objects.create_user("bench", password="bench-password")
     definition, layout = machine(states)
-    m = StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", "ViewerBench"), name="ViewerBench",
+    m = StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", "ViewerBench", account=accounts.account_id(user)), name="ViewerBench",
                                     region="us-east-1", owner=user, definition=json.dumps(definition), layout=layout)
     client = Client()
     client.force_login(user)

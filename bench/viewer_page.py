@@ -68,13 +68,13 @@ def setup(folder: Path):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from designer import arns
+    from designer import accounts, arns
     from designer.models import StateMachine
 
     user = get_user_model().objects.create_user("bench", password="bench-password", is_staff=True)
     text = (ROOT / "examples/pizza.asl.json").read_text()
     machines = {
-        name: StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", name), name=name, region="us-east-1",
+        name: StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", name, account=accounts.account_id(user)), name=name, region="us-east-1",
                                           owner=user, definition=text, layout=layout)
         for name, layout in (("pizza", {}), ("pizza_laid_out", auto_layout(text)))
     }

@@ -7,14 +7,18 @@ not see does not exist for them: a page or a JSON endpoint answers 404, the AWS 
 `*DoesNotExist` error (designer/api/lookups.py), a websocket refuses the handshake.
 
 A workflow's task acts as its machine's owner: it may start that owner's state machines
-and use that owner's connections, nobody else's (task_may_use).
+and use that owner's connections, nobody else's (task_may_use); it may use the activities its
+owner may see (task_may_use_activity; a definition naming another account's activity is refused
+before that, designer/definitions.py, with sees_account).
 
 Who may decide an approval is a rule of its own: designer/approvals/policy.py.
 """
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 
+from designer import accounts
 from designer.models import AccessKey, Activity, Execution, StateMachine, TaskToken
 
 
@@ -28,6 +32,19 @@ def socket_user(scope):
 def sees(user, owner_id) -> bool:
     """Whether `user` may see what `owner_id` owns."""
     return user.is_staff or owner_id == user.pk
+
+
+def sees_account(user, account: str) -> bool:
+    """Whether `user` may see what the account (of an ARN) holds: their own; any, for staff."""
+    return user.is_staff or account == accounts.account_id(user)
+
+
+def task_may_use_activity(owner_id, activity_owner_id) -> bool:
+    """Whether a task of `owner_id`'s workflow may use (feed, wait on) `activity_owner_id`'s activity:
+    one the workflow's owner may see. `owner_id` None: nothing checks."""
+    if owner_id is None or owner_id == activity_owner_id:
+        return True
+    return get_user_model().objects.filter(pk=owner_id, is_staff=True, is_active=True).exists()
 
 
 def task_may_use(owner_id, resource_owner_id) -> bool:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from designer import access, crypto
+from designer import access, accounts, crypto
 from designer.models import AccessKey
 
 _ID_ALPHABET = string.ascii_uppercase + string.digits
@@ -63,6 +63,7 @@ def access_keys(request):
         created = {"key": key, "secret": secret}
     context = {
         "keys": access.access_keys_for(request.user),
+        "account_id": accounts.account_id(request.user),
         "created": created,
         "endpoint": request.build_absolute_uri("/"),
     }

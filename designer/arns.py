@@ -1,10 +1,8 @@
-"""Amazon Resource Names as Statelight issues them: the region of the request
-(default us-east-1) and the account id of STATELIGHT_ACCOUNT_ID."""
+"""Amazon Resource Names as Statelight issues them: the region of the request (default
+us-east-1) and the account id of the owner (designer/accounts.py: names are per account)."""
 from __future__ import annotations
 
 import re
-
-from django.conf import settings
 
 DEFAULT_REGION = "us-east-1"
 NAME = re.compile(r"^[A-Za-z0-9_\-]{1,80}$")
@@ -14,12 +12,14 @@ _ARN = re.compile(
 )
 
 
-def account_id() -> str:
-    return settings.STATELIGHT_ACCOUNT_ID
+def arn(kind: str, region: str, *parts: str, account: str) -> str:
+    return f"arn:aws:states:{region}:{account}:{kind}:{':'.join(parts)}"
 
 
-def arn(kind: str, region: str, *parts: str) -> str:
-    return f"arn:aws:states:{region}:{account_id()}:{kind}:{':'.join(parts)}"
+def account_of(value: str) -> str:
+    """The account id in an ARN ('' when it has none)."""
+    parts = value.split(":")
+    return parts[4] if len(parts) > 4 else ""
 
 
 def parse(value) -> dict | None:

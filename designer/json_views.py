@@ -73,12 +73,22 @@ def read_body(request) -> dict:
     if not raw.strip():
         return {}
     try:
-        data = payloads.loads(raw)
+        data = payloads.loads(raw, what="The request body")
     except ValueError as e:
-        raise BadBody(400, f"The request body is not valid JSON: {e}") from None
+        raise BadBody(400, str(e)) from None
     if not isinstance(data, dict):
         raise BadBody(400, "The request body must be a JSON object.")
     return data
+
+
+def whole_number(text, maximum: int = 2**31 - 1) -> int | None:
+    """A whole number from 0 to `maximum` written in ASCII digits (a query parameter, a form field),
+    else None: int() refuses 5,000 digits, a database an integer past its column's range."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
 
 
 def text_member(data: dict, key: str) -> str:

@@ -72,12 +72,12 @@ def read(path: Path) -> MachineFiles:
     return MachineFiles(name, path.read_bytes().decode("utf-8"), beside(LAYOUT_SUFFIX), beside(INPUTS_SUFFIX))
 
 
-def problems(files: MachineFiles) -> list[str]:
-    """Why these files cannot be applied, each naming its file and place (empty: they can)."""
+def problems(files: MachineFiles, owner) -> list[str]:
+    """Why these files cannot be applied for `owner`, each naming its file and place (empty: they can)."""
     if len(files.definition) > definitions.MAX_DEFINITION:
         return [f"the definition has {len(files.definition)} characters, more than {definitions.MAX_DEFINITION}"]
     found = [f"{p.path or '/'}: {p.code}: {p.message}"
-             for p in definitions.problems(files.definition) if p.severity == "ERROR"]
+             for p in definitions.problems(files.definition, owner) if p.severity == "ERROR"]
     if files.layout_text is not None:
         problem = _layout_problem(files.layout_text)
         if problem:

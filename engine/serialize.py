@@ -69,10 +69,12 @@ class InvalidPayload(ValueError):
 
 
 def read_payload(text: str, *, error: str = "InvalidExecutionInput", what: str = "The execution input",
-                 limit: int | None = PAYLOAD_LIMIT):
+                 limit: int | None = PAYLOAD_LIMIT, surrogates: bool = False):
     """The JSON value of a payload from outside, checked as AWS checks StartExecution's and
     StartSyncExecution's input (and SendTaskSuccess's output, with error="InvalidOutput").
-    Raises InvalidPayload(error, message) naming what is wrong and where."""
+    Raises InvalidPayload(error, message) naming what is wrong and where. `surrogates=True` lets
+    escaped lone surrogates through, for a reader that refuses them with errors of its own (the
+    AWS API's request body: each member has its error for a malformed value)."""
     if not isinstance(text, str):
         raise InvalidPayload(error, f"{what} must be a JSON text, not {type(text).__name__}.")
     try:
@@ -93,7 +95,7 @@ def read_payload(text: str, *, error: str = "InvalidExecutionInput", what: str =
         raise InvalidPayload(error, f"{what} is not valid JSON: {e}.") from None
     if depth_of(value) > MAX_DEPTH:
         raise InvalidPayload(error, f"{what} is nested more than {MAX_DEPTH} levels deep.")
-    if "\\u" in text:
+    if "\\u" in text and not surrogates:
         _refuse_escaped_surrogates(value, error, what)
     return value
 

@@ -15,7 +15,7 @@ from asgiref.sync import SyncToAsync
 from django.db import connections
 from django.db.utils import ConnectionHandler
 
-from designer import arns
+from designer import accounts, arns
 from designer.models import StateMachine
 from statelight import config
 
@@ -38,7 +38,7 @@ class FakeClock:
 
 def make_machine(owner, name, definition, *, type="STANDARD", region="us-east-1") -> StateMachine:
     text = definition if isinstance(definition, str) else json.dumps(definition)
-    return StateMachine.objects.create(arn=arns.arn("stateMachine", region, name), name=name, region=region,
+    return StateMachine.objects.create(arn=arns.arn("stateMachine", region, name, account=accounts.account_id(owner)), name=name, region=region,
                                        owner=owner, type=type, definition=text)
 
 

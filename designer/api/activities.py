@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from designer import arns, runtime
+from designer import accounts, arns, runtime
 from designer.access import activities_for, sees
 from designer.models import Activity
 
-from . import definitions, pagination
+from . import pagination
 from .errors import ApiError
 from .lookups import check_task_token, get_activity
 from .registry import operation
@@ -36,7 +36,7 @@ def create_activity(call):
         raise ApiError("InvalidEncryptionConfiguration", "Only type AWS_OWNED_KEY is accepted")
     if len(tags) > MAX_TAGS:
         raise ApiError("TooManyTags", f"Too many tags: at most {MAX_TAGS}", resourceName=name)
-    arn = arns.arn("activity", call.region, name)
+    arn = arns.arn("activity", call.region, name, account=accounts.account_id(call.user))
     try:
         with transaction.atomic():
             activity = Activity.objects.filter(arn=arn).first()
@@ -90,7 +90,7 @@ async def get_activity_task(call, activity: Activity, worker_name: str):
 
 
 def _answer(call, action: str, **kwargs):
-    token = call.params.string("taskToken", required=True, min_length=1, max_length=2048)
+    token = call.params.string("taskToken", required=True, min_length=1, max_length=2048, malformed="InvalidToken")
     check_task_token(call.user, token)
     # the runtime checks the rest (unknown, malformed, answered, timed out)
     # and raises errors named after AWS's
@@ -100,7 +100,8 @@ def _answer(call, action: str, **kwargs):
 
 @operation("SendTaskSuccess")
 def send_task_success(call):
-    output = definitions.read_payload(call.params, "output", "InvalidOutput", required=True)
+    # the runtime checks the output (InvalidOutput), whoever answers
+    output = call.params.string("output", required=True, malformed="InvalidOutput")
     return _answer(call, "send_task_success", output_text=output)
 
 

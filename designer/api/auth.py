@@ -74,7 +74,9 @@ def _active_key(access_key_id: str):
     User = get_user_model()
     keys, users = AccessKey._meta.db_table, User._meta.db_table
     q = connection.ops.quote_name
-    columns = ", ".join(f"u.{q(User._meta.get_field(name).column)}" for name in _USER_FIELDS)
+    # in the model's own order: Model.from_db reads the values in that order, whatever the names say
+    fields = [field for field in User._meta.concrete_fields if field.attname in _USER_FIELDS]
+    columns = ", ".join(f"u.{q(field.column)}" for field in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT k.{q('id')}, k.{q('encrypted_secret')}, k.{q('last_used_at')}, {columns} "
@@ -87,7 +89,7 @@ def _active_key(access_key_id: str):
     last_used_at = AccessKey._meta.get_field("last_used_at").to_python(row[2]) if row[2] is not None else None
     if isinstance(last_used_at, datetime) and timezone.is_naive(last_used_at):
         last_used_at = timezone.make_aware(last_used_at, dt_timezone.utc)
-    user = User.from_db(connection.alias, list(_USER_FIELDS), list(row[3:]))
+    user = User.from_db(connection.alias, [field.attname for field in fields], list(row[3:]))
     return row[0], row[1], last_used_at, user
 
 

@@ -1,18 +1,20 @@
-"""Definitions as the API receives them: JSON text, checked by the engine's validator."""
+"""Definitions as the API receives them: JSON text, checked by the engine's validator; and the
+other JSON texts of a request."""
 from __future__ import annotations
 
 import engine
+from designer import definitions as stored
 from designer import payloads
+from engine import serialize
 
 from .errors import ApiError, constraint
 
 MAX_DEFINITION = 1024 * 1024      # characters, as AWS's Definition shape
-MAX_PAYLOAD = 256 * 1024          # bytes of UTF-8: execution input, task output
 _MESSAGE_PROBLEMS = 20
 
 
-def read(params, member="definition", *, required=True) -> str | None:
-    text = params.string(member, required=required, min_length=1)
+def read(params, member="definition", *, required=True, malformed="InvalidDefinition") -> str | None:
+    text = params.string(member, required=required, min_length=1, malformed=malformed)
     if text is not None and len(text) > MAX_DEFINITION:
         raise constraint(member, None, f"Member must have length less than or equal to {MAX_DEFINITION} "
                                        f"(the definition has {len(text)} characters)")
@@ -22,39 +24,35 @@ def read(params, member="definition", *, required=True) -> str | None:
 def parse_json(text: str):
     """The JSON value of a definition, or None (with the parser's message) when it is not JSON."""
     try:
-        return payloads.loads(text), None
+        return payloads.loads(text, what="The definition"), None
     except ValueError as e:
-        return None, f"The definition is not valid JSON: {e}"
+        return None, str(e)
 
 
-def problems(text: str) -> list[engine.Problem]:
+def problems(text: str, owner) -> list[engine.Problem]:
+    """The problems of a definition's text for its owner (designer/definitions.py)."""
     value, error = parse_json(text)
     if error is not None:
         return [engine.Problem("", "INVALID_JSON_DESCRIPTION", error)]
-    return engine.validate(value)
+    return stored.problems(value, owner)
 
 
-def check(text: str) -> None:
+def check(text: str, owner) -> None:
     """InvalidDefinition naming every error (code, message, JSON pointer), as AWS words it."""
-    errors = [p for p in problems(text) if p.severity == "ERROR"]
+    errors = [p for p in problems(text, owner) if p.severity == "ERROR"]
     if errors:
         shown = ", ".join(f"'{p.code}: {p.message} at {p.path or '/'}'" for p in errors[:_MESSAGE_PROBLEMS])
         more = f" (and {len(errors) - _MESSAGE_PROBLEMS} more)" if len(errors) > _MESSAGE_PROBLEMS else ""
         raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: {shown}{more}")
 
 
-def read_payload(params, member: str, error_code: str, *, required=False, default=None) -> str | None:
-    """Execution input or task output: JSON text of at most 256 KiB."""
-    text = params.string(member, required=required)
+def read_payload(params, member: str, error_code: str, *, default=None):
+    """The JSON value of a member holding JSON text (TestState's input, variables, context), checked
+    as AWS checks an execution's input (engine.serialize.read_payload); `default` when absent."""
+    text = params.string(member, malformed=error_code)
     if text is None:
         return default
-    size = len(text.encode("utf-8"))
-    if size > MAX_PAYLOAD:
-        raise ApiError(error_code, f"The {member} is {size} bytes: at most {MAX_PAYLOAD} bytes (256 KiB) of UTF-8 "
-                                   "are allowed.")
     try:
-        payloads.loads(text)
-    except ValueError as e:
-        label = "Execution Input" if error_code == "InvalidExecutionInput" else "Output"
-        raise ApiError(error_code, f"Invalid State Machine {label}: '{e}'") from None
-    return text
+        return serialize.read_payload(text, error=error_code, what=f"The {member}")
+    except serialize.InvalidPayload as e:
+        raise ApiError(e.error, str(e)) from None

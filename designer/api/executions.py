@@ -11,7 +11,7 @@ from designer import arns, runtime
 from designer.access import executions_for
 from designer.models import Execution, HistoryEvent, StateMachine
 
-from . import definitions, pagination
+from . import pagination
 from .errors import ApiError
 from .lookups import get_execution, resolve
 from .registry import operation
@@ -81,7 +81,7 @@ def _target(call):
     """(machine, version, alias, mock test case) of StartExecution's stateMachineArn,
     which may end with '#TestCase' as for Step Functions Local."""
     p = call.params
-    raw = p.string("stateMachineArn", required=True, min_length=1, max_length=512)
+    raw = p.string("stateMachineArn", required=True, min_length=1, max_length=512, malformed="InvalidArn")
     arn, _, test_case = raw.partition("#")
     parsed = arns.parse(arn)
     if parsed is None or parsed["kind"] != "stateMachine":
@@ -93,7 +93,8 @@ def _target(call):
 def _start_members(call):
     p = call.params
     name = p.name(required=False)
-    payload = definitions.read_payload(p, "input", "InvalidExecutionInput", default="{}")
+    # the runtime checks the input, as for every start (runtime.validate_input)
+    payload = p.string("input", malformed="InvalidExecutionInput") or "{}"
     trace_header = p.string("traceHeader", max_length=256) or ""
     if not trace_header.isascii():
         raise ApiError("ValidationException", "traceHeader must be ASCII")

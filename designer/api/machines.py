@@ -6,7 +6,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
-from designer import arns
+from designer import accounts, arns
 from designer.access import machines_for, sees
 from designer.models import StateMachine, StateMachineVersion
 
@@ -124,9 +124,9 @@ def create_state_machine(call):
     _encryption(p)
     if len(tags) > MAX_TAGS:
         raise ApiError("TooManyTags", f"Too many tags: at most {MAX_TAGS}", resourceName=name)
-    definitions.check(definition)
+    definitions.check(definition, call.user)
 
-    arn = arns.arn("stateMachine", call.region, name)
+    arn = arns.arn("stateMachine", call.region, name, account=accounts.account_id(call.user))
     try:
         with transaction.atomic():
             existing = StateMachine.objects.select_for_update().filter(arn=arn).first()
@@ -185,10 +185,10 @@ def update_state_machine(call):
         raise ApiError("MissingRequiredParameter",
                        "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or "
                        "the encryptionConfiguration must be specified")
-    if definition is not None:
-        definitions.check(definition)
     with transaction.atomic():
         machine = get_machine(call.user, arn, for_update=True)
+        if definition is not None:
+            definitions.check(definition, machine.owner)  # the owner's rules, whoever (staff) updates it
         changes = {"definition": definition, "role_arn": role_arn, "logging_configuration": logging,
                    "tracing_configuration": tracing}
         changed = False

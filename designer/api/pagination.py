@@ -26,7 +26,7 @@ def page(queryset, params, operation: str, order: list[str], *, query=None, defa
     ending with a unique one. `query`: what else selects the rows (a token
     made for another query is refused)."""
     limit = params.integer("maxResults", minimum=0, maximum=MAX_PAGE, default=0) or default
-    token = params.string("nextToken", min_length=1, max_length=3096)
+    token = params.string("nextToken", min_length=1, max_length=3096, malformed="InvalidToken")
     fingerprint = _fingerprint(query)
     queryset = queryset.order_by(*order)
     if token is not None:

@@ -4,10 +4,15 @@ boto3 and the CLI check types before sending, so a wrong type only comes
 from hand-made requests; AWS answers those with a SerializationException
 (a JSON value of the wrong kind) or a ValidationException (a value outside
 its constraints), and so does Statelight. JSON null reads as absent.
+
+A string holding a lone surrogate (JSON's "\\ud800": half a UTF-16 pair, which no UTF-8 text
+and no database column can hold) is malformed: each reader answers it with the error AWS gives
+for a malformed value of its kind (InvalidArn, InvalidName, InvalidToken, ...; the `malformed`
+argument), ValidationException by default and inside structures and lists.
 """
 from __future__ import annotations
 
-from designer import arns
+from designer import arns, payloads
 
 from .errors import ApiError, constraint, invalid_arn, invalid_name
 
@@ -32,7 +37,7 @@ class Params:
     def __contains__(self, name) -> bool:
         return self.data.get(name) is not None
 
-    def _typed(self, name, python_type, required):
+    def _typed(self, name, python_type, required, malformed="ValidationException"):
         value = self.data.get(name)
         if value is None:
             if required:
@@ -42,10 +47,16 @@ class Params:
         if not ok:
             raise ApiError("SerializationException",
                            f"Member '{name}' must be {_KINDS[python_type]}, not {_kind_of(value)}")
+        if python_type in (str, dict, list):
+            found = payloads.surrogate_in(value)
+            if found is not None:
+                pointer, text, at = found
+                raise ApiError(malformed, payloads.surrogate_message(f"Member '{name}{pointer}'", text, at))
         return value
 
-    def string(self, name, *, required=False, min_length=0, max_length=None, choices=None, default=None):
-        value = self._typed(name, str, required)
+    def string(self, name, *, required=False, min_length=0, max_length=None, choices=None, default=None,
+               malformed="ValidationException"):
+        value = self._typed(name, str, required, malformed)
         if value is None:
             return default
         if len(value) < min_length:
@@ -78,14 +89,14 @@ class Params:
         return self._typed(name, list, required)
 
     def name(self, member="name", *, required=True) -> str | None:
-        value = self._typed(member, str, required)
+        value = self._typed(member, str, required, "InvalidName")
         if value is not None and not arns.is_valid_name(value):
             raise invalid_name(value)
         return value
 
     def arn(self, member, *, kinds=("stateMachine",), required=True, max_length=256) -> tuple[str, dict] | None:
         """(arn, parsed) for a Step Functions ARN of one of `kinds`; InvalidArn otherwise."""
-        value = self._typed(member, str, required)
+        value = self._typed(member, str, required, "InvalidArn")
         if value is None:
             return None
         if not value or len(value) > max_length:

@@ -124,9 +124,10 @@ def _parse(body: bytes) -> dict:
     if not body.strip():
         return {}
     try:
-        data = payloads.loads(body)
-    except ValueError as e:  # includes bytes that are not UTF-8, and too deep a document
-        raise ApiError("SerializationException", f"The request body is not valid JSON: {e}") from None
+        # lone surrogates are answered member by member (params.py), each with its own error
+        data = payloads.loads(body, what="The request body", surrogates=True)
+    except ValueError as e:  # not UTF-8, not JSON, NaN or 1e999, too deep
+        raise ApiError("SerializationException", str(e)) from None
     if not isinstance(data, dict):
         raise ApiError("SerializationException", "The request body must be a JSON object of the operation's members")
     return data

@@ -15,11 +15,11 @@ MAX_DIAGNOSTICS = 100
 @operation("ValidateStateMachineDefinition")
 def validate_state_machine_definition(call):
     p = call.params
-    definition = definitions.read(p)
+    definition = definitions.read(p, malformed="ValidationException")  # no InvalidDefinition here: diagnostics
     p.string("type", choices=["STANDARD", "EXPRESS"])
     severity = p.string("severity", choices=["ERROR", "WARNING"], default="ERROR")
     limit = p.integer("maxResults", minimum=0, maximum=MAX_DIAGNOSTICS, default=0) or MAX_DIAGNOSTICS
-    problems = definitions.problems(definition)
+    problems = definitions.problems(definition, call.user)
     # ERROR: errors only; WARNING: errors and warnings (the minimum severity shown)
     shown = [pr for pr in problems if severity == "WARNING" or pr.severity == "ERROR"]
     diagnostics = [{"severity": pr.severity, "code": pr.code, "message": pr.message, "location": pr.path or "/"}
@@ -32,7 +32,7 @@ def validate_state_machine_definition(call):
 def test_state(call):
     p = call.params
     definition = definitions.read(p)
-    payload = definitions.read_payload(p, "input", "InvalidExecutionInput", default="{}")
+    payload = definitions.read_payload(p, "input", "InvalidExecutionInput", default={})
     variables = definitions.read_payload(p, "variables", "InvalidExecutionInput")
     definitions.read_payload(p, "context", "InvalidExecutionInput")  # checked; the engine brings its own
     inspection = p.string("inspectionLevel", choices=["INFO", "DEBUG", "TRACE"], default="INFO")
@@ -48,8 +48,7 @@ def test_state(call):
         raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: '{error}'")
     try:
         result = engine.test_state(
-            value, state_name=state_name, input=payloads.loads(payload),
-            variables=payloads.loads(variables) if variables is not None else None, mock=_mock(p),
+            value, state_name=state_name, input=payload, variables=variables, mock=_mock(p),
             retrier_retry_count=retry_count, inspection_level=inspection, perform=_performer(call.user))
     except engine.InvalidDefinition as e:
         problems = getattr(e, "problems", None) or []
@@ -74,9 +73,9 @@ def _mock(params) -> dict | None:
     if not isinstance(result, str):
         raise ApiError("ValidationException", "mock needs a result (JSON text) or an errorOutput")
     try:
-        return {"result": payloads.loads(result)}
+        return {"result": payloads.loads(result, what="mock.result")}
     except ValueError as e:
-        raise ApiError("ValidationException", f"mock.result is not valid JSON: {e}") from None
+        raise ApiError("ValidationException", str(e)) from None
 
 
 def _performer(user):

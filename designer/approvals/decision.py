@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from datetime import datetime, timezone
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from .resource import DEFAULT_CHOICES, MAX_TEXT
 log = logging.getLogger(__name__)
 
 REJECTED_ERROR = "Statelight.ApprovalRejected"
+ANSWERED_HERE = (TaskToken.APPROVAL,)  # the tokens runtime.send_task_* answer for a decision
 
 
 class Refused(Exception):
@@ -52,7 +54,9 @@ def _field_value(field, raw, present):
         try:
             number = float(str(raw).strip())
         except ValueError:
-            raise Refused(400, f"{field['label']} must be a number.") from None
+            number = math.nan
+        if not math.isfinite(number):  # "1e999" reads as inf, "nan" as NaN: no JSON number
+            raise Refused(400, f"{field['label']} must be a number.")
         return int(number) if number.is_integer() else number
     text = raw if isinstance(raw, str) else json.dumps(raw)
     if len(text) > MAX_TEXT:
@@ -95,11 +99,12 @@ def decide(approval_id: int, user, choice: str, comment: str = "", form: dict | 
                 decision=result, decided_by=user)
             if not taken:
                 raise Refused(409, "This approval was decided already.")
+            # the one way an approval's token is answered (SendTask* refuse it: runtime/tokens.py)
             if chosen["rejects"]:
                 runtime.send_task_failure(approval.token, REJECTED_ERROR,
-                                          comment or f"Rejected by {user.get_username()}.")
+                                          comment or f"Rejected by {user.get_username()}.", kinds=ANSWERED_HERE)
             else:
-                runtime.send_task_success(approval.token, json.dumps(result))
+                runtime.send_task_success(approval.token, json.dumps(result), kinds=ANSWERED_HERE)
             transaction.on_commit(lambda: announce(approval))
     except runtime.RefusedRequest as e:  # closed meanwhile (timed out, execution stopped)
         raise Refused(409, f"This approval is closed: {e.message}") from None

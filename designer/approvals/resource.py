@@ -134,7 +134,11 @@ def parse_request(parameters, state_name: str) -> dict:
 # --- the task resource ----------------------------------------------------------------
 
 def perform(task: resources.TaskRequest) -> resources.Outcome:
-    """Open an approval for this attempt and wait for a person (the engine's timers still count)."""
+    """Open an approval for this attempt and wait for a person (the engine's timers still count).
+    Its token is its own, in no data the workflow can read: a decision is its only answer."""
+    if task.pattern == "wait_for_task_token":  # stored before designer/definitions.py refused it
+        return resources.failed(INVALID_ERROR, f"{APPROVAL_ARN}.waitForTaskToken: an approval waits for its "
+                                               f"decision already; use {APPROVAL_ARN}.")
     try:
         request = parse_request(task.input, task.state)
     except InvalidRequest as e:
@@ -143,16 +147,11 @@ def perform(task: resources.TaskRequest) -> resources.Outcome:
         return resources.WAIT  # resources.perform() explains that Express workflows cannot wait
     request.update(timeoutSeconds=task.timeout_seconds, heartbeatSeconds=task.heartbeat_seconds)
     with transaction.atomic():
-        if task.token:  # written as ...:approval.waitForTaskToken: the engine's token is the approval's
-            TaskToken.objects.filter(token=task.token).update(kind=TaskToken.APPROVAL, request=request)
-            approval = TaskToken.objects.filter(token=task.token).first()
-        else:
-            approval = TaskToken.objects.filter(execution_id=task.execution_id, effect_id=task.effect_id,
-                                                kind=TaskToken.APPROVAL).first()
-            if approval is None:  # else: the same attempt performed again (its worker died): one approval
-                approval = TaskToken.objects.create(
-                    token=new_task_token(), kind=TaskToken.APPROVAL, execution_id=task.execution_id,
-                    effect_id=task.effect_id, state_name=task.state, input=json.dumps(task.input), request=request)
-        if approval is not None:
+        approval = TaskToken.objects.filter(execution_id=task.execution_id, effect_id=task.effect_id,
+                                            kind=TaskToken.APPROVAL).first()
+        if approval is None:  # else: the same attempt performed again (its worker died): one approval
+            approval = TaskToken.objects.create(
+                token=new_task_token(), kind=TaskToken.APPROVAL, execution_id=task.execution_id,
+                effect_id=task.effect_id, state_name=task.state, input=json.dumps(task.input), request=request)
             transaction.on_commit(lambda: announce(approval))
     return resources.WAIT

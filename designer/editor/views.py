@@ -16,7 +16,6 @@ import difflib
 import json
 import uuid
 
-import yaml
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -25,16 +24,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-import engine
-from engine.serialize import InvalidPayload, read_payload
-from designer import access, arns, machine_files, payloads, runtime, sample_inputs
+from designer import access, accounts, arns, definitions, machine_files, payloads, runtime, sample_inputs
 from designer.editor.examples import load_examples
+from designer.editor.imports import MAX_IMPORT_BYTES, Refused, parse_import
+from designer.json_views import json_view, text_member, whole_number
 from designer.machine_files import MachineFiles
-from designer.json_views import json_view, text_member
 from designer.models import StateMachine, StateMachineVersion
+from engine.serialize import InvalidPayload, read_payload
 
 BLANK = '{\n  "StartAt": "",\n  "States": {}\n}'
-MAX_IMPORT_BYTES = 1024 * 1024  # AWS's limit for a definition
 
 
 # --- helpers ------------------------------------------------------------------
@@ -44,13 +42,13 @@ def _layout(data) -> dict:
     return layout if isinstance(layout, dict) else {}
 
 
-def problems_of(text: str) -> list[dict]:
-    """The validator's problems for a definition's text (a JSON error is one too)."""
+def problems_of(machine: StateMachine, text: str) -> list[dict]:
+    """The problems of a definition's text for the machine's owner (a JSON error is one too)."""
     try:
-        definition = payloads.loads(text)
+        definition = payloads.loads(text, what="The definition")
     except ValueError as e:
-        return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": f"Not valid JSON: {e}", "severity": "ERROR"}]
-    return [p.to_dict() for p in engine.validate(definition)]
+        return [{"path": "", "code": "INVALID_JSON_DESCRIPTION", "message": str(e), "severity": "ERROR"}]
+    return [p.to_dict() for p in definitions.problems(definition, machine.owner)]
 
 
 def _same_document(a: str, b: str) -> bool:
@@ -101,7 +99,7 @@ def machine_list(request):
     return render(request, "editor/home.html", {"machines": machines})
 
 
-def _starting_point(template: str) -> MachineFiles | None:
+def _starting_point(template: str, owner) -> MachineFiles | None:
     """What a new machine starts from: a blank definition, or an example's files (its layout and
     sample inputs too, when they are valid); None for no such example."""
     if template in ("", "blank"):
@@ -109,7 +107,9 @@ def _starting_point(template: str) -> MachineFiles | None:
     for example in load_examples(settings.STATELIGHT_EXAMPLES_DIR):
         if example.name == template and not example.error:
             files = machine_files.read(example.path)
-            return files if not machine_files.problems(files) else MachineFiles(template, files.definition, None, None)
+            if machine_files.problems(files, owner):
+                return MachineFiles(template, files.definition, None, None)
+            return files
     return None
 
 
@@ -121,8 +121,9 @@ def machine_new(request):
     error = ""
     if request.method == "POST":
         form = {key: request.POST.get(key, default).strip() for key, default in form.items()}
-        start = _starting_point(form["template"])
-        arn = arns.arn("stateMachine", arns.DEFAULT_REGION, form["name"])
+        start = _starting_point(form["template"], request.user)
+        account = accounts.account_id(request.user)
+        arn = arns.arn("stateMachine", arns.DEFAULT_REGION, form["name"], account=account)
         if not arns.is_valid_name(form["name"]):
             error = "A name has 1 to 80 letters, digits, '-' or '_'."
         elif form["type"] not in (StateMachine.STANDARD, StateMachine.EXPRESS):
@@ -136,7 +137,7 @@ def machine_new(request):
                 machine = StateMachine.objects.create(
                     arn=arn, name=form["name"], region=arns.DEFAULT_REGION, owner=request.user, type=form["type"],
                     definition=start.definition, layout=start.layout(), sample_inputs=start.inputs(),
-                    role_arn=f"arn:aws:iam::{arns.account_id()}:role/StatelightExecution")
+                    role_arn=f"arn:aws:iam::{account}:role/StatelightExecution")
             except IntegrityError:
                 error = f"A state machine named {form['name']} already exists."
             else:
@@ -164,8 +165,8 @@ def designer(request, pk):
 
 @json_view("POST")
 def validate(request, pk):
-    access.get_machine_for_user(request.user, pk=pk)
-    return JsonResponse({"problems": problems_of(text_member(request.data, "definition"))})
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    return JsonResponse({"problems": problems_of(machine, text_member(request.data, "definition"))})
 
 
 @json_view("POST")
@@ -187,7 +188,7 @@ def save(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     data = request.data
     text = text_member(data, "definition")
-    problems = problems_of(text)
+    problems = problems_of(machine, text)
     if _errors(problems):
         machine.draft = text
         machine.layout = _layout(data)
@@ -203,7 +204,7 @@ def publish(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     data = request.data
     text = text_member(data, "definition")
-    problems = problems_of(text)
+    problems = problems_of(machine, text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before publishing.", "problems": problems}, status=400)
     description = text_member(data, "description")
@@ -257,8 +258,9 @@ def version_diff(request, pk):
             return "saved", machine.definition
         if which == "editor":
             return "editor", text_member(data, "definition")
-        if which.isdigit():
-            found = machine.versions.filter(number=int(which)).first()
+        number = whole_number(which)
+        if number is not None:
+            found = machine.versions.filter(number=number).first()
             if found is not None:
                 return f"version {which}", found.definition
         return None, None
@@ -270,29 +272,6 @@ def version_diff(request, pk):
     return JsonResponse({"from": a_name, "to": b_name, "lines": lines[2:]})  # without the ---/+++ header
 
 
-def parse_import(text: str):
-    """An ASL document given as JSON or YAML -> (definition, error)."""
-    try:
-        definition = payloads.loads(text)
-    except payloads.TooDeep as e:
-        return None, f"Not a state machine: {e}."
-    except ValueError:
-        try:
-            definition = payloads.check_depth(yaml.safe_load(text))
-        except yaml.YAMLError as e:
-            return None, f"Neither JSON nor YAML: {str(e).splitlines()[0]}"
-        except (payloads.TooDeep, RecursionError):
-            return None, f"Not a state machine: {payloads.TooDeep()}."
-    if not isinstance(definition, dict) or not isinstance(definition.get("States"), dict):
-        return None, "Not a state machine: it needs a States object."
-    try:
-        json.dumps(definition)
-    except (TypeError, ValueError):
-        # YAML dates and the like have no JSON form
-        return None, "The document has values JSON cannot hold (dates? quote them)."
-    return definition, None
-
-
 @json_view("POST")
 def import_definition(request, pk):
     access.get_machine_for_user(request.user, pk=pk)
@@ -302,17 +281,17 @@ def import_definition(request, pk):
             return JsonResponse({"error": "The file is larger than 1 MiB."}, status=400)
         raw = upload.read()
     else:
-        raw = (request.POST.get("text") or "").encode()
+        raw = text_member(request.data, "text").encode("utf-8", "surrogatepass")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return JsonResponse({"error": "The file is not UTF-8 text."}, status=400)
     if not text.strip():
         return JsonResponse({"error": "Nothing to import."}, status=400)
-    definition, error = parse_import(text)
-    if error:
-        return JsonResponse({"error": error}, status=400)
-    return JsonResponse({"definition": definition})
+    try:
+        return JsonResponse({"definition": parse_import(text)})
+    except Refused as e:
+        return JsonResponse({"error": str(e)}, status=400)
 
 
 @login_required
@@ -331,18 +310,14 @@ def run(request, pk):
     machine = access.get_machine_for_user(request.user, pk=pk)
     data = request.data
     text = text_member(data, "definition") or machine.definition
-    problems = problems_of(text)
+    problems = problems_of(machine, text)
     if _errors(problems):
         return JsonResponse({"error": "Fix the problems before running.", "problems": problems}, status=400)
-    input_text = text_member(data, "input") or "{}"
-    try:
-        payloads.loads(input_text)
-    except ValueError as e:
-        return JsonResponse({"error": f"The input is not valid JSON: {e}"}, status=400)
     mock = text_member(data, "mock_test_case")
-    if text != machine.definition:
-        _save_definition(machine, text, _layout(data) or machine.layout)
     try:
+        input_text = runtime.validate_input(text_member(data, "input") or "{}")  # before anything is saved
+        if text != machine.definition:
+            _save_definition(machine, text, _layout(data) or machine.layout)
         execution = runtime.start_execution(machine, owner=request.user, input_text=input_text,
                                             mock_test_case=mock.strip())
     except runtime.RefusedRequest as e:

@@ -1,3 +1,4 @@
+from .accounts import Account
 from .credentials import AccessKey, Connection
 from .executions import (
     Effect,
@@ -14,7 +15,7 @@ from .tasks import Activity, TaskToken
 from .workers import RuntimeHeartbeat
 
 __all__ = [
-    "AccessKey", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState", "HistoryEvent",
-    "InboxItem", "RuntimeHeartbeat", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog",
-    "TaskToken", "envelope",
+    "AccessKey", "Account", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState",
+    "HistoryEvent", "InboxItem", "RuntimeHeartbeat", "StateMachine", "StateMachineAlias", "StateMachineVersion",
+    "TaskLog", "TaskToken", "envelope",
 ]

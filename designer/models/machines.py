@@ -45,6 +45,11 @@ class StateMachine(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def account_id(self) -> str:
+        """The account the machine is in, and its executions with it."""
+        return self.arn.split(":")[4]
+
     def parsed_definition(self):
         return json.loads(self.definition)
 

@@ -46,7 +46,7 @@ import httpcore
 import httpx
 from django.conf import settings
 
-from designer import access, arns, crypto
+from designer import access, accounts, arns, crypto
 from designer.models import Connection
 
 from .tasks import failed, succeeded
@@ -69,7 +69,7 @@ def save_connection(owner, name: str, authorization_type: str, auth_parameters: 
     """Create a connection (EventBridge-style ARN) with its parameters encrypted."""
     if authorization_type not in dict(Connection.TYPES):
         raise ValueError(f"authorization_type must be one of {', '.join(dict(Connection.TYPES))}")
-    arn = f"arn:aws:events:{region}:{arns.account_id()}:connection/{name}/{uuid.uuid4()}"
+    arn = f"arn:aws:events:{region}:{accounts.account_id(owner)}:connection/{name}/{uuid.uuid4()}"
     return Connection.objects.create(arn=arn, name=name, owner=owner, authorization_type=authorization_type,
                                      encrypted_parameters=crypto.encrypt(json.dumps(auth_parameters)))
 

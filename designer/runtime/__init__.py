@@ -4,6 +4,7 @@ The interface the API (designer/api), the pages and the task resources call:
 
     start_execution(machine, *, owner, name=None, input_text="{}", version=None, alias=None,
                     mock_test_case="", parent=None, trace_header="") -> Execution
+    validate_input(input_text) -> input_text      # what every start checks (InvalidExecutionInput)
     start_sync_execution(machine, *, owner, name=None, input_text, ...) -> dict   # EXPRESS, blocking
     stop_execution(execution, error=None, cause=None) -> Execution
     redrive_execution(execution) -> Execution; why_not_redrivable(execution) -> str | None
@@ -39,7 +40,14 @@ from .errors import (
     TaskDoesNotExist,
     TaskTimedOut,
 )
-from .executions import redrive_execution, start_execution, stop_execution, wait_for_execution, why_not_redrivable
+from .executions import (
+    redrive_execution,
+    start_execution,
+    stop_execution,
+    validate_input,
+    wait_for_execution,
+    why_not_redrivable,
+)
 from .express import start_sync_execution
 from .step import HISTORY_LIMIT
 from .store import advance
@@ -51,5 +59,6 @@ __all__ = [
     "InvalidMockTestCase", "InvalidName", "InvalidOutput", "InvalidRequest", "InvalidToken", "RefusedRequest",
     "Runtime", "TaskDoesNotExist", "TaskTimedOut", "advance", "get_activity_task", "redrive_execution",
     "send_task_failure", "send_task_heartbeat", "send_task_success", "start_embedded", "start_execution",
-    "start_sync_execution", "stop_embedded", "stop_execution", "wait_for_execution", "why_not_redrivable",
+    "start_sync_execution", "stop_embedded", "stop_execution", "validate_input", "wait_for_execution",
+    "why_not_redrivable",
 ]

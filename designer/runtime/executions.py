@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from designer import arns, payloads
+from designer import arns
 from designer.models import Execution, ExecutionState, InboxItem, StateMachine, StateMachineVersion
 from designer.resources import mocks
-from engine.serialize import PAYLOAD_LIMIT
+from engine.serialize import InvalidPayload, read_payload
 
 from . import errors, signals, step, store
 from .identity import process_worker_id
@@ -31,18 +31,16 @@ MAX_REDRIVES = 1000
 
 
 def validate_input(input_text) -> str:
-    """The input text, if it is JSON of at most 256 KiB (UTF-8); else InvalidExecutionInput."""
+    """The input text, if AWS would take it (engine.serialize.read_payload: JSON, at most 256 KiB
+    of UTF-8, no NaN, Infinity or 1e999, no lone surrogates, at most MAX_DEPTH levels deep); else
+    InvalidExecutionInput saying why. Every start checks it: StartExecution, StartSyncExecution,
+    the pages, nested executions."""
     if input_text is None:
         return "{}"
-    if not isinstance(input_text, str):
-        raise errors.InvalidExecutionInput("Invalid State Machine Execution Input: the input must be a JSON string")
-    if len(input_text.encode("utf-8")) > PAYLOAD_LIMIT:
-        raise errors.InvalidExecutionInput(
-            f"Invalid State Machine Execution Input: the input is larger than the maximum of {PAYLOAD_LIMIT} bytes")
     try:
-        payloads.loads(input_text)
-    except ValueError as e:
-        raise errors.InvalidExecutionInput(f"Invalid State Machine Execution Input: '{e}'") from None
+        read_payload(input_text, what="The execution input")
+    except InvalidPayload as e:
+        raise errors.InvalidExecutionInput(f"Invalid State Machine Execution Input: {e}") from None
     return input_text
 
 
@@ -83,9 +81,9 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
             raise errors.InvalidMockTestCase(str(e)) from None
     standard = machine.type == StateMachine.STANDARD
     if standard:
-        arn = arns.arn("execution", machine.region, machine.name, name)
+        arn = arns.arn("execution", machine.region, machine.name, name, account=machine.account_id)
     else:
-        arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()))
+        arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()), account=machine.account_id)
     start = {"state_machine_arn": machine.arn, "state_machine_name": machine.name, "role_arn": source.role_arn}
     try:
         with transaction.atomic():

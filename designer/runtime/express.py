@@ -46,7 +46,7 @@ def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_
             mock = mocks.case_for(mock_test_case, machine.name)
         except mocks.MockConfigError as e:
             raise errors.InvalidMockTestCase(str(e)) from None
-    arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()))
+    arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()), account=machine.account_id)
     started = clock()
     ex = engine.Execution(parse_definition(source.definition), json.loads(input_text), name=name, execution_arn=arn,
                           state_machine_arn=machine.arn, state_machine_name=machine.name, role_arn=source.role_arn,

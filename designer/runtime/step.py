@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 
 import engine
-from designer import arns
+from designer import access, arns
 from designer.models import Activity, Effect, Execution, ExecutionFrame, InboxItem, StateMachine, TaskToken, envelope
 from designer.resources import TaskRequest, mocks, stored_payload
 from engine.effects import Cancel, InvokeTask, StartTimer
@@ -116,8 +116,8 @@ class _Computation:
         self.new_effects = {}  # effect id -> engine effect, issued in this step
         self.cancelled = set()
         self.consumed = set()  # effect ids answered by inbox items or fired
-        self.inline = collections.deque()  # InvokeTasks answered here (mocks, unknown activities)
-        self.activities = {}  # activity ARN -> Activity pk (None: no such activity)
+        self.inline = collections.deque()  # InvokeTasks answered here (mocks, activities it may not use)
+        self.activities = {}  # activity ARN -> (Activity pk, None) or (None, (error, cause)): none it may use
         self.timers_changed = False
         self.redriven = False
 
@@ -262,7 +262,7 @@ class _Computation:
             elif isinstance(effect, InvokeTask):
                 if self.mock is not None and self.mock.mocks(effect.state):
                     self.inline.append(effect)
-                elif _is_activity(effect.resource) and self._activity(effect.resource) is None:
+                elif _is_activity(effect.resource) and self._activity(effect.resource)[0] is None:
                     self.inline.append(effect)
                 else:
                     self.new_effects[effect.id] = effect
@@ -277,15 +277,24 @@ class _Computation:
                 self.mock_used = True
                 outcome = mocks.answer(self.mock, effect.state)
             else:
-                outcome = ("error", "States.Runtime", f"The activity {effect.resource} does not exist.")
+                outcome = ("error", *self._activity(effect.resource)[1])
             if outcome[0] == "ok":
                 self._take(ex.complete(effect.id, outcome[1]))
             else:
                 self._take(ex.fail(effect.id, outcome[1], outcome[2]))
 
     def _activity(self, arn):
+        """(its pk, None) for an activity this execution's owner may use; else (None, (error, cause))."""
         if arn not in self.activities:
-            self.activities[arn] = Activity.objects.filter(arn=arn).values_list("pk", flat=True).first()
+            found = Activity.objects.filter(arn=arn).values_list("pk", "owner_id").first()
+            if found is None:
+                self.activities[arn] = None, ("States.Runtime", f"The activity {arn} does not exist.")
+            elif not access.task_may_use_activity(getattr(self.row, "machine_owner", None), found[1]):
+                # a definition stored before designer/definitions.py refused other accounts' activities
+                self.activities[arn] = None, ("AccessDeniedException", (
+                    f"The state machine's owner may not use the activity {arn}: it is another account's."))
+            else:
+                self.activities[arn] = found[0], None
         return self.activities[arn]
 
     # -- 3. what to store
@@ -370,7 +379,7 @@ class _Computation:
                             key=effect.key)
             if _is_activity(effect.resource):
                 record.state = Effect.WAITING
-                activity_id = self._activity(effect.resource)
+                activity_id = self._activity(effect.resource)[0]
                 activity_ids.append(activity_id)
                 tokens.append(TaskToken(token=new_task_token(), kind=TaskToken.ACTIVITY, execution_id=row.pk,
                                         effect_id=effect.id, state_name=effect.state, activity_id=activity_id,

@@ -7,6 +7,13 @@ GetActivityTask poller), or an approval. A token answers once: the answer
 closes it with a conditional UPDATE and, in the same transaction, puts the
 answer in the execution's inbox. A token whose task timed out, was
 cancelled or was answered already gives TaskTimedOut, as on AWS.
+
+SendTask* answer callbacks and activity tasks (SDK_KINDS). An approval is decided only through
+its own decision, by an approver, with its audit record (designer/approvals/decision.py, which
+passes its own `kinds`): to SendTask* its token is a token with no task behind it, answered
+TaskDoesNotExist exactly as an unknown token or another user's (AWS: "InvalidToken: The provided
+token is not valid" is for a token it cannot read; "TaskDoesNotExist" for one whose task it does
+not have, https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html).
 """
 from __future__ import annotations
 
@@ -17,9 +24,8 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from designer import payloads
 from designer.models import InboxItem, TaskToken
-from engine.serialize import PAYLOAD_LIMIT
+from engine.serialize import InvalidPayload, read_payload
 
 from . import errors, signals
 
@@ -28,35 +34,36 @@ POLL_SECONDS = 0.5
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-=.+/]{16,1024}$")
 
 
-def send_task_success(token: str, output_text: str):
+SDK_KINDS = (TaskToken.CALLBACK, TaskToken.ACTIVITY)
+
+
+def send_task_success(token: str, output_text: str, *, kinds=SDK_KINDS):
     try:
-        if len(output_text.encode("utf-8")) > PAYLOAD_LIMIT:
-            raise errors.InvalidOutput(f"Invalid Output: the output is larger than {PAYLOAD_LIMIT} bytes")
-        output = payloads.loads(output_text)
-    except (TypeError, AttributeError, ValueError) as e:
-        raise errors.InvalidOutput(f"Invalid Output: '{e}'") from None
-    _answer(token, InboxItem.COMPLETE, result=output)
+        output = read_payload(output_text, error="InvalidOutput", what="The output")
+    except InvalidPayload as e:
+        raise errors.InvalidOutput(f"Invalid Output: {e}") from None
+    _answer(token, kinds, InboxItem.COMPLETE, result=output)
 
 
-def send_task_failure(token: str, error: str | None = None, cause: str | None = None):
+def send_task_failure(token: str, error: str | None = None, cause: str | None = None, *, kinds=SDK_KINDS):
     if error is not None and len(error) > 256:
         raise errors.InvalidRequest("error must be at most 256 characters")
     if cause is not None and len(cause) > 32768:
         raise errors.InvalidRequest("cause must be at most 32768 characters")
-    _answer(token, InboxItem.FAIL, error=error, cause=cause)
+    _answer(token, kinds, InboxItem.FAIL, error=error, cause=cause)
 
 
 def send_task_heartbeat(token: str):
     with transaction.atomic():
-        record = _open_token(token)
+        record = _open_token(token, SDK_KINDS)
         InboxItem.objects.create(execution_id=record["execution_id"], kind=InboxItem.HEARTBEAT,
                                  effect_id=record["effect_id"])
         transaction.on_commit(signals.work_available)
 
 
-def _answer(token, kind, **answer):
+def _answer(token, kinds, kind, **answer):
     with transaction.atomic():
-        record = _open_token(token)
+        record = _open_token(token, kinds)
         closed = TaskToken.objects.filter(pk=record["pk"], answered_at=None).update(answered_at=timezone.now())
         if not closed:  # answered concurrently
             raise _timed_out()
@@ -65,10 +72,11 @@ def _answer(token, kind, **answer):
         transaction.on_commit(signals.work_available)
 
 
-def _open_token(token) -> dict:
+def _open_token(token, kinds) -> dict:
     if not isinstance(token, str) or not _TOKEN.match(token):
         raise errors.InvalidToken("Invalid Token: 'Invalid token'")
-    record = TaskToken.objects.filter(token=token).values("pk", "execution_id", "effect_id", "answered_at").first()
+    record = TaskToken.objects.filter(token=token, kind__in=kinds).values(
+        "pk", "execution_id", "effect_id", "answered_at").first()
     if record is None:
         raise errors.TaskDoesNotExist("Task does not exist: 'Provided task does not exist'")
     if record["answered_at"] is not None:

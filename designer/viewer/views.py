@@ -24,9 +24,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from designer import access, payloads, runtime, sample_inputs
+from designer import access, runtime, sample_inputs
 from designer.approvals.cards import approval_dict
-from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
+from designer.json_views import BadBody, json_view, read_body, text_member, wants_json, whole_number
 from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
 
 from .feed import events_message
@@ -72,13 +72,10 @@ def start(request, pk):
         data = read_body(request)
         form = {"input": text_member(data, "input") or "{}", "name": text_member(data, "name").strip(),
                 "mock_test_case": text_member(data, "mock_test_case").strip()}
-        payloads.loads(form["input"])
         execution = runtime.start_execution(machine, owner=request.user, input_text=form["input"],
                                             name=form["name"] or None, mock_test_case=form["mock_test_case"])
     except BadBody as e:
         error = e.message
-    except ValueError as e:
-        error = f"The input is not valid JSON: {e}"
     except runtime.RefusedRequest as e:
         error = e.message
     else:
@@ -125,9 +122,8 @@ def history(request, pk):
     """Stored events after ?after=N (default 0), at most 1000 per call, as the socket sends them
     (events_message(): GetExecutionHistory's events, their runs and the paths of the runs opened)."""
     execution = access.get_execution_for_user(request.user, pk=pk)
-    try:
-        after = max(0, int(request.GET.get("after", "0")))
-    except ValueError:
+    after = whole_number(request.GET.get("after", "0"))
+    if after is None:
         return JsonResponse({"error": "after is an event id."}, status=400)
     rows = HistoryEvent.objects.filter(execution=execution, event_id__gt=after).order_by("event_id")[:HISTORY_PAGE]
     envelopes = [row.envelope() for row in rows]
@@ -141,16 +137,18 @@ def state_detail(request, pk, name):
     a Map's iterations); ?iteration=i for one Map iteration. Read from the state's own events and
     those that can end its runs, found by name and run (indexed): never the whole history."""
     execution = access.get_execution_for_user(request.user, pk=pk)
-    index = request.GET.get("iteration")
-    if index not in (None, "") and not index.isdigit():
-        return JsonResponse({"error": "iteration is an index."}, status=400)
+    index = request.GET.get("iteration") or None
+    if index is not None:
+        index = whole_number(index)
+        if index is None:
+            return JsonResponse({"error": "iteration is an index."}, status=400)
     runs = _runs_of_state(execution, name)
     logs = _attempt_logs(TaskLog.objects.filter(execution=execution, state_name=name))
     tasks = TaskToken.objects.filter(execution=execution, state_name=name, answered_at=None).select_related(
         "execution__machine")
     return JsonResponse({
         "name": name, "status": runs.status_of(name),
-        "runs": [_with_logs(run.to_dict(), logs) for run in runs.of_state(name, int(index) if index else None)],
+        "runs": [_with_logs(run.to_dict(), logs) for run in runs.of_state(name, index)],
         "pending": [_task_dict(task, request) for task in tasks],
     })
 

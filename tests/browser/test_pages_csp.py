@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from designer import arns
-from designer.models import StateMachine
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, watch_csp
-from tests.helpers import migrated_sqlite, using_database
+from tests.helpers import make_machine, migrated_sqlite, using_database
 from tests.runserver import RunServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,8 +27,7 @@ def site(tmp_path_factory, django_db_blocker):
     with django_db_blocker.unblock(), using_database(url, folder):
         carol = get_user_model().objects.create_user("carol", password="carol-password", is_staff=True,
                                                      is_superuser=True)
-        machine = StateMachine.objects.create(arn=arns.arn("stateMachine", "us-east-1", "ask"), name="ask",
-                                              region="us-east-1", owner=carol, definition=ASK)
+        machine = make_machine(carol, "ask", ASK)
         server = RunServer(url, folder / "server.log", DJANGO_SECRET_KEY="csp-pages")
         server.start()
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from designer import arns
+from designer import accounts, arns
 from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
 from tests.browser.conftest import watch_csp
@@ -69,10 +69,10 @@ def site(tmp_path_factory, django_db_blocker):
         alice = users.create_user("alice", password="alice-password")
         users.create_user("carol", password="carol-password", is_staff=True)
         pizza = StateMachine.objects.create(
-            arn=arns.arn("stateMachine", "us-east-1", "pizza"), name="pizza", region="us-east-1", owner=alice,
+            arn=arns.arn("stateMachine", "us-east-1", "pizza", account=accounts.account_id(alice)), name="pizza", region="us-east-1", owner=alice,
             definition=(ROOT / "examples/pizza.asl.json").read_text())
         batch = StateMachine.objects.create(
-            arn=arns.arn("stateMachine", "us-east-1", "batch"), name="batch", region="us-east-1", owner=alice,
+            arn=arns.arn("stateMachine", "us-east-1", "batch", account=accounts.account_id(alice)), name="batch", region="us-east-1", owner=alice,
             definition=json.dumps(BATCH))
         gates = folder / "gates"
         server = RunServer(url, folder / "server.log", DJANGO_SECRET_KEY="viewer-journeys",

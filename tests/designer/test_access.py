@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from designer import access, arns
+from designer import access, accounts, arns
 from designer.models import Activity
 from tests.helpers import make_machine
 
@@ -23,7 +23,7 @@ def test_an_owner_and_staff_see_a_machine_an_outsider_does_not(alice, bob, carol
 
 
 def test_an_activity_is_its_owners_and_staffs(alice, bob, carol):
-    activity = Activity.objects.create(arn=arns.arn("activity", "us-east-1", "A"), name="A", region="us-east-1",
+    activity = Activity.objects.create(arn=arns.arn("activity", "us-east-1", "A", account=accounts.account_id(alice)), name="A", region="us-east-1",
                                        owner=alice)
     assert access.get_activity_for_user(carol, arn=activity.arn) == activity
     with pytest.raises(Http404):

@@ -232,6 +232,17 @@ def test_form_fields_come_back_in_the_result(waiting, carol, worker):
         "Decision": "Approve", "slices": 8, "size": "S", "extraCheese": True, "note": None}
 
 
+@pytest.mark.parametrize("slices", ["1e999", "-1e999", "nan", "Infinity"])
+def test_a_number_field_is_a_number_json_can_hold(waiting, carol, worker, slices):
+    # a form's "1e999" read as a float is inf: the decision's result would not be JSON
+    execution, approval = waiting(Form=[{"Name": "slices", "Label": "Slices", "Type": "number"}])
+    r = client_for(carol).post(f"/approvals/{approval.pk}/decide", {"choice": "Approve", "field:slices": slices},
+                               HTTP_ACCEPT="application/json")
+    assert (r.status_code, r.json()["error"]) == (400, "Slices must be a number.")
+    approval.refresh_from_db()
+    assert approval.decision is None and approval.answered_at is None
+
+
 def test_a_required_comment_and_the_choices_given(waiting, carol, worker):
     execution, approval = waiting(Comment="required", Choices=["Ship it", {"Name": "Send back", "Rejects": True}])
     assert approval.request["choices"] == [{"name": "Ship it", "rejects": False}, {"name": "Send back", "rejects": True}]
@@ -263,6 +274,18 @@ def waiting_not(alice, worker):
         execution = rt.start_execution(machine, owner=alice)
         return finished(execution, worker)
     return start
+
+
+def test_an_approval_waiting_for_a_token_fails_and_opens_nothing(alice, worker):
+    # stored before the validator refused it (designer/definitions.py): the token would have been a
+    # second way to answer the approval, around its approvers
+    machine = make_machine(alice, "Bypass", {"StartAt": "Check", "States": {"Check": {
+        "Type": "Task", "Resource": APPROVAL + ".waitForTaskToken", "End": True,
+        "Parameters": {"Data": {"token.$": "$$.Task.Token"}}}}})
+    execution = finished(rt.start_execution(machine, owner=alice), worker)
+    assert (execution.status, execution.error) == ("FAILED", "Statelight.InvalidApprovalRequest")
+    assert ".waitForTaskToken" in execution.cause
+    assert not TaskToken.objects.filter(execution=execution, kind=TaskToken.APPROVAL).exists()
 
 
 def test_a_timeout_closes_the_approval_without_a_decision(alice, carol):

@@ -5,7 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from designer import accounts, arns
 from designer.models import Execution, StateMachine
+from tests.helpers import make_machine
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +34,7 @@ PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}
 
 @pytest.fixture
 def machine(alice):
-    return StateMachine.objects.create(
-        arn="arn:aws:states:us-east-1:123456789012:stateMachine:Orders", name="Orders", region="us-east-1",
-        owner=alice, definition=TWO_TASKS)
+    return make_machine(alice, "Orders", TWO_TASKS)
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_it_creates_a_blank_machine_and_opens_the_designer(alice_client, alice):
     assert r.status_code == 302
     assert r["Location"] == f"/machines/{machine.pk}/"
     assert machine.owner == alice
-    assert machine.arn == "arn:aws:states:us-east-1:123456789012:stateMachine:Blank"
+    assert machine.arn == f"arn:aws:states:us-east-1:{accounts.account_id(alice)}:stateMachine:Blank"
     assert json.loads(machine.definition) == {"StartAt": "", "States": {}}
 
 
@@ -88,6 +88,14 @@ def test_it_refuses_a_taken_name(alice_client, machine):
     assert b"already exists" in r.content
 
 
+def test_names_are_per_account(bob_client, bob, machine):
+    # issue 9: bob creating alice's name was told it exists (names could be probed and squatted)
+    r = bob_client.post("/machines/new", {"name": "Orders", "template": "blank"})
+    assert r.status_code == 302
+    assert StateMachine.objects.get(owner=bob).arn == (
+        f"arn:aws:states:us-east-1:{accounts.account_id(bob)}:stateMachine:Orders")
+
+
 def test_it_renders_the_designer_with_its_config(alice_client, machine):
     machine.layout = {"positions": {"/States/FirstTask": {"x": 1, "y": 2}}}
     machine.save()
@@ -105,6 +113,20 @@ def test_it_hides_a_machine_from_other_users(bob_client, machine):
     assert bob_client.get(f"/machines/{machine.pk}/").status_code == 404
     assert post(bob_client, f"/machines/{machine.pk}/save", {"definition": PASS}).status_code == 404
     assert bob_client.get(f"/machines/{machine.pk}/export").status_code == 404
+
+
+def test_a_definition_may_name_only_the_owners_activities(alice_client, staff_client, machine, bob):
+    bobs = arns.arn("activity", "us-east-1", "pack", account=accounts.account_id(bob))
+    naming = json.dumps({"StartAt": "Pack", "States": {"Pack": {"Type": "Task", "Resource": bobs, "End": True}}})
+    url = f"/machines/{machine.pk}/"
+    [problem] = post(alice_client, url + "validate", {"definition": naming}).json()["problems"]
+    assert (problem["path"], problem["code"]) == ("/States/Pack/Resource", "INVALID_RESOURCE")
+    assert bobs in problem["message"]
+    assert post(alice_client, url + "save", {"definition": naming}).json()["saved"] == "draft"
+    assert post(alice_client, url + "run", {"definition": naming}).status_code == 400
+    # the rules are the owner's, even when staff (who may use any activity) edit the machine
+    assert post(staff_client, url + "publish", {"definition": naming}).status_code == 400
+    assert not Execution.objects.exists()
 
 
 def test_it_lets_staff_open_any_machine(staff_client, machine):
@@ -231,6 +253,38 @@ def test_it_refuses_what_it_cannot_import(alice_client, machine, text, error):
     r = alice_client.post(f"/machines/{machine.pk}/import", {"text": text})
     assert r.status_code == 400
     assert error in r.json()["error"]
+
+
+LAUGHS = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(12))
+
+
+@pytest.mark.parametrize("text,error", [
+    ("{" * 5000, "brackets nest more than 500 levels deep"),
+    ("[" * 600 + "]" * 600, "brackets nest more than 500 levels deep"),
+    # LibYAML refuses it itself; PyYAML's pure-Python composer recurses past Python's limit
+    ("a:\n" + "".join(" " * i + "a:\n" for i in range(1, 1200)), ("increasing block level", "nested more than")),
+    (LAUGHS + "StartAt: A\nStates: {A: {Type: Pass, End: true}}\n", "once its aliases are written out"),
+    ("a: &a [*a]\nStates: {}\n", "refers to itself"),
+    ("x" * (1024 * 1024 + 1), "at most 1,048,576 (1 MiB) can be imported"),
+    ("States: {}\nx: [" + ",".join(["[]"] * 60_000) + "]", "at most 50,000 are imported from YAML"),
+    ('{"StartAt": "A", "States": {}, "Comment": "\\ud800"}', "lone surrogate (\\ud800)"),
+])
+def test_it_bounds_what_it_imports_before_parsing_it(alice_client, machine, text, error):
+    # issue 9: 5,000 '{' held PyYAML's pure-Python scanner for 57 s, then answered 500
+    r = alice_client.post(f"/machines/{machine.pk}/import", {"text": text})
+    assert r.status_code == 400
+    assert any(e in r.json()["error"] for e in ((error,) if isinstance(error, str) else error))
+
+
+def test_it_never_hands_too_deep_a_document_to_the_yaml_parser(alice_client, machine, monkeypatch):
+    def parse(*args, **kwargs):
+        raise AssertionError("the YAML parser ran")
+
+    monkeypatch.setattr("designer.editor.imports.yaml.load", parse)
+    r = alice_client.post(f"/machines/{machine.pk}/import", {"file": SimpleUploadedFile("m.yaml", b"{" * 5000)})
+    assert r.status_code == 400
+    assert "nest more than" in r.json()["error"]
 
 
 def test_it_exports_the_definition_as_a_file(alice_client, machine):

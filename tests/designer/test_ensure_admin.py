@@ -3,6 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from designer.models import Account
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,12 +20,13 @@ def no_superuser_env(monkeypatch):
     monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
 
 
-def test_it_creates_admin_with_a_generated_password_printed_once(django_user_model):
+def test_it_creates_admin_with_a_generated_password_printed_once(django_user_model, settings):
     out = ensure_admin()
     password = out.split("Log in as: admin / ")[1].split()[0]
     admin = django_user_model.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert admin.check_password(password)
+    assert Account.objects.get(user=admin).account_id == settings.STATELIGHT_ACCOUNT_ID  # its ARNs' account
 
     again = ensure_admin()
     assert password not in again

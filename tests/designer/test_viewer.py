@@ -209,7 +209,7 @@ def test_it_starts_an_execution_from_the_form_and_opens_the_viewer(alice):
 
 
 @pytest.mark.parametrize("form, message", [
-    ({"input": "{nope"}, "The input is not valid JSON"),
+    ({"input": "{nope"}, "The execution input is not valid JSON"),
     ({"input": "{}", "name": "has spaces"}, "Invalid Name"),
     ({"input": "{}", "mock_test_case": "NoSuchCase"}, "mock"),
 ])
@@ -356,10 +356,14 @@ def test_an_approval_is_listed_with_whether_the_user_may_decide(alice, carol, wo
     execution = started(alice, worker, {"StartAt": "Check", "States": {"Check": {
         "Type": "Task", "Resource": "arn:aws:states:::statelight:approval", "Parameters": {"Title": "OK?"},
         "End": True}}})
-    [mine] = client_for(alice).get(f"/executions/{execution.pk}/tasks").json()["tasks"]
+    listed = client_for(alice).get(f"/executions/{execution.pk}/tasks")
+    [mine] = listed.json()["tasks"]
     [staff] = client_for(carol).get(f"/executions/{execution.pk}/tasks").json()["tasks"]
     assert (mine["approval"]["title"], mine["approval"]["canDecide"], staff["approval"]["canDecide"]) == ("OK?", False, True)
     token = TaskToken.objects.get(execution=execution)
+    assert token.token not in listed.content.decode()  # a decision is its only answer: no token to use
+    with pytest.raises(rt.TaskDoesNotExist):
+        rt.send_task_success(token.token, '{"Decision": "Approve", "DecidedBy": "carol"}')
     r = client_for(carol).post(f"/executions/{execution.pk}/tasks/{token.pk}/answer", {"outcome": "success"},
                                content_type="application/json")
     assert r.status_code == 400  # an approval is decided with its choices

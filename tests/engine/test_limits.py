@@ -47,6 +47,13 @@ def test_read_payload_takes_what_aws_takes_and_names_its_error():
     assert refused.value.error == "InvalidOutput" and str(refused.value).startswith("The task's output")
 
 
+def test_read_payload_lets_escaped_lone_surrogates_through_for_a_reader_that_refuses_them_itself():
+    # the AWS API's request body: a surrogate in a taskToken is InvalidToken, in an ARN InvalidArn
+    assert read_payload('{"taskToken": "a\\ud800"}', surrogates=True) == {"taskToken": "a\ud800"}
+    with pytest.raises(InvalidPayload, match="NaN is not a JSON value"):
+        read_payload('{"a": "\\ud800", "b": NaN}', surrogates=True)
+
+
 def test_depth_of_counts_without_recursion_and_stops_past_the_limit():
     assert [depth_of(v) for v in (1, [], {}, [{}], {"a": [1, {"b": None}]})] == [0, 1, 1, 2, 3]
     assert depth_of(nested(100_000)) == MAX_DEPTH + 1

@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from designer import arns, machine_files
+from designer import accounts, arns, machine_files
 from designer.models import StateMachine
 
 KEPT = "edited in the app since it was last applied, and its files changed since too: not replaced " \
@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory, owner, region, if_unedited, **options):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
-        owner = _owner(owner)
+        owner = owner_named(owner)
         invalid = 0
         for path in machine_files.definition_files(directory):
             name = path.name.removesuffix(machine_files.SUFFIX)
@@ -72,10 +72,10 @@ class Command(BaseCommand):
             files = machine_files.read(path)
         except (OSError, UnicodeDecodeError) as e:
             return [f"cannot read it: {e}"]
-        problems = machine_files.problems(files)
+        problems = machine_files.problems(files, owner)
         if problems:
             return problems
-        arn = arns.arn("stateMachine", region, name)
+        arn = arns.arn("stateMachine", region, name, account=accounts.account_id(owner))
         with transaction.atomic():
             machine = StateMachine.objects.select_for_update().filter(arn=arn).first()
             if machine is None:
@@ -117,7 +117,7 @@ def _update(machine: StateMachine, files, if_unedited: bool) -> tuple[str, str]:
     return "updated", f", {REPLACED}" if edited else ""
 
 
-def _owner(username):
+def owner_named(username):
     User = get_user_model()
     if username:
         user = User.objects.filter(username=username).first()

@@ -4,6 +4,7 @@ With DJANGO_SUPERUSER_USERNAME and DJANGO_SUPERUSER_PASSWORD set, that account
 exists as a superuser with that password. Without them, when no superuser
 exists yet, `admin` is created with a generated password that is printed
 this once (it is never stored in clear, so it cannot be shown again).
+The first admin's ARNs carry STATELIGHT_ACCOUNT_ID (designer/accounts.py): given here.
 """
 
 import os
@@ -12,6 +13,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from designer import accounts
 
 
 class Command(BaseCommand):
@@ -26,10 +29,8 @@ class Command(BaseCommand):
             raise CommandError("DJANGO_SUPERUSER_PASSWORD is set but DJANGO_SUPERUSER_USERNAME is not")
 
         with transaction.atomic():
-            if username:
-                self._from_environment(username, password)
-            else:
-                self._default_admin()
+            admin = self._from_environment(username, password) if username else self._default_admin()
+            accounts.account_id(admin)
 
     def _from_environment(self, username, password):
         User = get_user_model()
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             user.save()
         verb = "Created" if created else "Using"
         self.stdout.write(f"{verb} admin account from the environment. Log in as: {username} (password: $DJANGO_SUPERUSER_PASSWORD)")
+        return user
 
     def _default_admin(self):
         User = get_user_model()
@@ -53,7 +55,7 @@ class Command(BaseCommand):
                 f"Log in as: {existing.get_username()} (password shown when it was created; "
                 f"reset it with `.venv/bin/python manage.py changepassword {existing.get_username()}`)"
             )
-            return
+            return existing
         password = secrets.token_urlsafe(12)
         user, _ = User.objects.get_or_create(username="admin")
         user.is_superuser = user.is_staff = user.is_active = True
@@ -61,3 +63,4 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(f"Created admin account. Log in as: admin / {password}")
         self.stdout.write("This password is shown only now.")
+        return user

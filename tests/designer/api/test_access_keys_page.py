@@ -1,7 +1,7 @@
 """The access keys page: list, create (secret shown once) and revoke your own keys."""
 from django.test import Client
 
-from designer import access_keys
+from designer import access_keys, accounts
 from designer.models import AccessKey
 
 
@@ -18,6 +18,14 @@ def test_it_lists_only_your_own_keys(alice_client, alice, bob):
     html = r.content.decode()
     assert mine.access_key_id in html and "laptop" in html
     assert theirs.access_key_id not in html
+
+
+def test_it_shows_your_account_id(alice_client, alice, bob, django_user_model, settings):
+    admin = django_user_model.objects.create_superuser("admin", password="x")
+    mine = accounts.account_id(alice)
+    assert mine != accounts.account_id(bob) and len(mine) == 12 and mine.isdigit()
+    assert accounts.account_id(admin) == settings.STATELIGHT_ACCOUNT_ID  # the first admin keeps it
+    assert f"<code data-account-id>{mine}</code>" in alice_client.get("/keys/").content.decode()
 
 
 def test_it_shows_a_new_secret_once(alice_client, alice):

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from designer import accounts
 from designer import runtime as rt
 from designer.models import Execution
 
@@ -46,9 +47,9 @@ def quick_polls(settings):
     settings.STATELIGHT_ACTIVITY_POLL_SECONDS = 0.3
 
 
-def test_it_creates_describes_lists_and_deletes_activities(sfn):
+def test_it_creates_describes_lists_and_deletes_activities(sfn, alice):
     arn = sfn.create_activity(name="bake")["activityArn"]
-    assert arn == "arn:aws:states:us-east-1:123456789012:activity:bake"
+    assert arn == f"arn:aws:states:us-east-1:{accounts.account_id(alice)}:activity:bake"
     assert sfn.create_activity(name="bake")["activityArn"] == arn  # idempotent by name
     with pytest.raises(sfn.exceptions.ActivityAlreadyExists):
         sfn.create_activity(name="bake", tags=[{"key": "other", "value": "tags"}])
@@ -63,6 +64,16 @@ def test_it_creates_describes_lists_and_deletes_activities(sfn):
         sfn.describe_activity(activityArn=arn)
     with pytest.raises(sfn.exceptions.InvalidArn):
         sfn.describe_activity(activityArn="arn:aws:states:us-east-1:123456789012:stateMachine:bake")
+
+
+def test_activity_names_are_per_account(sfn, client_for, alice, bob):
+    alices = sfn.create_activity(name="bake")["activityArn"]
+    as_bob = client_for(bob)
+    bobs = as_bob.create_activity(name="bake")["activityArn"]  # not ActivityAlreadyExists: another account
+    assert bobs != alices and accounts.account_id(bob) in bobs
+    assert [a["activityArn"] for a in as_bob.list_activities()["activities"]] == [bobs]
+    with pytest.raises(as_bob.exceptions.ActivityDoesNotExist):
+        as_bob.describe_activity(activityArn=alices)
 
 
 def test_it_hands_a_worker_the_task_and_takes_its_heartbeat_and_answer(sfn, create, runtime):

@@ -13,8 +13,8 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from django.utils import timezone as dj_timezone
 
-from designer import access_keys
-from designer.api import sigv4
+from designer import access_keys, accounts
+from designer.api import auth, sigv4
 from designer.models import AccessKey
 
 from .aws import REGION, aws_error
@@ -122,7 +122,18 @@ def test_it_refuses_malformed_authorization_headers(post, authorization, code):
 def test_it_uses_the_region_of_the_signature(client_for, alice):
     tokyo = client_for(alice, region="ap-northeast-1")
     arn = tokyo.create_activity(name="worker")["activityArn"]
-    assert arn == "arn:aws:states:ap-northeast-1:123456789012:activity:worker"
+    assert arn == f"arn:aws:states:ap-northeast-1:{accounts.account_id(alice)}:activity:worker"
+
+
+@pytest.mark.parametrize("username, flags", [("alice", {}), ("carol", {"is_staff": True}),
+                                             ("root", {"is_staff": True, "is_superuser": True})])
+def test_a_key_acts_as_its_user_with_that_users_flags(credentials, django_user_model, username, flags):
+    # the user is read in one raw query (every call runs it): each value must land in its own field
+    person = django_user_model.objects.create_user(username, **flags)
+    key_id, _ = credentials(person)
+    user = auth._active_key(key_id)[3]
+    assert (user.pk, user.get_username(), user.is_active, user.is_staff, user.is_superuser) == (
+        person.pk, username, True, flags.get("is_staff", False), flags.get("is_superuser", False))
 
 
 def test_it_verifies_the_forwarded_host_only_behind_a_trusted_proxy(post, server, settings):

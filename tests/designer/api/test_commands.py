@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from designer import accounts
 from designer.models import AccessKey, StateMachine
 from tests.helpers import ROOT
 
-from .aws import SEED, example
+from .aws import PASS, SEED, example
 
 
 def manage(api_db, *args):
@@ -80,9 +81,9 @@ def test_it_updates_changed_files_and_reads_layouts(api_db, admin, tmp_path, cap
     changed = example("parallel").replace("\n", "\r\n")  # kept byte for byte
     (tmp_path / "m.asl.json").write_bytes(changed.encode())
     (tmp_path / "m.layout.json").write_text(json.dumps({"nodes": {"FirstTask": {"x": 1, "y": 2}}}))
-    call_command("apply", str(tmp_path), "--region", "eu-west-1")
+    call_command("apply", str(tmp_path), "--owner", "bob", "--region", "eu-west-1")
     assert "updated m" in capsys.readouterr().out
-    machine = StateMachine.objects.get(arn="arn:aws:states:eu-west-1:123456789012:stateMachine:m")
+    machine = StateMachine.objects.get(arn=f"arn:aws:states:eu-west-1:{accounts.account_id(bob)}:stateMachine:m")
     assert (machine.definition, machine.layout, machine.owner) == (
         changed, {"nodes": {"FirstTask": {"x": 1, "y": 2}}}, bob)
 
@@ -105,17 +106,32 @@ def test_it_reports_invalid_files_applies_the_rest_and_exits_1(api_db, admin, tm
 def test_it_exports_definitions_exactly_and_applies_them_back_unchanged(api_db, admin, sfn, tmp_path, capsys):
     odd = '{"StartAt":"P",\r\n  "States":{"P":{"Type":"Pass","End":true}}}   '
     sfn.create_state_machine(name="odd", definition=odd, roleArn="arn:aws:iam::123456789012:role/R")
-    call_command("apply", str(ROOT / "examples"))
+    call_command("apply", str(ROOT / "examples"), "--owner", "alice")
     StateMachine.objects.filter(name="two_tasks").update(layout={"FirstTask": [10, 20]})
-    call_command("export", str(tmp_path / "out"))
+    call_command("export", str(tmp_path / "out"), "--owner", "alice")
     assert (tmp_path / "out" / "odd.asl.json").read_bytes() == odd.encode()
     assert (tmp_path / "out" / "two_tasks.asl.json").read_bytes() == (ROOT / "examples" / "two_tasks.asl.json").read_bytes()
     assert json.loads((tmp_path / "out" / "two_tasks.layout.json").read_text()) == {"FirstTask": [10, 20]}
     assert not (tmp_path / "out" / "odd.layout.json").exists()
     capsys.readouterr()
-    call_command("apply", str(tmp_path / "out"))
+    call_command("apply", str(tmp_path / "out"), "--owner", "alice")
     out = capsys.readouterr().out
     assert "unchanged odd" in out and "created" not in out and "updated" not in out
+
+
+def test_names_are_per_account_in_files_too(api_db, admin, alice, tmp_path):
+    # alice's m and the admin's m are two machines; each exports and applies back as its own
+    (tmp_path / "m.asl.json").write_text(example("two_tasks"))
+    call_command("apply", str(tmp_path), "--owner", "alice", stdout=open(os.devnull, "w"))
+    call_command("apply", str(tmp_path), stdout=open(os.devnull, "w"))
+    mine, admins = StateMachine.objects.get(owner=alice), StateMachine.objects.get(owner=admin)
+    assert mine.arn == f"arn:aws:states:us-east-1:{accounts.account_id(alice)}:stateMachine:m"
+    assert admins.arn == "arn:aws:states:us-east-1:123456789012:stateMachine:m"  # the first admin's account
+    StateMachine.objects.filter(pk=mine.pk).update(definition=PASS)
+    call_command("export", str(tmp_path / "alice"), "--owner", "alice", stdout=open(os.devnull, "w"))
+    call_command("export", str(tmp_path / "admin"), stdout=open(os.devnull, "w"))
+    assert (tmp_path / "alice" / "m.asl.json").read_text() == PASS
+    assert (tmp_path / "admin" / "m.asl.json").read_text() == example("two_tasks")
 
 
 def test_it_needs_an_owner(api_db, tmp_path):

@@ -9,7 +9,7 @@ from designer import runtime as rt
 from designer.models import Execution
 
 from . import handlers
-from .aws import PASS, example
+from .aws import PASS, aws_error, example
 
 WAIT = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
 SWITCHABLE = json.dumps({"StartAt": "Try", "States": {"Try": {
@@ -183,6 +183,26 @@ def test_it_refuses_bad_starts_and_starts_nothing(sfn, create, members, error):
     machine = create("m")
     with pytest.raises(getattr(sfn.exceptions, error)):
         sfn.start_execution(**{"stateMachineArn": machine, **members})
+    assert not Execution.objects.exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("NaN", "NaN is not a JSON value"),
+    ('{"n": 1e999}', "the number 1e999 is out of range"),
+    ('"\\ud800"', "lone surrogate (\\ud800)"),
+    ("\ud800", "lone surrogate (\\ud800)"),
+    ("[" * 5000 + "]" * 5000, "nested more than 500 levels deep"),
+    ('{"a": "' + "x" * (256 * 1024) + '"}', "the limit is 262,144 bytes"),
+])
+def test_every_start_refuses_the_input_aws_refuses_the_same_way(sfn, create, post, text, message):
+    # issue 9: StartSyncExecution crashed (500) sizing NaN, 1e999 and "\ud800", which StartExecution took
+    standard, express = create("standard"), create("express", type="EXPRESS")
+    body = json.dumps({"input": text}).encode("utf-8", "surrogatepass")
+    for target, arn in (("StartExecution", standard), ("StartSyncExecution", express)):
+        r = post(f"AWSStepFunctions.{target}", body.replace(b"{", b'{"stateMachineArn": "%s", ' % arn.encode(), 1))
+        status, code, error = aws_error(r)
+        assert (status, code) == (400, "InvalidExecutionInput"), (target, error)
+        assert message in error, (target, error)
     assert not Execution.objects.exists()
 
 

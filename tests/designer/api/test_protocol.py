@@ -51,7 +51,8 @@ def test_it_refuses_unknown_operations(post, sfn):
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b'"text"', b"[" * 5000 + b"]" * 5000,
-                                  b'{"maxResults": ' + b"[" * 300 + b"]" * 300 + b"}"])
+                                  b'{"maxResults": ' + b"[" * 600 + b"]" * 600 + b"}", b'{"maxResults": NaN}',
+                                  b'{"loggingConfiguration": {"destinations": [1e999]}}'])
 def test_it_refuses_bodies_that_are_not_a_json_object(post, body):
     status, code, _ = aws_error(post("AWSStepFunctions.ListStateMachines", body))
     assert (status, code) == (400, "SerializationException")
@@ -81,6 +82,27 @@ def test_it_refuses_members_outside_their_constraints(post):
     status, code, message = aws_error(post("AWSStepFunctions.CreateStateMachine", {"definition": PASS}))
     assert (status, code) == (400, "ValidationException")
     assert "Value null at 'name'" in message
+
+
+# issue 9: a lone surrogate reached the database query (UnicodeEncodeError, HTTP 500). Each member
+# answers it with the error AWS gives a malformed value of its kind.
+@pytest.mark.parametrize("target, body, code", [
+    ("SendTaskSuccess", {"taskToken": "abc\ud800", "output": "{}"}, "InvalidToken"),
+    ("SendTaskHeartbeat", {"taskToken": "\udfff"}, "InvalidToken"),
+    ("DescribeExecution", {"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:\ud800"}, "InvalidArn"),
+    ("StartExecution", {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:\ud800"},
+     "InvalidArn"),
+    ("CreateActivity", {"name": "a\ud800"}, "InvalidName"),
+    ("ListStateMachines", {"nextToken": "\ud800"}, "InvalidToken"),
+    ("StopExecution", {"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e", "cause": "\ud800"},
+     "ValidationException"),
+    ("CreateActivity", {"name": "a", "tags": [{"key": "k", "value": "\udc00"}]}, "ValidationException"),
+])
+def test_a_lone_surrogate_is_a_malformed_value_of_its_member(post, target, body, code):
+    raw = json.dumps(body).encode()  # json.dumps writes the surrogate as the escape \ud800 or \udfff
+    status, answered, message = aws_error(post(f"AWSStepFunctions.{target}", raw))
+    assert (status, answered) == (400, code)
+    assert "lone surrogate" in message
 
 
 def test_it_treats_null_members_as_absent(post):

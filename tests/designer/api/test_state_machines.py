@@ -4,19 +4,20 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from designer import accounts
+
 from .aws import PASS, ROLE, SEED, example
 
-ACCOUNT = "123456789012"
 
 
 def error_code(info) -> str:
     return info.value.response["Error"]["Code"]
 
 
-def test_it_creates_and_describes_the_seed_examples(sfn, create):
+def test_it_creates_and_describes_the_seed_examples(sfn, create, alice):
     for name in ("two_tasks", "parallel"):
         arn = create(name, example(name))
-        assert arn == f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:{name}"
+        assert arn == f"arn:aws:states:us-east-1:{accounts.account_id(alice)}:stateMachine:{name}"
         described = sfn.describe_state_machine(stateMachineArn=arn)
         # the definition comes back byte for byte
         assert described["definition"] == example(name)
@@ -162,11 +163,27 @@ def test_it_shows_users_only_their_own_machines(client_for, sfn, create, bob, ca
     assert sfn.describe_state_machine(stateMachineArn=arn)["name"] == "alices"
     # staff see everything
     assert [m["stateMachineArn"] for m in client_for(carol).list_state_machines()["stateMachines"]] == [arn]
+    assert client_for(carol).describe_state_machine(stateMachineArn=arn)["name"] == "alices"
+
+
+def test_names_are_per_account(client_for, sfn, create, alice, bob):
+    # issue 9: bob creating alice's name was told her ARN exists (names could be probed and squatted)
+    alices = create("a_pass")
+    as_bob = client_for(bob)
+    bobs = as_bob.create_state_machine(name="a_pass", definition=PASS, roleArn=ROLE)["stateMachineArn"]
+    assert bobs == f"arn:aws:states:us-east-1:{accounts.account_id(bob)}:stateMachine:a_pass" != alices
+    assert accounts.account_id(bob) != accounts.account_id(alice)
+    assert [m["stateMachineArn"] for m in as_bob.list_state_machines()["stateMachines"]] == [bobs]
+    with pytest.raises(as_bob.exceptions.StateMachineDoesNotExist):
+        as_bob.describe_state_machine(stateMachineArn=alices)
+    with pytest.raises(as_bob.exceptions.StateMachineDoesNotExist):
+        as_bob.start_execution(stateMachineArn=alices)
+    assert sfn.describe_state_machine(stateMachineArn=alices)["definition"] == PASS
 
 
 def test_it_puts_the_signature_region_in_arns_and_lists_by_region(client_for, alice):
     europe = client_for(alice, region="eu-west-3")
     arn = europe.create_state_machine(name="m", definition=PASS, roleArn=ROLE)["stateMachineArn"]
-    assert arn == f"arn:aws:states:eu-west-3:{ACCOUNT}:stateMachine:m"
+    assert arn == f"arn:aws:states:eu-west-3:{accounts.account_id(alice)}:stateMachine:m"
     assert len(europe.list_state_machines()["stateMachines"]) == 1
     assert client_for(alice).list_state_machines()["stateMachines"] == []

@@ -4,7 +4,7 @@ import json
 import engine
 import pytest
 
-from .aws import PASS, SEED, example
+from .aws import PASS, ROLE, SEED, example
 
 
 def test_it_validates_a_good_definition(sfn):
@@ -86,3 +86,16 @@ def test_it_refuses_bad_test_state_requests(sfn):
         sfn.test_state(definition=PASS, input="{nope")
     with pytest.raises(sfn.exceptions.ValidationException):
         sfn.test_state(definition=example("two_tasks"), stateName="Missing")
+
+
+@pytest.mark.parametrize("definition", [
+    '{"States": "abc"}', '{"StartAt": "A", "States": {"A": "abc"}}', '{"StartAt": 1, "States": []}',
+    '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Result": ' + "[" * 5000 + "]" * 5000 + "}}}",
+    '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Result": NaN}}}',
+])
+def test_test_state_refuses_definitions_of_the_wrong_shape_as_invalid(sfn, definition):
+    # issue 9: {"States": "abc"} raised a TypeError (HTTP 500)
+    with pytest.raises(sfn.exceptions.InvalidDefinition):
+        sfn.test_state(definition=definition, stateName="A")
+    with pytest.raises(sfn.exceptions.InvalidDefinition):
+        sfn.create_state_machine(name="m", definition=definition, roleArn=ROLE)

@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
-from designer import arns
+from designer import accounts, arns
 from designer import runtime as rt
 from designer.models import Activity, HistoryEvent, TaskToken
 from tests.helpers import make_machine
@@ -27,7 +27,7 @@ def activity_machine(machine, activity_arn, **task):
 
 @pytest.fixture
 def activity(alice):
-    arn = arns.arn("activity", "us-east-1", "Packing")
+    arn = arns.arn("activity", "us-east-1", "Packing", account=accounts.account_id(alice))
     return Activity.objects.create(arn=arn, name="Packing", region="us-east-1", owner=alice)
 
 
@@ -79,7 +79,7 @@ async def test_each_task_goes_to_exactly_one_worker(file_db):
     # pollers in several threads at once: a file database, as in production
     def setup():
         owner = get_user_model().objects.create_user("poller")
-        activity = Activity.objects.create(arn=arns.arn("activity", "us-east-1", "Busy"), name="Busy",
+        activity = Activity.objects.create(arn=arns.arn("activity", "us-east-1", "Busy", account=accounts.account_id(owner)), name="Busy",
                                            region="us-east-1", owner=owner)
         machine = make_machine(owner, "Busy", {"StartAt": "Work", "States": {
             "Work": {"Type": "Task", "Resource": activity.arn, "End": True}}})
@@ -103,7 +103,7 @@ async def test_each_task_goes_to_exactly_one_worker(file_db):
 
 @in_memory_db
 def test_a_missing_activity_fails_the_task(machine, alice, worker):
-    m = activity_machine(machine, arns.arn("activity", "us-east-1", "Nobody"))
+    m = activity_machine(machine, arns.arn("activity", "us-east-1", "Nobody", account=accounts.account_id(alice)))
     execution = rt.start_execution(m, owner=alice)
     worker.drain()
     execution.refresh_from_db()

@@ -5,6 +5,7 @@ import pytest
 
 import engine
 
+from designer import accounts
 from designer import runtime as rt
 from designer.models import Execution, HistoryEvent, InboxItem, StateMachineAlias, StateMachineVersion
 
@@ -17,7 +18,8 @@ NAP = {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 3600, "En
 def test_it_creates_a_running_execution_with_its_definition_and_a_start_item(machine, alice):
     m = machine("TwoTasks", TWO_TASKS)
     execution = rt.start_execution(m, owner=alice, name="first", input_text='{"a": 1}')
-    assert execution.arn == "arn:aws:states:us-east-1:123456789012:execution:TwoTasks:first"
+    # the machine's account: its owner's
+    assert execution.arn == f"arn:aws:states:us-east-1:{accounts.account_id(alice)}:execution:TwoTasks:first"
     assert (execution.status, execution.input, execution.type) == ("RUNNING", '{"a": 1}', "STANDARD")
     assert json.loads(execution.definition) == TWO_TASKS
     [item] = InboxItem.objects.filter(execution=execution)
@@ -57,7 +59,7 @@ def test_input_over_256_kib_is_refused(machine, alice):
     just_fits = json.dumps({"x": "é" * ((256 * 1024 - 10) // 2)}, ensure_ascii=False)
     assert len(just_fits.encode()) <= 256 * 1024
     rt.start_execution(m, owner=alice, input_text=just_fits)
-    with pytest.raises(rt.InvalidExecutionInput, match="larger than"):
+    with pytest.raises(rt.InvalidExecutionInput, match="the limit is 262,144 bytes"):
         rt.start_execution(m, owner=alice, input_text=json.dumps({"x": "é" * (128 * 1024)}, ensure_ascii=False))
     assert Execution.objects.count() == 1
 
@@ -77,7 +79,7 @@ def test_a_version_or_an_alias_chooses_the_definition(machine, alice, worker):
     by_version = rt.start_execution(m, owner=alice, version=version)
     by_alias = rt.start_execution(m, owner=alice, alias=alias)
     assert by_alias.version == version and by_alias.alias == alias
-    assert by_version.arn.startswith("arn:aws:states:us-east-1:123456789012:execution:TwoTasks:")
+    assert by_version.arn.startswith(f"arn:aws:states:us-east-1:{m.account_id}:execution:TwoTasks:")
     worker.drain()
     for execution in (by_version, by_alias):
         execution.refresh_from_db()
@@ -153,7 +155,7 @@ def test_a_sync_express_execution_runs_to_its_end_in_the_call(machine, alice):
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"]) == {
         "a": 1, "greeting": "Hello from FirstFunction", "farewell": "Goodbye from SecondFunction"}
-    assert result["executionArn"].startswith("arn:aws:states:us-east-1:123456789012:express:Express:quick:")
+    assert result["executionArn"].startswith(f"arn:aws:states:us-east-1:{m.account_id}:express:Express:quick:")
     assert result["stateMachineArn"] == m.arn and result["name"] == "quick"
     assert result["stopDate"] >= result["startDate"]
     assert result["input"] == '{"a": 1}' and result["traceHeader"] == "Root=1"

@@ -5,6 +5,7 @@ import pytest
 
 from designer import runtime as rt
 from designer.models import Execution
+from tests.helpers import make_machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,3 +84,16 @@ def test_an_unknown_machine_fails_the_task(machine, alice, worker):
     worker.drain()
     execution.refresh_from_db()
     assert execution.error == "StepFunctions.StateMachineDoesNotExistException"
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:states:::states:startExecution",
+                                      "arn:aws:states:::states:startExecution.sync"])
+def test_another_accounts_machine_does_not_exist_for_a_task(machine, alice, bob, worker, resource):
+    # names are per account: a task acts as its machine's owner, and bob's machine is not alice's
+    bobs = make_machine(bob, "Child", CHILD)
+    execution = rt.start_execution(machine("Parent", parent(resource, bobs.arn)), owner=alice, input_text='{"n": 1}')
+    worker.drain()
+    execution.refresh_from_db()
+    assert (execution.status, execution.error) == ("FAILED", "StepFunctions.StateMachineDoesNotExistException")
+    assert bobs.arn in execution.cause
+    assert not Execution.objects.filter(machine=bobs).exists()

@@ -89,7 +89,8 @@ def test_a_performer_can_wait_for_an_answer_through_a_token_of_its_own(machine, 
     from designer.models import TaskToken
 
     def ask(request):
-        TaskToken.objects.create(token="approval-token-0123456789", kind=TaskToken.APPROVAL,
+        # a callback's kind: SendTask* answer it (an approval's token answers only its decision)
+        TaskToken.objects.create(token="performer-token-0123456789", kind=TaskToken.CALLBACK,
                                  execution_id=request.execution_id, effect_id=request.effect_id,
                                  state_name=request.state, request={"question": request.input})
         return resources.WAIT
@@ -98,7 +99,7 @@ def test_a_performer_can_wait_for_an_answer_through_a_token_of_its_own(machine, 
     try:
         execution = run(machine, alice, worker, one_task("arn:aws:states:::statelight:ask"))
         assert execution.status == "RUNNING"
-        rt.send_task_success("approval-token-0123456789", '{"approved": true}')
+        rt.send_task_success("performer-token-0123456789", '{"approved": true}')
         worker.drain()
         execution.refresh_from_db()
         assert json.loads(execution.output) == {"approved": True}
