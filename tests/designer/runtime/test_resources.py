@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def registry_as_it_was():
-    """Handlers a test registers are gone after it (other modules' handlers stay)."""
+    """Handlers a test registers are gone after it (other modules' handlers stay). The configured
+    modules load first: loaded during a test, they would be forgotten with its own and not load again."""
+    resources.load_handlers()
     exact, patterns = dict(default_registry.exact), list(default_registry.patterns)
     yield
     default_registry.exact.clear()
