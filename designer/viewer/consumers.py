@@ -28,13 +28,15 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from designer import access
+from designer import access, payloads
 from designer.models import Execution, HistoryEvent
 from designer.runtime.publish import machine_group
 
 from .feed import ExecutionFeed, events_message
 
 REPLAY_CHUNK = 1000  # events per message when replaying from the store
+# no history comes near it, and a database column can hold it (SQLite refuses an int past 2**63)
+MAX_EVENT_ID = 2**62
 LIST_LENGTH = 100
 
 
@@ -64,9 +66,17 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     def _last_event_id(self) -> int:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
-            return max(0, int(query.get("last_event_id", ["0"])[0]))
+            return min(max(0, int(query.get("last_event_id", ["0"])[0])), MAX_EVENT_ID)
         except ValueError:
             return 0
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        """A message the browser would never send (too deep, not JSON) is ignored, like an unknown one."""
+        try:
+            return payloads.loads(text_data, what="The message")
+        except payloads.InvalidPayload:
+            return None
 
     async def disconnect(self, code):
         if self.feed is not None:
@@ -76,7 +86,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(content, dict) and content.get("type") == "replay":
             after = content.get("after")
             if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
-                await self.replay(after)
+                await self.replay(min(after, MAX_EVENT_ID))
 
     async def replay(self, after: int):
         while True:

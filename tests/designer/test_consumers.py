@@ -158,6 +158,20 @@ async def test_it_replays_on_request_when_the_browser_sees_a_hole(application, a
     await communicator.disconnect()
 
 
+async def test_a_hostile_message_or_event_id_is_ignored_and_the_socket_keeps_working(application, alice):
+    execution = await sync_to_async(finished_two_tasks)(alice)
+    communicator, _ = await connect(application, f"/ws/executions/{execution.pk}/?last_event_id={10**30}", alice)
+    assert await communicator.receive_nothing(0.05)  # after every event there is: nothing to replay
+    await communicator.send_to(text_data="[" * 5000 + "]" * 5000)
+    await communicator.send_to(text_data="not json")
+    await communicator.send_json_to({"type": "replay", "after": 10**30})
+    assert await communicator.receive_nothing(0.05)
+    await communicator.send_json_to({"type": "replay", "after": 11})
+    message = await communicator.receive_json_from(timeout=5)
+    assert [e["id"] for e in message["events"]] == [12]
+    await communicator.disconnect()
+
+
 async def test_the_executions_list_hears_of_starts_and_ends(application, alice, bob):
     machine = await sync_to_async(make_machine)(alice, "TwoTasks", TWO_TASKS)
     communicator, connected = await connect(application, f"/ws/machines/{machine.pk}/executions/", bob)
