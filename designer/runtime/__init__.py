@@ -41,7 +41,7 @@ from .errors import (
 )
 from .executions import redrive_execution, start_execution, stop_execution, wait_for_execution, why_not_redrivable
 from .express import start_sync_execution
-from .step import HISTORY_LIMIT
+from .limits import HISTORY_LIMIT
 from .store import advance
 from .tokens import get_activity_task, send_task_failure, send_task_heartbeat, send_task_success
 from .worker import Runtime, start_embedded, stop_embedded

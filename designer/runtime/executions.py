@@ -20,7 +20,7 @@ from designer.models import Execution, ExecutionState, InboxItem, StateMachine, 
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
-from . import errors, signals, step, store
+from . import errors, limits, signals, store
 from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def why_not_redrivable(execution: Execution) -> str | None:
         return f"it stopped more than {REDRIVE_DAYS} days ago"
     if execution.redrive_count >= MAX_REDRIVES:
         return f"it was redriven {MAX_REDRIVES} times already"
-    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
+    if execution.last_event_id >= limits.HISTORY_LIMIT - 1:
         return "it has reached the history event limit"
     return None
 

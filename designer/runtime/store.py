@@ -135,9 +135,9 @@ def advance_claimed(row, items, worker_id, *, clock=time.time, cache=None, claim
                     lease_seconds=DEFAULT_LEASE_SECONDS) -> Advanced | None:
     """advance() for an execution whose lease this worker holds, loaded by load()."""
     try:
+        write = compute(row, items, worker_id, clock=clock, cache=cache, claim_tasks=claim_tasks,
+                        lease_seconds=lease_seconds)
         with transaction.atomic():
-            write = compute(row, items, worker_id, clock=clock, cache=cache, claim_tasks=claim_tasks,
-                            lease_seconds=lease_seconds)
             _, lost = write_batch([write], worker_id, cache)
         if lost:
             raise LeaseLost(row.pk)
