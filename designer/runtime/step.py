@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 import engine
@@ -139,7 +140,10 @@ class _Computation:
             if not self._restore():
                 return self._drop_inbox()
         try:
+            began = time.perf_counter()
             self._apply()
+            if self.engine is not None and self.engine.more:
+                self.engine.budget = limits.next_budget(self.engine.budget, time.perf_counter() - began)
         except InvalidDefinition as e:
             return self._refuse_to_start(e)
         except Exception as e:  # an engine bug: fail this execution, not the worker, and not forever
@@ -167,7 +171,7 @@ class _Computation:
         # the input is stored once, in Execution.input (see _engine_record)
         record["execution_context"] = {**record["execution_context"], "Input": json.loads(input_text)}
         self.engine = engine.Execution.restore(machine, {**state, "frames": frames}, clock=self.clock)
-        self.engine.budget = limits.SLICE
+        self.engine.budget = limits.FIRST_SLICE
         self.engine.record_events = self.kept is None or self.state.last_event_id < self.kept
         self.mock = self._mock_case(self.engine.machine_context["Name"])
         return True
@@ -183,7 +187,7 @@ class _Computation:
             state_machine_arn=start.get("state_machine_arn"), state_machine_name=start.get("state_machine_name"),
             role_arn=start.get("role_arn"), start_time=row.started_at.timestamp(), clock=self.clock,
             history_limit=None if express else limits.HISTORY_LIMIT, redrive_count=row.redrive_count,
-            max_duration=limits.express_max_seconds() if express else None, budget=limits.SLICE)
+            max_duration=limits.express_max_seconds() if express else None, budget=limits.FIRST_SLICE)
         self.mock = self._mock_case(self.engine.machine_context["Name"])
 
     def _mock_case(self, machine_name):
