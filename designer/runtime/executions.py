@@ -20,7 +20,7 @@ from designer.models import Execution, ExecutionState, InboxItem, StateMachine, 
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
-from . import errors, limits, signals, store
+from . import columns, errors, limits, signals, store
 from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
@@ -87,22 +87,20 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
     else:
         arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()))
     start = {"state_machine_arn": machine.arn, "state_machine_name": machine.name, "role_arn": source.role_arn}
+    execution = Execution(
+        arn=arn, name=name, machine=machine, version=version, alias=alias, definition=source.definition,
+        type=machine.type, status=Execution.RUNNING, input=input_text, mock_test_case=mock_test_case or "",
+        trace_header=trace_header or "", parent=parent, parent_effect_id=parent_effect_id,
+        parent_wait=parent_wait, started_at=timezone.now())
     try:
+        # prepared INSERTs, and no look for the name first: the unique ARN refuses a second one
         with transaction.atomic():
-            if standard:
-                existing = Execution.objects.filter(arn=arn).first()
-                if existing is not None:
-                    return _same_or_refuse(existing, input_text)
-            execution = Execution.objects.create(
-                arn=arn, name=name, machine=machine, version=version, alias=alias, definition=source.definition,
-                type=machine.type, status=Execution.RUNNING, input=input_text, mock_test_case=mock_test_case or "",
-                trace_header=trace_header or "", parent=parent, parent_effect_id=parent_effect_id,
-                parent_wait=parent_wait, started_at=timezone.now())
-            ExecutionState.objects.create(execution=execution)
-            InboxItem.objects.create(execution=execution, kind=InboxItem.START, result=start)
+            columns.insert(execution)
+            columns.insert(ExecutionState(execution=execution))
+            columns.insert(InboxItem(execution=execution, kind=InboxItem.START, result=start))
             transaction.on_commit(signals.work_available)
     except IntegrityError:
-        # the same name started concurrently: whoever committed first owns it
+        # the name is taken (STANDARD names are unique): the same start again, or a refusal
         existing = Execution.objects.filter(arn=arn).first()
         if existing is None:
             raise
