@@ -13,39 +13,6 @@ _JSON_FIELD = HistoryEvent._meta.get_field("details")
 _compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def insert(instance):
-    """INSERT a new model instance with a statement prepared once per model (the ORM compiles one
-    per save, which costs more than the statement); sets its pk and marks it stored."""
-    model = type(instance)
-    statement = _INSERTS.get(model)
-    if statement is None:
-        statement = _INSERTS[model] = _insert_statement(model)
-    sql, fields, returning = statement
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if returning:
-            instance.pk = cursor.fetchone()[0]
-        elif model._meta.auto_field is not None:
-            instance.pk = cursor.lastrowid
-    instance._state.adding, instance._state.db = False, connection.alias
-    return instance
-
-
-_INSERTS = {}
-
-
-def _insert_statement(model):
-    quote = connection.ops.quote_name
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
-    returning = meta.auto_field is not None and connection.features.can_return_columns_from_insert
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})"
-           + (f" RETURNING {quote(meta.auto_field.column)}" if returning else ""))
-    return sql, fields, returning
-
-
 def to_datetime(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 

@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from designer import arns, payloads
+from designer import arns, payloads, prepared
 from designer.models import Execution, ExecutionState, InboxItem, StateMachine, StateMachineVersion
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
-from . import columns, errors, limits, signals, store
+from . import errors, limits, signals, store
 from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,9 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
     try:
         # prepared INSERTs, and no look for the name first: the unique ARN refuses a second one
         with transaction.atomic():
-            columns.insert(execution)
-            columns.insert(ExecutionState(execution=execution))
-            columns.insert(InboxItem(execution=execution, kind=InboxItem.START, result=start))
+            prepared.insert(execution)
+            prepared.insert(ExecutionState(execution=execution))
+            prepared.insert(InboxItem(execution=execution, kind=InboxItem.START, result=start))
             transaction.on_commit(signals.work_available)
     except IntegrityError:
         # the name is taken (STANDARD names are unique): the same start again, or a refusal
