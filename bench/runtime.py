@@ -44,6 +44,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 GOAL_TRANSITIONS = 3000
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+# bench.api's end-to-end machine: Pass, Choice, Task (a Python handler), Pass, Wait 0, Succeed
+SIX_STATES = {"StartAt": "Prepare", "States": {
+    "Prepare": {"Type": "Pass", "Result": 1, "ResultPath": "$.prepared", "Next": "Route"},
+    "Route": {"Type": "Choice", "Choices": [{"Variable": "$.prepared", "NumericEquals": 1, "Next": "Work"}],
+              "Default": "Work"},
+    "Work": {"Type": "Task", "Resource": LAMBDA + "FirstFunction", "Next": "Tidy"},
+    "Tidy": {"Type": "Pass", "Next": "Pause"},
+    "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Done"},
+    "Done": {"Type": "Succeed"}}}
 WORKLOADS = {
     "tasks": ({"StartAt": "FirstTask", "States": {
         "FirstTask": {"Type": "Task", "Resource": LAMBDA + "FirstFunction", "Next": "SecondTask"},
@@ -56,6 +65,7 @@ WORKLOADS = {
         "ItemProcessor": {"StartAt": "One", "States": {"One": {"Type": "Task", "Resource": LAMBDA + "TaskA",
                                                                 "End": True}}}}}},
         {"items": list(range(20))}),
+    "six": (SIX_STATES, {"order": 1}),
     "mixed": ({"StartAt": "Both", "States": {
         "Both": {"Type": "Parallel", "Next": "Check", "Branches": [
             {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": LAMBDA + "TaskA", "End": True}}},

@@ -51,12 +51,19 @@ def machine_group(machine_id) -> str:
 
 def step_stored(execution_id, envelopes, machine_id=None, summary=None):
     """Tell the execution's viewers of a stored step's events, and its machine's lists of the
-    execution's new summary when it started, ended or was redriven."""
+    execution's new summary (`summary()`, called only when a list may be listening) when it
+    started, ended or was redriven."""
     messages = [(execution_group(execution_id), {"type": "execution.event", "event": envelope})
                 for envelope in envelopes]
-    if summary is not None:
-        messages.append((machine_group(machine_id), {"type": "execution.changed", "execution": summary}))
+    group = machine_group(machine_id)
+    if summary is not None and _may_listen(group):
+        messages.append((group, {"type": "execution.changed", "execution": summary()}))
     return publish(messages)
+
+
+def _may_listen(group) -> bool:
+    layer = get_channel_layer()
+    return not isinstance(layer, InMemoryChannelLayer) or bool(layer.groups.get(group))
 
 
 def publish(messages):

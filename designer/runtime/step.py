@@ -432,7 +432,7 @@ class _Computation:
     def _after_commit(self, published, status, ended, activity_ids, others_enqueued):
         row = self.row
         listed_anew = ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted")
-        summary = row.summary(status=status, stopped_at=self._stopped_at()) if listed_anew else None
+        summary = (lambda: row.summary(status=status, stopped_at=self._stopped_at())) if listed_anew else None
         publish.step_stored(row.pk, published, row.machine_id, summary)
         signals.execution_changed()
         if activity_ids:

@@ -179,29 +179,44 @@ def _guarded_update(write, worker_id) -> int:
     """UPDATE the execution's state row if it still has our lease at the revision the step read,
     then its Execution row if the step changed the status (raw SQL: the ORM's query building costs
     more than the statements). 0 when the lease or the revision moved on."""
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        sets, params = _assignments(ExecutionState, write.state_fields)
-        cursor.execute(f"UPDATE {quote(ExecutionState._meta.db_table)} SET {sets} WHERE {quote('execution_id')} = %s "
-                       f"AND {quote('lease_owner')} = %s AND {quote('revision')} = %s",
-                       params + [write.execution_id, worker_id, write.revision])
+        sql, params = _update(ExecutionState, write.state_fields, ("execution_id", "lease_owner", "revision"))
+        cursor.execute(sql, params + [write.execution_id, worker_id, write.revision])
         if not cursor.rowcount:
             return 0
         if write.execution_fields:
-            sets, params = _assignments(Execution, write.execution_fields)
-            cursor.execute(f"UPDATE {quote(Execution._meta.db_table)} SET {sets} WHERE {quote('id')} = %s",
-                           params + [write.execution_id])
+            sql, params = _update(Execution, write.execution_fields, ("id",))
+            cursor.execute(sql, params + [write.execution_id])
         return 1
 
 
-def _assignments(model, fields):
-    quote = connection.ops.quote_name
-    sets, params = [], []
-    for name, value in fields.items():
-        field = model._meta.get_field(name)
-        sets.append(f"{quote(field.column)} = %s")
-        params.append(field.get_db_prep_save(value, connection))
-    return ", ".join(sets), params
+_UPDATES = {}
+
+
+def _update(model, fields, where):
+    """(UPDATE statement, its SET values) for these fields of `model`, the row chosen by the columns
+    `where`: the statement and each value's conversion are made once per set of fields."""
+    key = (model, tuple(fields), where, connection.vendor)
+    statement = _UPDATES.get(key)
+    if statement is None:
+        quote = connection.ops.quote_name
+        meta = model._meta
+        columns = [meta.get_field(name) for name in fields]
+        sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
+               f"WHERE {' AND '.join(f'{quote(column)} = %s' for column in where)}")
+        statement = _UPDATES[key] = (sql, [_adapter(field) for field in columns])
+    sql, adapt = statement
+    return sql, [convert(value) for convert, value in zip(adapt, fields.values())]
+
+
+def _adapter(field):
+    adapt_time, adapt_json = adapters()
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return adapt_json
+    if kind == "DateTimeField":
+        return lambda value: None if value is None else adapt_time(value)
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 _HISTORY_SQL = None
