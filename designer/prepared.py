@@ -29,6 +29,31 @@ def insert(instance):
     return instance
 
 
+def insert_many(instances, chunk=200):
+    """INSERT new instances of one model, a multi-row statement per `chunk`; sets their pks (the
+    rows come back in the order given, as Django's bulk_create relies on for SQLite and PostgreSQL)."""
+    if not instances:
+        return
+    model = type(instances[0])
+    _, fields, returning = _INSERTS.get((model, connection.vendor)) or _insert_statement(model)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) VALUES "
+    row = f"({', '.join(['%s'] * len(fields))})"
+    tail = f" RETURNING {quote(meta.auto_field.column)}" if returning else ""
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), chunk):
+            part = instances[start:start + chunk]
+            values = [field.get_db_prep_save(field.pre_save(instance, True), connection)
+                      for instance in part for field in fields]
+            cursor.execute(head + ", ".join([row] * len(part)) + tail, values)
+            pks = [found[0] for found in cursor.fetchall()] if returning else [None] * len(part)
+            for instance, pk in zip(part, pks):
+                if pk is not None:
+                    instance.pk = pk
+                instance._state.adding, instance._state.db = False, connection.alias
+
+
 def _insert_statement(model):
     quote = connection.ops.quote_name
     meta = model._meta
@@ -42,31 +67,45 @@ def _insert_statement(model):
 
 def get(model, field_name: str, value):
     """The instance whose unique `field_name` is `value`, or None."""
-    statement = _SELECTS.get((model, field_name, connection.vendor))
+    found = select(model, field_name, [value])
+    return found[0] if found else None
+
+
+def select(model, field_name: str, values, *, without=()) -> list:
+    """The instances whose `field_name` is one of `values`, in no particular order; the fields
+    named in `without` are left deferred (loaded if read)."""
+    values = list(values)
+    if not values:
+        return []
+    key = (model, field_name, tuple(without), connection.vendor)
+    statement = _SELECTS.get(key)
     if statement is None:
-        statement = _SELECTS[model, field_name, connection.vendor] = _select_statement(model, field_name)
-    sql, names, converters = statement
+        statement = _SELECTS[key] = _select_statement(model, field_name, without)
+    sql, names, converters, where = statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.get_field(field_name).get_db_prep_value(value, connection)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = []
-    for raw, (column, functions) in zip(row, converters):
-        for convert in functions:
-            raw = convert(raw, column, connection)
-        values.append(raw)
-    return model.from_db(connection.alias, names, values)
+        cursor.execute(sql.format(", ".join(["%s"] * len(values))),
+                       [where.get_db_prep_value(value, connection) for value in values])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        converted = []
+        for raw, (column, functions) in zip(row, converters):
+            for convert in functions:
+                raw = convert(raw, column, connection)
+            converted.append(raw)
+        found.append(model.from_db(connection.alias, names, converted))
+    return found
 
 
-def _select_statement(model, field_name):
+def _select_statement(model, field_name, without):
     quote = connection.ops.quote_name
     meta = model._meta
-    fields = list(meta.concrete_fields)
+    fields = [field for field in meta.concrete_fields if field.name not in without]
+    where = meta.get_field(field_name)
     sql = (f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(meta.db_table)} "
-           f"WHERE {quote(meta.get_field(field_name).column)} = %s")
+           f"WHERE {quote(where.column)} IN ({{}})")
     converters = []
     for field in fields:
         column = field.get_col(meta.db_table)
         converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    return sql, [field.attname for field in fields], converters
+    return sql, [field.attname for field in fields], converters, where

@@ -30,9 +30,11 @@ import time
 from datetime import datetime, timezone
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
-from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskToken
+from designer import prepared
+from designer.models import (Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, StateMachine,
+                             TaskToken)
 
 from .columns import adapters, to_datetime
 from .engines import EngineCache
@@ -41,8 +43,9 @@ from .step import ALL, RUNNING, Advanced, compute
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 30.0
-# Columns a step reads only to restore or start an engine.
-_HEAVY = ("definition", "input", "output", "error", "cause", "runtime_state__engine_state")
+# Columns a step reads only to restore or start an engine (ExecutionState.engine_state too).
+_HEAVY = ("definition", "input", "output", "error", "cause")
+_RUNTIME_STATE = Execution.runtime_state.related  # caches a row's ExecutionState on it
 
 
 class LeaseLost(Exception):
@@ -101,10 +104,14 @@ def load(ids, cache=None):
     """{id: execution row}, {id: [inbox items in order]}. The big columns (definition, input,
     engine record) are read in one query for the executions that need them: those starting and
     those whose engine is not in `cache`."""
-    rows = {row.pk: row for row in Execution.objects.filter(id__in=list(ids)).select_related("runtime_state")
-            .defer(*_HEAVY).order_by().annotate(machine_owner=F("machine__owner_id"))}
+    rows = {row.pk: row for row in prepared.select(Execution, "id", ids, without=_HEAVY)}
+    for state in prepared.select(ExecutionState, "execution", rows, without=("engine_state",)):
+        _RUNTIME_STATE.set_cached_value(rows[state.execution_id], state)
+    owners = _owners({row.machine_id for row in rows.values()})
+    for row in rows.values():
+        row.machine_owner = owners.get(row.machine_id)
     items = collections.defaultdict(list)
-    for item in InboxItem.objects.filter(execution_id__in=list(rows)).order_by("id"):
+    for item in sorted(prepared.select(InboxItem, "execution", rows), key=lambda item: item.pk):
         items[item.execution_id].append(item)
     heavy = [pk for pk, row in rows.items() if row.status == RUNNING or items.get(pk)]
     if cache is not None:
@@ -114,6 +121,18 @@ def load(ids, cache=None):
                 "id", "definition", "input", "runtime_state__engine_state"):
             rows[pk].heavy = {"definition": definition, "input": input_text, "engine_state": state}
     return rows, items
+
+
+def _owners(machine_ids) -> dict:
+    """{machine id: its owner's id}: whom the tasks of its executions act for."""
+    if not machine_ids:
+        return {}
+    quote = connection.ops.quote_name
+    meta = StateMachine._meta
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('id')}, {quote(meta.get_field('owner').column)} FROM {quote(meta.db_table)} "
+                       f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(machine_ids))})", list(machine_ids))
+        return dict(cursor.fetchall())
 
 
 # --- the step ---------------------------------------------------------------
@@ -309,17 +328,14 @@ def _insert_and_delete(writes):
     with connection.cursor() as cursor:
         _delete(ExecutionFrame, "frame_id", writes, "dropped_frames", cursor)
         _delete(Effect, "effect_id", writes, "gone_effects", cursor)
-    effects = [effect for w in writes for effect in w.effects]
-    if effects:
-        Effect.objects.bulk_create(effects)
-    tokens = [token for w in writes for token in w.tokens]
-    if tokens:
-        TaskToken.objects.bulk_create(tokens)
+    prepared.insert_many([effect for w in writes for effect in w.effects])
+    prepared.insert_many([token for w in writes for token in w.tokens])
     with connection.cursor() as cursor:
         _close_tokens(writes, cursor)
     done = [pk for w in writes for pk in w.inbox_done]
     if done:
-        InboxItem.objects.filter(id__in=done).delete()
-    new = [item for w in writes for item in w.inbox_new]
-    if new:
-        InboxItem.objects.bulk_create(new)
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(InboxItem._meta.db_table)} WHERE {quote('id')} IN "
+                           f"({', '.join(['%s'] * len(done))})", done)
+    prepared.insert_many([item for w in writes for item in w.inbox_new])
