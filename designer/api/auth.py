@@ -72,15 +72,8 @@ def _active_key(access_key_id: str):
     Every API call runs it, so it is plain SQL: the ORM's query compilation
     costs more than the query (revocation and deactivation still count at once)."""
     User = get_user_model()
-    keys, users = AccessKey._meta.db_table, User._meta.db_table
-    q = connection.ops.quote_name
-    columns = ", ".join(f"u.{q(User._meta.get_field(name).column)}" for name in _USER_FIELDS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT k.{q('id')}, k.{q('encrypted_secret')}, k.{q('last_used_at')}, {columns} "
-            f"FROM {q(keys)} k JOIN {q(users)} u ON u.{q(User._meta.pk.column)} = k.{q('user_id')} "
-            f"WHERE k.{q('access_key_id')} = %s AND k.{q('revoked_at')} IS NULL AND u.{q('is_active')} = %s",
-            [access_key_id, True])
+        cursor.execute(_active_key_sql(connection.vendor), [access_key_id, True])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -89,6 +82,18 @@ def _active_key(access_key_id: str):
         last_used_at = timezone.make_aware(last_used_at, dt_timezone.utc)
     user = User.from_db(connection.alias, list(_USER_FIELDS), list(row[3:]))
     return row[0], row[1], last_used_at, user
+
+
+@functools.lru_cache(maxsize=4)
+def _active_key_sql(vendor: str) -> str:
+    """The statement of _active_key(), built once per database vendor."""
+    User = get_user_model()
+    keys, users = AccessKey._meta.db_table, User._meta.db_table
+    q = connection.ops.quote_name
+    columns = ", ".join(f"u.{q(User._meta.get_field(name).column)}" for name in _USER_FIELDS)
+    return (f"SELECT k.{q('id')}, k.{q('encrypted_secret')}, k.{q('last_used_at')}, {columns} "
+            f"FROM {q(keys)} k JOIN {q(users)} u ON u.{q(User._meta.pk.column)} = k.{q('user_id')} "
+            f"WHERE k.{q('access_key_id')} = %s AND k.{q('revoked_at')} IS NULL AND u.{q('is_active')} = %s")
 
 
 @functools.lru_cache(maxsize=256)
