@@ -95,6 +95,36 @@ def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+def orphaned_tasks(now_dt, dead=()) -> Q:
+    """Tasks nobody performs: pending, or claimed by a worker whose claim lapsed or who is dead."""
+    orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
+    if dead:
+        orphaned |= Q(state=Effect.RUNNING, claimed_by__in=list(dead))
+    return orphaned
+
+
+def claim_effects(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEASE_SECONDS, dead=()) -> set:
+    """Claim those tasks that nobody performs (pending, or claimed by a worker whose claim lapsed or
+    who is dead) for this worker; the ids taken. One UPDATE ... RETURNING where the database has it."""
+    now_dt, until = to_datetime(now), to_datetime(now + lease_seconds)
+    if not connection.features.can_return_rows_from_bulk_insert:  # an older SQLite: one at a time
+        return {pk for pk in ids if Effect.objects.filter(orphaned_tasks(now_dt, dead), pk=pk).update(
+            state=Effect.RUNNING, claimed_by=worker_id, claimed_until=until)}
+    quote = connection.ops.quote_name
+    adapt = adapters()[0]
+    state, by, until_column = quote("state"), quote("claimed_by"), quote("claimed_until")
+    dead = list(dead)
+    ids = list(ids)
+    sql = (f"UPDATE {quote(Effect._meta.db_table)} SET {state} = %s, {by} = %s, {until_column} = %s "
+           f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))}) AND ({state} = %s OR ({state} = %s AND "
+           f"({until_column} < %s" + (f" OR {by} IN ({', '.join(['%s'] * len(dead))})" if dead else "")
+           + f"))) RETURNING {quote('id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Effect.RUNNING, worker_id, adapt(until), *ids, Effect.PENDING, Effect.RUNNING,
+                             adapt(now_dt), *dead])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def release(ids, worker_id: str):
     ExecutionState.objects.filter(execution_id__in=list(ids), lease_owner=worker_id).update(
         lease_owner="", lease_expires_at=None)
@@ -172,12 +202,15 @@ def advance_claimed(row, items, worker_id, *, clock=time.time, cache=None, claim
 
 
 def write_batch(writes, worker_id: str, cache=None):
-    """Store the steps of several executions in the current transaction: one guarded UPDATE per
-    execution, then one statement per table for all of them. Returns (stored, lost)."""
+    """Store the steps of several executions in the current transaction: those whose row still has
+    this worker's lease at the revision the step read (one SELECT, locking the rows), then a
+    statement (or one executemany) per table for all of them. Returns (stored, lost)."""
+    held = _held([write.execution_id for write in writes], worker_id)
     stored, lost = [], []
     for write in writes:
-        (stored if _guarded_update(write, worker_id) else lost).append(write)
+        (stored if held.get(write.execution_id) == write.revision else lost).append(write)
     if stored:
+        _update_rows(stored)
         _insert_and_delete(stored)
     for write in stored:
         if write.after is not None:
@@ -194,19 +227,36 @@ def write_batch(writes, worker_id: str, cache=None):
     return stored, lost
 
 
-def _guarded_update(write, worker_id) -> int:
-    """UPDATE the execution's state row if it still has our lease at the revision the step read,
-    then its Execution row if the step changed the status (raw SQL: the ORM's query building costs
-    more than the statements). 0 when the lease or the revision moved on."""
+def _held(ids, worker_id) -> dict:
+    """{execution id: revision} of those executions whose lease this worker holds, their rows locked
+    until the transaction ends (FOR UPDATE; SQLite's transaction holds the database's write lock)."""
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    # in id order, so that two transactions locking some of the same rows cannot deadlock
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        sql, params = _update(ExecutionState, write.state_fields, ("execution_id", "lease_owner", "revision"))
-        cursor.execute(sql, params + [write.execution_id, worker_id, write.revision])
-        if not cursor.rowcount:
-            return 0
+        cursor.execute(f"SELECT {quote('execution_id')}, {quote('revision')} FROM "
+                       f"{quote(ExecutionState._meta.db_table)} WHERE {quote('execution_id')} IN "
+                       f"({', '.join(['%s'] * len(ids))}) AND {quote('lease_owner')} = %s "
+                       f"ORDER BY {quote('execution_id')}{lock}", [*ids, worker_id])
+        return dict(cursor.fetchall())
+
+
+def _update_rows(writes):
+    """UPDATE the state rows (and the Execution rows whose status changed) of held executions: one
+    executemany per set of columns (a round trip for them all on PostgreSQL, whose driver pipelines
+    it; the ORM's query building costs more than the statements)."""
+    statements = collections.defaultdict(list)
+    for write in writes:
+        sql, params = _update(ExecutionState, write.state_fields, ("execution_id",))
+        statements[sql].append(params + [write.execution_id])
         if write.execution_fields:
             sql, params = _update(Execution, write.execution_fields, ("id",))
-            cursor.execute(sql, params + [write.execution_id])
-        return 1
+            statements[sql].append(params + [write.execution_id])
+    with connection.cursor() as cursor:
+        for sql, rows in statements.items():
+            cursor.executemany(sql, rows)
 
 
 _UPDATES = {}

@@ -284,20 +284,15 @@ class Runtime:
         capacity = self._capacity()
         if capacity <= 0:
             return 0
-        now_dt = to_datetime(now)
-        orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
-        if self._dead:
-            orphaned |= Q(state=Effect.RUNNING, claimed_by__in=self._dead)
+        orphaned = store.orphaned_tasks(to_datetime(now), self._dead)
         candidates = list(Effect.objects.filter(orphaned, kind=Effect.TASK).order_by("id")
                           .annotate(owner_id=F("execution__machine__owner_id"))[:capacity])
-        until = to_datetime(now + self.lease_seconds)
-        claimed = []
-        for effect in candidates:
-            taken = Effect.objects.filter(orphaned, pk=effect.pk).update(
-                state=Effect.RUNNING, claimed_by=self.worker_id, claimed_until=until)
-            if taken:
-                claimed.append(resources.TaskRequest.from_stored(effect, worker_id=self.worker_id,
-                                                                 owner_id=effect.owner_id))
+        if not candidates:
+            return 0
+        taken = store.claim_effects([effect.pk for effect in candidates], self.worker_id, now=now,
+                                    lease_seconds=self.lease_seconds, dead=self._dead)
+        claimed = [resources.TaskRequest.from_stored(effect, worker_id=self.worker_id, owner_id=effect.owner_id)
+                   for effect in candidates if effect.pk in taken]
         self._submit(claimed)
         return len(claimed)
 
