@@ -292,16 +292,23 @@ _HISTORY_SQL = None
 
 
 def _insert_history(rows):
-    """INSERT the events (tuples in column order) with executemany: the ORM's bulk_create spends
-    more time building model objects and SQL than the database spends storing them."""
+    """INSERT the events (tuples in column order) with executemany, or COPY on PostgreSQL (a
+    batch's thousands of events in one stream; inserted row by row, they were a third of a
+    worker's time): the ORM's bulk_create spends more time building model objects and SQL than
+    the database spends storing them."""
     global _HISTORY_SQL
-    if _HISTORY_SQL is None:
-        quote = connection.ops.quote_name
-        meta = HistoryEvent._meta
-        columns = ", ".join(quote(meta.get_field(name).column) for name in HISTORY_COLUMNS)
-        _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                        f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})")
+    quote = connection.ops.quote_name
+    meta = HistoryEvent._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in HISTORY_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        if _HISTORY_SQL is None:
+            _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                            f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})")
         cursor.executemany(_HISTORY_SQL, rows)
 
 
