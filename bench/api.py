@@ -46,24 +46,16 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.runtime import LAMBDA, SIX_STATES  # the end-to-end machine: Pass, Choice, Task, Pass, Wait 0, Succeed
+
 ROOT = Path(__file__).resolve().parent.parent
 ROLE = "arn:aws:iam::123456789012:role/Bench"
-LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
 CLIENT_PROCESSES = 4
 
 # The small machine: a Pass, then a Python task.
 SMALL = {"StartAt": "Prepare", "States": {
     "Prepare": {"Type": "Pass", "Next": "Work"},
     "Work": {"Type": "Task", "Resource": LAMBDA + "FirstFunction", "End": True}}}
-# The end-to-end machine: Pass, Choice, Task (a Python handler), Pass, Wait 0, Succeed.
-SIX_STATES = {"StartAt": "Prepare", "States": {
-    "Prepare": {"Type": "Pass", "Result": 1, "ResultPath": "$.prepared", "Next": "Route"},
-    "Route": {"Type": "Choice", "Choices": [{"Variable": "$.prepared", "NumericEquals": 1, "Next": "Work"}],
-              "Default": "Work"},
-    "Work": {"Type": "Task", "Resource": LAMBDA + "FirstFunction", "Next": "Tidy"},
-    "Tidy": {"Type": "Pass", "Next": "Pause"},
-    "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Done"},
-    "Done": {"Type": "Succeed"}}}
 
 CASES = {
     # name: (clients, definition, default calls, goals)

@@ -23,6 +23,7 @@ maps to (`aws_name`). How it works:
     children.py    nested executions: a child answers its waiting parent
     publish.py     committed events and changes to the channel layer (websockets)
     identity.py    worker ids, and whether a worker's process is gone
+    limits.py      what keeps one workflow from taking the server down: slices, AWS's quotas
     engines.py, columns.py, signals.py, errors.py   what those share
 """
 from .errors import (
