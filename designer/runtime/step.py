@@ -11,6 +11,7 @@ It only reads the database; designer/runtime/store.py writes.
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import logging
 import time
@@ -494,6 +495,7 @@ def _engine_record(changes) -> dict:
     return {"format": changes["format"], "execution": {**record, "execution_context": context}}
 
 
+@functools.lru_cache(maxsize=1024)  # a machine's few resources, asked of every task it runs
 def _is_activity(resource: str) -> bool:
     parsed = arns.parse(resource)
     return parsed is not None and parsed["kind"] == "activity"
