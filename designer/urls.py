@@ -23,6 +23,7 @@ urlpatterns = [
     path("machines/<int:pk>/import", editor.import_definition, name="machine-import"),
     path("machines/<int:pk>/export", editor.export, name="machine-export"),
     path("machines/<int:pk>/run", editor.run, name="machine-run"),
+    path("machines/<int:pk>/inputs", editor.save_input, name="machine-inputs"),
     # a machine's executions, live, with a form to start one (designer/viewer/)
     path("machines/<int:pk>/runs/", viewer.executions, name="machine-runs"),
     path("machines/<int:pk>/executions.json", viewer.executions_json, name="machine-executions-json"),

@@ -8,6 +8,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 
@@ -57,6 +58,42 @@ def channel_layers(redis_url: str | None) -> dict:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {"hosts": [redis_url.strip()]},
         }
+    }
+
+
+def caches(redis_url: str | None) -> dict:
+    """Each process's memory for the embedded default (one web process), Redis when REDIS_URL is set."""
+    if not redis_url or not redis_url.strip():
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url.strip(),
+                        "KEY_PREFIX": "statelight"}}
+
+
+# scheme of STATELIGHT_EMAIL_URL -> (EMAIL_USE_TLS: STARTTLS, EMAIL_USE_SSL: TLS from the start, default port)
+EMAIL_SCHEMES = {"smtp": (False, False, 25), "smtp+starttls": (True, False, 587), "smtps": (False, True, 465)}
+
+
+def email_settings(url: str | None) -> dict:
+    """Django's EMAIL_* settings from `smtp[+starttls|s]://user:password@host:port?from=address`;
+    unset: the console backend (a mail is printed to the server's output, where its admin reads it)."""
+    if not url or not url.strip():
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url.strip())
+    if parts.scheme not in EMAIL_SCHEMES or not parts.hostname:
+        raise ValueError(f"STATELIGHT_EMAIL_URL must look like smtp://user:password@host:port (or smtp+starttls://, "
+                         f"smtps://), not {parts.scheme or 'no scheme'}://{parts.hostname or ''}")
+    starttls, tls, default_port = EMAIL_SCHEMES[parts.scheme]
+    sender = parse_qs(parts.query).get("from")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": starttls,
+        "EMAIL_USE_SSL": tls,
+        "EMAIL_TIMEOUT": 30,
+        **({"DEFAULT_FROM_EMAIL": sender[0]} if sender else {}),
     }
 
 

@@ -6,7 +6,10 @@ Redis): set DATABASE_URL and REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+
+from django.utils.csp import CSP
 
 from statelight import config
 
@@ -30,10 +33,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -41,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks: it turns a locked-out login's answer into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "statelight.urls"
@@ -56,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -107,10 +115,63 @@ STATELIGHT_ACCOUNT_ID = os.environ.get("STATELIGHT_ACCOUNT_ID", "123456789012")
 # cover the host and path the client called: with STATELIGHT_TRUSTED_PROXY on,
 # X-Forwarded-Host (and X-Forwarded-Proto) count, so only set it when a proxy
 # you run sets them; STATELIGHT_PATH_PREFIX is the path the proxy strips off.
-if config.env_bool(os.environ.get("STATELIGHT_TRUSTED_PROXY")):
+# The client's address (login and password reset throttles) is then the last X-Forwarded-For entry.
+STATELIGHT_TRUSTED_PROXY = config.env_bool(os.environ.get("STATELIGHT_TRUSTED_PROXY"))
+if STATELIGHT_TRUSTED_PROXY:
     USE_X_FORWARDED_HOST = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 FORCE_SCRIPT_NAME = os.environ.get("STATELIGHT_PATH_PREFIX", "").rstrip("/") or None
+
+# --- security: HTTPS, Content-Security-Policy, login throttle (README, Limits and safety) ---
+
+# Served over HTTPS (directly, or behind a proxy that terminates TLS and sets X-Forwarded-Proto,
+# with STATELIGHT_TRUSTED_PROXY on): plain HTTP is redirected, browsers are told to use HTTPS only
+# (HSTS, a year; includeSubDomains covers names under this host only, and preload does nothing until
+# someone submits the domain to the browsers' list) and cookies are sent over HTTPS only.
+STATELIGHT_HTTPS = config.env_bool(os.environ.get("STATELIGHT_HTTPS"))
+if STATELIGHT_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # a health probe from inside (a load balancer, a container runtime) speaks plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"(^|/)healthz$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Scripts only from our own files (the bundles; configuration rides in json_script data blocks),
+# never inline or eval'd. Styles: our stylesheets, and the <style> elements CodeMirror makes, which
+# carry the page's nonce (<meta name="csp-nonce">); React and React Flow set element.style through
+# the CSSOM, which CSP does not govern, so no 'unsafe-inline' is needed for style attributes either.
+# Images: data: and blob: for the graph's exported PNG/SVG. The websockets are 'self' too.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Failed logins (the login page and the admin's; not the AWS API, which signs requests with keys):
+# after 5 failures within 15 minutes, that user name, and that client address, may not log in for
+# 15 minutes, counted from the last failure (django-axes).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "designer.logins.client_address"
+AXES_LOCKOUT_CALLABLE = "designer.logins.locked_out"
+
+# Password reset requests are throttled per client address and per email address
+# (designer/password_reset.py), counted in the cache: with REDIS_URL, shared by every web process.
+CACHES = config.caches(os.environ.get("REDIS_URL"))
+# Its mail goes through STATELIGHT_EMAIL_URL's server; unset, it is printed to the server's output.
+globals().update(config.email_settings(os.environ.get("STATELIGHT_EMAIL_URL")))
 
 # --- the runtime (designer/runtime) and task resources (designer/resources) ---
 

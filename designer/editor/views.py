@@ -26,8 +26,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 import engine
-from designer import access, arns, payloads, runtime
+from engine.serialize import InvalidPayload, read_payload
+from designer import access, arns, machine_files, payloads, runtime, sample_inputs
 from designer.editor.examples import load_examples
+from designer.machine_files import MachineFiles
 from designer.json_views import json_view, text_member
 from designer.models import StateMachine, StateMachineVersion
 
@@ -85,6 +87,7 @@ def _urls(machine) -> dict:
         "import": base + "import",
         "export": base + "export",
         "run": base + "run",
+        "inputs": base + "inputs",
         "runs": base + "runs/",
     }
 
@@ -98,12 +101,15 @@ def machine_list(request):
     return render(request, "editor/home.html", {"machines": machines})
 
 
-def _initial_definition(template: str) -> str | None:
+def _starting_point(template: str) -> MachineFiles | None:
+    """What a new machine starts from: a blank definition, or an example's files (its layout and
+    sample inputs too, when they are valid); None for no such example."""
     if template in ("", "blank"):
-        return BLANK
+        return MachineFiles(template, BLANK, None, None)
     for example in load_examples(settings.STATELIGHT_EXAMPLES_DIR):
         if example.name == template and not example.error:
-            return example.path.read_text(encoding="utf-8")
+            files = machine_files.read(example.path)
+            return files if not machine_files.problems(files) else MachineFiles(template, files.definition, None, None)
     return None
 
 
@@ -115,13 +121,13 @@ def machine_new(request):
     error = ""
     if request.method == "POST":
         form = {key: request.POST.get(key, default).strip() for key, default in form.items()}
-        definition = _initial_definition(form["template"])
+        start = _starting_point(form["template"])
         arn = arns.arn("stateMachine", arns.DEFAULT_REGION, form["name"])
         if not arns.is_valid_name(form["name"]):
             error = "A name has 1 to 80 letters, digits, '-' or '_'."
         elif form["type"] not in (StateMachine.STANDARD, StateMachine.EXPRESS):
             error = "Choose Standard or Express."
-        elif definition is None:
+        elif start is None:
             error = "No such example."
         elif StateMachine.objects.filter(arn=arn).exists():
             error = f"A state machine named {form['name']} already exists."
@@ -129,7 +135,8 @@ def machine_new(request):
             try:
                 machine = StateMachine.objects.create(
                     arn=arn, name=form["name"], region=arns.DEFAULT_REGION, owner=request.user, type=form["type"],
-                    definition=definition, role_arn=f"arn:aws:iam::{arns.account_id()}:role/StatelightExecution")
+                    definition=start.definition, layout=start.layout(), sample_inputs=start.inputs(),
+                    role_arn=f"arn:aws:iam::{arns.account_id()}:role/StatelightExecution")
             except IntegrityError:
                 error = f"A state machine named {form['name']} already exists."
             else:
@@ -147,6 +154,7 @@ def designer(request, pk):
         "definition": machine.definition,
         "draft": machine.draft,
         "layout": machine.layout or {},
+        "sampleInputs": sample_inputs.for_form(machine.sample_inputs),
         "urls": _urls(machine),
     }
     return render(request, "editor/designer.html", {"machine": machine, "config": config})
@@ -340,3 +348,29 @@ def run(request, pk):
     except runtime.RefusedRequest as e:
         return JsonResponse({"error": e.message}, status=400)
     return JsonResponse({"execution": execution.pk, "arn": execution.arn, "url": f"/executions/{execution.pk}/"})
+
+
+@json_view("POST")
+def save_input(request, pk):
+    """Keep the editor's input as the sample input `name` (in the place of one so named, else
+    last), or with {"delete": true} remove that one; answers the machine's sample inputs."""
+    machine = access.get_machine_for_user(request.user, pk=pk)
+    data = request.data
+    name = text_member(data, "name")
+    with transaction.atomic():
+        machine = StateMachine.objects.select_for_update().get(pk=machine.pk)
+        try:
+            inputs = sample_inputs.parse(machine.sample_inputs)
+            if data.get("delete") is True:
+                if inputs.pop(name, None) is None:
+                    return JsonResponse({"error": f"There is no sample input named {name!r}."}, status=404)
+            else:
+                inputs[name] = read_payload(text_member(data, "input"), what="The input")
+                sample_inputs.check(inputs)
+        except sample_inputs.InvalidInputs as e:
+            return JsonResponse({"error": f"Cannot keep the sample inputs: {e}."}, status=400)
+        except InvalidPayload as e:
+            return JsonResponse({"error": str(e)}, status=400)
+        machine.sample_inputs = sample_inputs.dumps(inputs)
+        machine.save(update_fields=["sample_inputs", "updated_at"])
+    return JsonResponse({"inputs": sample_inputs.for_form(machine.sample_inputs)})

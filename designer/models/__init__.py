@@ -11,8 +11,10 @@ from .executions import (
 )
 from .machines import StateMachine, StateMachineAlias, StateMachineVersion
 from .tasks import Activity, TaskToken
+from .workers import RuntimeHeartbeat
 
 __all__ = [
     "AccessKey", "Activity", "Connection", "Effect", "Execution", "ExecutionFrame", "ExecutionState", "HistoryEvent",
-    "InboxItem", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog", "TaskToken", "envelope",
+    "InboxItem", "RuntimeHeartbeat", "StateMachine", "StateMachineAlias", "StateMachineVersion", "TaskLog",
+    "TaskToken", "envelope",
 ]

@@ -24,8 +24,11 @@ OAuth tokens (client credentials grant) are fetched and cached until they expire
 
 Server-side request forgery: every address the host resolves to must be a
 public one (loopback, private, link-local, shared, reserved and multicast
-addresses are refused) unless STATELIGHT_HTTP_ALLOW_PRIVATE is on; the check
-runs when the socket connects, on the address actually used, so a DNS answer
+addresses are refused; an IPv6 address that carries an IPv4 one, such as
+NAT64's 64:ff9b::7f00:1 or 6to4's 2002:7f00:1::, is judged by the IPv4 address
+inside) unless STATELIGHT_HTTP_ALLOW_PRIVATE is on; the check runs on what
+getaddrinfo answers (so 2130706433, 0x7f.1 and 127.1 are 127.0.0.1) when the
+socket connects, on the address actually used, so a DNS answer
 that changes between check and use (rebinding) gains nothing.
 """
 from __future__ import annotations
@@ -311,10 +314,46 @@ def allows_private() -> bool:
     return bool(getattr(settings, "STATELIGHT_HTTP_ALLOW_PRIVATE", False))
 
 
+def _low_32_bits(ip: ipaddress.IPv6Address) -> tuple:
+    return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+
+
+# IPv6 addresses that carry an IPv4 address: a packet sent to one is delivered to (or translated
+# for) the IPv4 address inside, so that address is the one judged. One row per form, most
+# specific prefix first: where it sits in the 128 bits.
+EMBEDDED_IPV4 = [
+    # IPv4-mapped ::ffff:a.b.c.d (RFC 4291 2.5.5.2)
+    (ipaddress.IPv6Network("::ffff:0:0/96"), _low_32_bits),
+    # IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765)
+    (ipaddress.IPv6Network("::ffff:0:0:0/96"), _low_32_bits),
+    # IPv4-compatible ::a.b.c.d (RFC 4291 2.5.5.1, deprecated); :: and ::1 fall in it too, as 0.0.0.x
+    (ipaddress.IPv6Network("::/96"), _low_32_bits),
+    # NAT64 well-known prefix 64:ff9b::a.b.c.d (RFC 6052)
+    (ipaddress.IPv6Network("64:ff9b::/96"), _low_32_bits),
+    # 6to4 2002:AABB:CCDD::/48 (RFC 3056)
+    (ipaddress.IPv6Network("2002::/16"), lambda ip: (ip.sixtofour,)),
+    # Teredo 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC (RFC 4380): the server, and the client's
+    # address stored XORed with 0xffffffff (ipaddress undoes it)
+    (ipaddress.IPv6Network("2001::/32"), lambda ip: ip.teredo),
+]
+# NAT64's local-use prefix (RFC 8215): each network chooses its own prefix length inside it, so
+# where the IPv4 address sits cannot be known from outside; IANA lists it as not globally reachable.
+LOCAL_USE_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def is_public(address: str) -> bool:
+    """Whether a connection to `address` (as getaddrinfo gives it) reaches the public internet."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_USE_NAT64:
+            return False
+        for network, embedded in EMBEDDED_IPV4:
+            if ip in network:
+                return all(_is_public(inner) for inner in embedded(ip))
+    return _is_public(ip)
+
+
+def _is_public(ip) -> bool:
     return ip.is_global and not ip.is_multicast
 
 

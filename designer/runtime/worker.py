@@ -35,7 +35,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import F, Q
 
 from designer import resources
-from designer.models import Effect, Execution, ExecutionState, InboxItem, TaskLog
+from designer.models import Effect, Execution, ExecutionState, InboxItem, RuntimeHeartbeat, TaskLog
 
 from . import engines, publish, signals, store
 from .columns import to_datetime
@@ -67,7 +67,7 @@ class Runtime:
         self._pool = None
         self._thread = None
         self._dead = ()
-        self._last = {"renew": 0.0, "dead": 0.0, "orphans": 0.0, "scan": 0.0}
+        self._last = {"renew": 0.0, "dead": 0.0, "orphans": 0.0, "scan": 0.0, "beat": 0.0}
         self._scan = True
 
     # -- life
@@ -108,6 +108,7 @@ class Runtime:
                     state=Effect.PENDING, claimed_by="", claimed_until=None)
             store.release(ExecutionState.objects.filter(lease_owner=self.worker_id).values_list("pk", flat=True),
                           self.worker_id)
+            RuntimeHeartbeat.forget(self.worker_id)
         except Exception:
             log.warning("could not hand back the work of %s", self.worker_id, exc_info=True)
         finally:
@@ -298,6 +299,10 @@ class Runtime:
 
     # -- claims that must not lapse, workers that are gone
     def _housekeeping(self, now: float):
+        if now - self._last["beat"] >= self.lease_seconds / 3:
+            # the pages warn when no runtime beats (designer/health.py)
+            self._last["beat"] = now
+            RuntimeHeartbeat.beat(self.worker_id, self.lease_seconds)
         if now - self._last["renew"] >= self.lease_seconds / 3:
             self._last["renew"] = now
             with self._lock:

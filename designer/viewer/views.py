@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from designer import access, payloads, runtime
+from designer import access, payloads, runtime, sample_inputs
 from designer.approvals.cards import approval_dict
 from designer.json_views import BadBody, json_view, read_body, text_member, wants_json
 from designer.models import Execution, HistoryEvent, TaskLog, TaskToken
@@ -39,15 +39,21 @@ HISTORY_PAGE = 1000
 
 # --- a machine's executions ---------------------------------------------------------
 
+def _runs_page(request, machine, form=None, error="", status=200):
+    """The runs page; its start form pre-filled with the first sample input, or `form` as sent."""
+    samples = sample_inputs.for_form(machine.sample_inputs)
+    if form is None:
+        form = {"input": samples[0]["text"] if samples else "{}", "name": "", "mock_test_case": ""}
+    return render(request, "viewer/runs.html", {
+        "machine": machine, "executions": machine.executions.all()[:200], "form": form, "error": error,
+        "samples": samples, "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
+    }, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def executions(request, pk):
-    machine = access.get_machine_for_user(request.user, pk=pk)
-    rows = machine.executions.all()[:200]
-    return render(request, "viewer/runs.html", {
-        "machine": machine, "executions": rows, "form": {"input": "{}", "name": "", "mock_test_case": ""},
-        "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
-    })
+    return _runs_page(request, access.get_machine_for_user(request.user, pk=pk))
 
 
 @json_view("GET")
@@ -82,10 +88,7 @@ def start(request, pk):
         return HttpResponseRedirect(url)
     if wants_json(request):
         return JsonResponse({"error": error}, status=400)
-    return render(request, "viewer/runs.html", {
-        "machine": machine, "executions": machine.executions.all()[:200], "form": form, "error": error,
-        "config": {"ws": f"/ws/machines/{machine.pk}/executions/"},
-    }, status=400)
+    return _runs_page(request, machine, form, error, status=400)
 
 
 # --- one execution ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from designer import arns
 from designer.approvals.decision import decide
 from designer.models import Execution, StateMachine, TaskToken
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import watch_csp
 from tests.browser.kitchen import Gates
 from tests.helpers import migrated_sqlite, using_database
 from tests.runserver import RunServer
@@ -86,25 +86,17 @@ def site(tmp_path_factory, django_db_blocker):
             server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def person(browser, site):
     """person(name) -> a page of their own, logged in (their own cookies: two people, two contexts)."""
     contexts = []
+    violations = []
 
     def log_in(username, width=1400, height=900):
         context = browser.new_context(viewport={"width": width, "height": height}, base_url=site["server"].url)
         context.set_default_timeout(15_000)
         contexts.append(context)
+        violations.append(watch_csp(context))
         page = context.new_page()
         page.add_init_script(RECORD_STATUSES)
         page.goto("/accounts/login/")
@@ -117,13 +109,7 @@ def person(browser, site):
     yield log_in
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def expect():
-    from playwright.sync_api import expect
-
-    return expect
+    assert [v for each in violations for v in each] == [], "a page broke its Content-Security-Policy"
 
 
 def shot(page, name):

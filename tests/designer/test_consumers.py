@@ -44,8 +44,10 @@ def session_cookie(user) -> str:
     return f"sessionid={client.cookies['sessionid'].value}; csrftoken=abcdefghijklmnopqrstuvwxyz012345"
 
 
-async def connect(application, path, user=None, origin="http://testserver"):
-    headers = [(b"origin", origin.encode())] if origin else []
+async def connect(application, path, user=None, origin="http://testserver", host="testserver", extra=()):
+    headers = [(b"host", host.encode())] + [(name.encode(), value.encode()) for name, value in extra]
+    if origin:
+        headers.append((b"origin", origin.encode()))
     if user is not None:
         headers.append((b"cookie", (await sync_to_async(session_cookie)(user)).encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)

@@ -20,6 +20,14 @@ def migrate_to(target):
     return executor.loader.project_state([target]).apps
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest():
+    """The tests after these need every migration, the ones after AFTER too."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_events_stored_before_frame_paths_get_theirs():
     apps = migrate_to(BEFORE)
     try:

@@ -188,3 +188,103 @@ def test_it_has_safe_defaults():
     assert s["LAYER"] == "channels.layers.InMemoryChannelLayer"
     # the same key as every other process started here
     assert s["SECRET_KEY"] == (ROOT / ".secret_key").read_text().strip()
+
+
+# --- STATELIGHT_HTTPS: the production switch ----------------------------------
+
+def check_deploy(**env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STATELIGHT_"))}
+    environ.update(DJANGO_SETTINGS_MODULE="statelight.settings", **env)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                          env=environ, cwd=ROOT, capture_output=True, text=True)
+
+
+def test_check_deploy_is_clean_in_production_mode_behind_https():
+    checked = check_deploy(DJANGO_DEBUG="0", STATELIGHT_HTTPS="1")
+    assert checked.returncode == 0, checked.stderr
+    assert "System check identified no issues" in checked.stdout
+
+
+def test_check_deploy_names_what_is_missing_without_the_https_switch():
+    checked = check_deploy(DJANGO_DEBUG="0")
+    assert checked.returncode != 0
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in checked.stderr
+
+
+REQUESTS_OVER_HTTPS = """
+import json
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+plain, proxied = Client(), Client(HTTP_X_FORWARDED_PROTO="https")
+answers = {
+    "plain": plain.get("/accounts/login/"),
+    "plain healthz": plain.get("/healthz"),
+    "forwarded https": proxied.get("/accounts/login/"),
+}
+print(json.dumps({name: {"status": r.status_code, "location": r.headers.get("Location"),
+                         "hsts": r.headers.get("Strict-Transport-Security"),
+                         "secure cookie": bool(r.cookies.get("csrftoken") and r.cookies["csrftoken"]["secure"])}
+                  for name, r in answers.items()}))
+"""
+
+
+def requests_over_https(**env):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STATELIGHT_"))}
+    environ.update(DJANGO_SETTINGS_MODULE="statelight.settings", STATELIGHT_HTTPS="1", **env)
+    out = subprocess.run([sys.executable, "-c", REQUESTS_OVER_HTTPS], env=environ, cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def test_behind_a_trusted_proxy_https_is_what_the_proxy_forwards():
+    answers = requests_over_https(STATELIGHT_TRUSTED_PROXY="1")
+    assert answers["plain"]["status"] == 301
+    assert answers["plain"]["location"] == "https://testserver/accounts/login/"
+    # the health check answers plain HTTP: probes from inside do not follow redirects to TLS
+    assert answers["plain healthz"]["status"] == 200
+    served = answers["forwarded https"]
+    assert served["status"] == 200
+    assert served["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert served["secure cookie"]
+
+
+def test_without_a_trusted_proxy_x_forwarded_proto_is_not_believed():
+    answers = requests_over_https()
+    assert answers["forwarded https"]["status"] == 301
+
+
+# --- caches and mail -------------------------------------------------------------
+
+def test_it_caches_in_memory_without_redis_and_in_redis_with_it():
+    assert config.caches(None)["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    redis = config.caches("redis://cache:6379/1")["default"]
+    assert (redis["BACKEND"], redis["LOCATION"]) == ("django.core.cache.backends.redis.RedisCache",
+                                                     "redis://cache:6379/1")
+
+
+def test_without_an_email_url_mail_is_printed():
+    assert config.email_settings(None) == {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("smtp://mail.example.com", {"EMAIL_HOST": "mail.example.com", "EMAIL_PORT": 25, "EMAIL_USE_TLS": False,
+                                 "EMAIL_USE_SSL": False, "EMAIL_HOST_USER": "", "EMAIL_HOST_PASSWORD": ""}),
+    ("smtp+starttls://me%40example.com:p%3Ass@mail.example.com?from=flows%40example.com",
+     {"EMAIL_PORT": 587, "EMAIL_USE_TLS": True, "EMAIL_HOST_USER": "me@example.com",
+      "EMAIL_HOST_PASSWORD": "p:ss", "DEFAULT_FROM_EMAIL": "flows@example.com"}),
+    ("smtps://u:p@mail.example.com:2465", {"EMAIL_PORT": 2465, "EMAIL_USE_SSL": True, "EMAIL_USE_TLS": False}),
+])
+def test_it_reads_the_email_url(url, expected):
+    mail = config.email_settings(url)
+    assert mail["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert {key: mail[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("url", ["mail.example.com", "http://mail.example.com", "smtp://"])
+def test_it_refuses_an_email_url_it_cannot_use(url):
+    with pytest.raises(ValueError, match="STATELIGHT_EMAIL_URL must look like smtp://"):
+        config.email_settings(url)

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if existing is not None:
             self.stdout.write(
                 f"Log in as: {existing.get_username()} (password shown when it was created; "
-                f"reset it with `python manage.py changepassword {existing.get_username()}`)"
+                f"reset it with `.venv/bin/python manage.py changepassword {existing.get_username()}`)"
             )
             return
         password = secrets.token_urlsafe(12)

@@ -1,24 +1,21 @@
-"""Write state machines back to ASL files, for git:
+"""Write state machines back to files, for git:
 
     python manage.py export DIR [--owner USERNAME] [--region us-east-1]
 
-`NAME.asl.json` holds the definition exactly as stored (so `apply` of the
-result changes nothing), `NAME.layout.json` the designer's layout when it
-has one.
+`NAME.asl.json` holds the definition exactly as stored (so `apply` of the result changes
+nothing), `NAME.layout.json` the designer's layout and `NAME.inputs.json` the sample inputs,
+when it has them (designer/machine_files.py).
 """
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import arns
+from designer import arns, machine_files
 from designer.models import StateMachine
-
-from .apply import LAYOUT_SUFFIX, SUFFIX
 
 
 class Command(BaseCommand):
-    help = "Write state machines to DIR/NAME.asl.json (and NAME.layout.json)."
+    help = "Write state machines to DIR/NAME.asl.json (and NAME.layout.json, NAME.inputs.json)."
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
@@ -32,10 +29,7 @@ class Command(BaseCommand):
         try:
             directory.mkdir(parents=True, exist_ok=True)
             for machine in machines:
-                (directory / (machine.name + SUFFIX)).write_bytes(machine.definition.encode("utf-8"))
-                layout_path = directory / (machine.name + LAYOUT_SUFFIX)
-                if machine.layout:
-                    layout_path.write_text(json.dumps(machine.layout, indent=2) + "\n", encoding="utf-8")
+                machine_files.write(directory, machine)
                 self.stdout.write(f"wrote {machine.name}")
         except OSError as e:
             raise CommandError(f"cannot write to {directory}: {e}") from None

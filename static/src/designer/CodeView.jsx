@@ -10,6 +10,9 @@ import { useEffect, useRef } from "react";
 
 // marks the changes that came from outside, so they are not handed back
 const External = Annotation.define();
+// CodeMirror styles itself with <style> elements: the page's Content-Security-Policy lets in
+// only those carrying its nonce (templates/base.html)
+const styleNonce = document.querySelector('meta[name="csp-nonce"]')?.content ?? "";
 
 export function CodeView({ text, onText, error }) {
   const host = useRef(null);
@@ -23,6 +26,7 @@ export function CodeView({ text, onText, error }) {
       doc: text,
       parent: host.current,
       extensions: [
+        EditorView.cspNonce.of(styleNonce),
         basicSetup,
         json(),
         linter(jsonParseLinter(), { delay: 300 }),

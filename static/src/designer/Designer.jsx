@@ -59,6 +59,7 @@ export function Designer({ config, opened }) {
   const { definition, layout, graph, text, change } = doc;
   const [selected, setSelected] = useState([]);
   const [dialog, setDialog] = useState(null);
+  const [samples, setSamples] = useState(config.sampleInputs ?? []);
   const [problemsCollapsed, setProblemsCollapsed] = useState(false);
   const { toast, say } = useToast();
   const editing = useEditing(doc, selected, setSelected);
@@ -123,7 +124,7 @@ export function Designer({ config, opened }) {
       <Problems problems={problems} nodeOf={nodeOf} definition={definition} onSelect={setSelected} onEdit={editing.editDefinition}
         pending={checking} collapsed={problemsCollapsed} onToggle={() => setProblemsCollapsed((v) => !v)} />
       {toast ? <div className={`sl-toast is-${toast.kind}`} role="status">{toast.message}</div> : null}
-      {dialog === "run" ? <RunDialog urls={urls} text={text} onClose={closeDialog} /> : null}
+      {dialog === "run" ? <RunDialog urls={urls} text={text} samples={samples} onSamples={setSamples} onClose={closeDialog} /> : null}
       {dialog === "versions" ? <VersionsDialog urls={urls} text={text} onClose={closeDialog} onRestore={restoreVersion} /> : null}
       {dialog === "import" ? <ImportDialog urls={urls} onClose={closeDialog} onImport={importDefinition} /> : null}
       {dialog === "keys" ? <KeysDialog onClose={closeDialog} /> : null}

@@ -1,4 +1,4 @@
-// Modal dialogs: run, versions (with a diff), import.
+// Modal dialogs: run (with the sample inputs), versions (with a diff), import.
 import { useEffect, useState } from "react";
 
 import { call, navigate } from "./api.js";
@@ -20,11 +20,25 @@ export function Modal({ title, onClose, children, wide = false }) {
   );
 }
 
-export function RunDialog({ urls, text, onClose }) {
-  const [input, setInput] = useState(() => load(`sl-run-input:${urls.run}`, "{}"));
+// The machine's sample inputs (named, kept with it) are offered first, the first one
+// pre-filled; the input in the box can be kept as one of them, or one removed.
+export function RunDialog({ urls, text, samples, onSamples, onClose }) {
+  const remembered = `sl-run-input:${urls.run}`;
+  const [input, setInput] = useState(() => samples[0]?.text ?? load(remembered, "{}"));
+  const [sampleName, setSampleName] = useState(samples[0]?.name ?? "");
   const [testCase, setTestCase] = useState("");
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const choose = (name) => {
+    const sample = samples.find((s) => s.name === name);
+    if (sample) setInput(sample.text);
+    setSampleName(name);
+  };
+  const keep = async (body) => {
+    const r = await call(urls.inputs, { body });
+    if (r.ok) onSamples(r.data.inputs);
+    setError(r.ok ? null : r.data?.error ?? "Could not keep the sample input");
+  };
   const run = async () => {
     try {
       JSON.parse(input);
@@ -32,21 +46,37 @@ export function RunDialog({ urls, text, onClose }) {
       setError("The input is not valid JSON: " + e.message);
       return;
     }
-    store(`sl-run-input:${urls.run}`, input);
+    store(remembered, input);
     setBusy(true);
     const r = await call(urls.run, { body: { definition: text, input, mock_test_case: testCase } });
     setBusy(false);
     if (r.ok && r.data.url) navigate(r.data.url);
     else setError(r.data?.error ?? "Could not start the execution");
   };
+  const known = samples.some((s) => s.name === sampleName);
   return (
     <Modal title="Run" onClose={onClose}>
       <div className="sl-modal-body">
+        {samples.length ? (
+          <>
+            <label className="sl-field-label" htmlFor="sl-run-sample">Sample input</label>
+            <select id="sl-run-sample" className="sl-input" value={known ? sampleName : ""} onChange={(e) => choose(e.target.value)}>
+              {known ? null : <option value="">(not a sample input)</option>}
+              {samples.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
+            </select>
+          </>
+        ) : null}
         <label className="sl-field-label" htmlFor="sl-run-input">Input (JSON)</label>
         <textarea id="sl-run-input" className="sl-input sl-json" rows={8} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+        <div className="sl-sample-keep">
+          <label className="sl-field-label" htmlFor="sl-run-sample-name">Keep as sample input</label>
+          <input id="sl-run-sample-name" className="sl-input" value={sampleName} onChange={(e) => setSampleName(e.target.value)} placeholder="a name, e.g. Happy path" />
+          <button type="button" className="sl-mini" onClick={() => keep({ name: sampleName, input })}>Save input</button>
+          {known ? <button type="button" className="sl-mini" onClick={() => keep({ name: sampleName, delete: true })}>Remove</button> : null}
+        </div>
         <label className="sl-field-label" htmlFor="sl-run-mock">Mock test case (optional)</label>
         <input id="sl-run-mock" className="sl-input" value={testCase} onChange={(e) => setTestCase(e.target.value)} placeholder="e.g. HappyPath" />
-        <p className="sl-field-hint">Runs the definition in the editor (it is saved first) and opens the execution viewer.</p>
+        <p className="sl-field-hint">Runs the definition in the editor (it is saved first) and opens the execution viewer. Sample inputs are kept with the machine (<code>NAME.inputs.json</code> for <code>manage.py apply</code> and <code>export</code>).</p>
         {error ? <div className="sl-field-problem" role="alert">{error}</div> : null}
       </div>
       <footer className="sl-modal-foot">

@@ -68,6 +68,14 @@ function executionsList(list, path) {
   });
 }
 
+// --- the start form: a sample input chosen fills the input ---------------------------
+
+function sampleChooser(select, input, samples) {
+  select.addEventListener("change", () => {
+    input.value = samples[Number(select.value)].text;
+  });
+}
+
 // --- the approval inbox ---------------------------------------------------------------
 
 const DECIDED_ROWS = 20;
@@ -123,5 +131,7 @@ function inbox(root) {
 const runs = document.getElementById("executions");
 const config = document.getElementById("live-config");
 if (runs && config) executionsList(runs, JSON.parse(config.textContent).ws);
+const samples = document.getElementById("sample-inputs");
+if (samples) sampleChooser(document.getElementById("start-sample"), document.getElementById("start-input"), JSON.parse(samples.textContent));
 const approvals = document.getElementById("approvals");
 if (approvals) inbox(approvals);

@@ -1,5 +1,6 @@
 """arn:aws:states:::http:invoke against a real local HTTP server."""
 import base64
+import ipaddress
 import itertools
 import json
 import threading
@@ -137,10 +138,71 @@ def test_private_and_loopback_addresses_are_refused_by_default(machine, alice, w
 @pytest.mark.parametrize("address, public", [
     ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
     ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False), ("::1", False),
-    ("fe80::1%eth0", False), ("fd00::1", False), ("::ffff:127.0.0.1", False), ("8.8.8.8", True),
+    ("::", False), ("fe80::1%eth0", False), ("fd00::1", False), ("ff02::1", False), ("8.8.8.8", True),
     ("2606:4700:4700::1111", True)])
 def test_what_counts_as_a_public_address(address, public):
     assert http.is_public(address) is public
+
+
+# Every IPv6 form that carries an IPv4 address, each with a loopback, a private, a metadata-service
+# and a public IPv4 address inside: judged by the address inside.
+EMBEDDING_FORMS = {
+    "IPv4-mapped (RFC 4291 2.5.5.2)": lambda v4: f"::ffff:{v4}",
+    "IPv4-translated, SIIT (RFC 2765)": lambda v4: f"::ffff:0:{v4}",
+    "IPv4-compatible (RFC 4291 2.5.5.1)": lambda v4: f"::{v4}",
+    "NAT64 well-known prefix (RFC 6052)": lambda v4: f"64:ff9b::{v4}",
+    "6to4 (RFC 3056)": lambda v4: "2002:{:x}:{:x}::1".format(*divmod(int(ipaddress.IPv4Address(v4)), 1 << 16)),
+    "Teredo client, obfuscated (RFC 4380)": lambda v4: "2001:0:4136:e378:8000:63bf:{:x}:{:x}".format(
+        *divmod(int(ipaddress.IPv4Address(v4)) ^ 0xFFFFFFFF, 1 << 16)),
+}
+INSIDE = {"127.0.0.1": False, "10.0.0.7": False, "169.254.169.254": False, "8.8.8.8": True}
+
+
+@pytest.mark.parametrize("form", EMBEDDING_FORMS)
+@pytest.mark.parametrize("inside", INSIDE)
+def test_an_ipv6_address_carrying_an_ipv4_one_is_judged_by_the_ipv4_address(form, inside):
+    address = str(ipaddress.IPv6Address(EMBEDDING_FORMS[form](inside)))
+    assert http.is_public(address) is INSIDE[inside], address
+
+
+@pytest.mark.parametrize("address", [
+    "::127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1",  # the three forms the guard let through (issue 9, 4)
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo with client 127.0.0.1
+    "64:ff9b:1::808:808", "64:ff9b:1:7f00:1::",  # NAT64 local-use (RFC 8215): never public, whatever is inside
+])
+def test_the_forms_that_reach_loopback_or_a_local_translator_are_refused(address):
+    assert not http.is_public(address)
+
+
+def test_a_teredo_address_needs_a_public_server_too():
+    # server 10.0.0.1 (0a00:0001), client 8.8.8.8 obfuscated (f7f7:f7f7)
+    assert not http.is_public("2001:0:a00:1:8000:63bf:f7f7:f7f7")
+    assert http.is_public("2001:0:4136:e378:8000:63bf:f7f7:f7f7")
+
+
+@pytest.mark.parametrize("host", [
+    "2130706433", "017700000001", "0x7f000001", "0x7f.1", "127.1", "0",  # IPv4 spelled as inet_aton reads it
+    "::127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1", "::ffff:0:7f00:1", "localhost"])
+def test_the_guard_judges_the_address_a_host_resolves_to_before_connecting(host):
+    with pytest.raises(http.Refused, match="not a public address"):
+        http.GuardedBackend(allow_private=False).connect_tcp(host, 80, timeout=1)
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "[::127.0.0.1]", "[64:ff9b::7f00:1]",
+                                  "[2002:7f00:1::1]"])
+def test_every_spelling_of_loopback_is_refused_in_a_task(machine, alice, worker, server, host):
+    port = urlsplit(server).port
+    execution = call(machine, alice, worker, {"ApiEndpoint": f"http://{host}:{port}/echo", "Method": "GET"})
+    assert execution.error == "States.Http.Socket"
+    assert "is not a public address" in execution.cause
+
+
+def test_a_decimal_spelling_of_loopback_does_reach_the_server_when_private_addresses_are_allowed(
+        machine, alice, worker, server, allow_private):
+    # the spelling is a real way in, not a malformed URL: what the refusal above stops
+    port = urlsplit(server).port
+    execution = call(machine, alice, worker, {"ApiEndpoint": f"http://2130706433:{port}/echo", "Method": "GET"})
+    assert output(execution)["StatusCode"] == 200
 
 
 def test_invalid_parameters_fail_the_task(machine, alice, worker):
