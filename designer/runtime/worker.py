@@ -159,9 +159,9 @@ class Runtime:
 
     def _advance_some(self, now: float) -> int:
         """Claim a batch of executions with work, advance each by a slice, and store all their steps
-        in one transaction (one guarded UPDATE per execution, one INSERT/DELETE per table for the
-        batch): on SQLite the write lock is taken once per batch, not once per statement, and not
-        while the engines work (the claim is a transaction of its own)."""
+        in one transaction (store.write_batch: a statement per table for the batch): on SQLite the
+        write lock is taken once per batch, not once per statement, and not while the engines work
+        (the claim is a transaction of its own)."""
         now_dt = to_datetime(now)
         answers = self._take_answers(limit=self.batch * 8)
         # The database is searched for work when told of some, and at least every poll; a round
