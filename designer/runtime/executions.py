@@ -20,7 +20,7 @@ from designer.models import Execution, ExecutionState, InboxItem, StateMachine, 
 from designer.resources import mocks
 from engine.serialize import PAYLOAD_LIMIT
 
-from . import errors, limits, signals, store
+from . import columns, errors, limits, signals, store
 from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
         parent_wait=parent_wait, started_at=timezone.now())
     try:
         # prepared INSERTs, and no look for the name first: the unique ARN refuses a second one
-        with transaction.atomic():
+        with columns.writing():
             prepared.insert(execution)
             prepared.insert(ExecutionState(execution=execution))
             prepared.insert(InboxItem(execution=execution, kind=InboxItem.START, result=start))

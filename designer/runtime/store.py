@@ -36,7 +36,7 @@ from designer import prepared
 from designer.models import (Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, StateMachine,
                              TaskToken)
 
-from .columns import adapters, to_datetime
+from .columns import adapters, to_datetime, writing
 from .engines import EngineCache
 from .step import ALL, RUNNING, Advanced, compute
 
@@ -63,7 +63,7 @@ def claim(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEA
     free = Q(lease_owner="") | Q(lease_expires_at__lt=now_dt) | Q(lease_owner=worker_id)
     if dead:
         free |= Q(lease_owner__in=list(dead))
-    with transaction.atomic():
+    with writing():
         candidates = ExecutionState.objects.filter(execution_id__in=list(ids)).filter(free).order_by()
         if connection.features.has_select_for_update_skip_locked:
             taken = list(candidates.select_for_update(skip_locked=True).values_list("execution_id", flat=True))

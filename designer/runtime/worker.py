@@ -38,7 +38,7 @@ from designer import resources
 from designer.models import Effect, Execution, ExecutionState, InboxItem, RuntimeHeartbeat, TaskLog
 
 from . import engines, publish, signals, store
-from .columns import to_datetime
+from .columns import to_datetime, writing
 from .identity import make_worker_id, owner_is_dead
 from .step import Answer
 
@@ -195,7 +195,7 @@ class Runtime:
                                       cache=self.cache, claim_tasks=budget, lease_seconds=self.lease_seconds)
                 budget -= len(write.tasks)
                 writes.append(write)
-            with transaction.atomic():
+            with writing():
                 store_logs(answers)
                 if waiting:
                     Effect.objects.filter(pk__in=waiting, claimed_by=self.worker_id,
