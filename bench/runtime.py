@@ -20,6 +20,7 @@ Workloads:
   tasks    the seed's two tasks (Lambda handlers FirstFunction, SecondFunction): a step per task
   chain    20 Pass states then a task: many transitions per step
   map      a Map of 20 items over a handler task, MaxConcurrency 0
+  six      bench.api's end-to-end machine: Pass, Choice, Task (a Python handler), Pass, Wait 0, Succeed
   mixed    Parallel(2 branches of a task) then Choice then Pass: fan-out and join
 
   shared   the shared ASL workloads (../shared/bench/workloads, see `python -m bench`) that fit
@@ -28,7 +29,10 @@ Workloads:
            w5_choice_heavy_5k; --executions/10 of each at once, outputs checked against the
            manifest's digests.
 
-The issue's goal is 3,000 persisted transitions/s on SQLite on the 2-core reference machine.
+Goals (issue 12, on the 2-core reference machine), printed beside the figures: `six` >= 300
+executions/s completed; >= 5,000 persisted transitions/s for short executions (the best of tasks,
+chain, six and mixed). Here the runtime runs alone; `python -m bench.api` measures the same
+through a real server with the calls coming meanwhile.
 """
 from __future__ import annotations
 
@@ -41,9 +45,19 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-GOAL_TRANSITIONS = 3000
+GOAL_EXECUTIONS = ("six", 300)
+GOAL_TRANSITIONS = (("tasks", "chain", "six", "mixed"), 5000)
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+# bench.api's end-to-end machine: Pass, Choice, Task (a Python handler), Pass, Wait 0, Succeed
+SIX_STATES = {"StartAt": "Prepare", "States": {
+    "Prepare": {"Type": "Pass", "Result": 1, "ResultPath": "$.prepared", "Next": "Route"},
+    "Route": {"Type": "Choice", "Choices": [{"Variable": "$.prepared", "NumericEquals": 1, "Next": "Work"}],
+              "Default": "Work"},
+    "Work": {"Type": "Task", "Resource": LAMBDA + "FirstFunction", "Next": "Tidy"},
+    "Tidy": {"Type": "Pass", "Next": "Pause"},
+    "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Done"},
+    "Done": {"Type": "Succeed"}}}
 WORKLOADS = {
     "tasks": ({"StartAt": "FirstTask", "States": {
         "FirstTask": {"Type": "Task", "Resource": LAMBDA + "FirstFunction", "Next": "SecondTask"},
@@ -56,6 +70,7 @@ WORKLOADS = {
         "ItemProcessor": {"StartAt": "One", "States": {"One": {"Type": "Task", "Resource": LAMBDA + "TaskA",
                                                                 "End": True}}}}}},
         {"items": list(range(20))}),
+    "six": (SIX_STATES, {"order": 1}),
     "mixed": ({"StartAt": "Both", "States": {
         "Both": {"Type": "Parallel", "Next": "Check", "Branches": [
             {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": LAMBDA + "TaskA", "End": True}}},
@@ -99,6 +114,7 @@ def measure_start(owner, count: int) -> dict:
     for _ in range(count):
         rt.start_execution(machine, owner=owner, input_text='{"order": 1}')
     seconds = time.perf_counter() - began
+    machine.delete()  # its executions are not to be run by the next measurement's runtime
     return {"measure": "start", "executions": count, "seconds": round(seconds, 3),
             "executions_per_s": round(count / seconds)}
 
@@ -158,7 +174,8 @@ def shared_workloads(names):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.runtime", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.runtime", description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--executions", type=int, default=300, help="executions per measurement (default 300)")
     parser.add_argument("--workload", action="append", choices=sorted(WORKLOADS) + ["none"],
                         help="default: all; `none` for only --shared")
@@ -186,8 +203,9 @@ def main(argv=None) -> int:
                                            payload, workload.expected_digest))
 
     ok = all(r.get("statuses", {"SUCCEEDED": 1}).keys() == {"SUCCEEDED"} for r in records)
+    goals = judge(records)
     if args.json:
-        print(json.dumps({"records": records, "ok": ok, "goal_transitions_per_s": GOAL_TRANSITIONS}))
+        print(json.dumps({"records": records, "ok": ok, "goals": goals}))
         return 0 if ok else 1
     for r in records:
         if r["measure"] == "start":
@@ -200,9 +218,28 @@ def main(argv=None) -> int:
                   f"{r['steps_per_s']:5d} steps/s  {r['statuses']}")
             if r.get("first_failure"):
                 print(f"    first failure: {r['first_failure'][0]}: {str(r['first_failure'][1])[:300]}")
-    best = max((r["transitions_per_s"] for r in records if r["measure"] == "run"), default=0)
-    print(f"goal: {GOAL_TRANSITIONS} persisted transitions/s on SQLite; best workload {best}/s")
+    for goal in goals:
+        print(f"goal {goal['goal']}: {goal['shown']}  {'met' if goal['met'] else 'NOT met'}")
     return 0 if ok else 1
+
+
+def judge(records) -> list:
+    """Each goal whose workload ran, with its figure."""
+    runs = {r["workload"]: r for r in records if r["measure"] == "run"}
+    goals = []
+    name, floor = GOAL_EXECUTIONS
+    if name in runs:
+        value = runs[name]["executions_per_s"]
+        goals.append({"goal": f"{name} >= {floor} executions/s", "value": value, "shown": f"{value}/s",
+                      "met": value >= floor})
+    names, floor = GOAL_TRANSITIONS
+    ran = [runs[n] for n in names if n in runs]
+    if ran:
+        best = max(ran, key=lambda r: r["transitions_per_s"])
+        goals.append({"goal": f"short executions >= {floor:,} persisted transitions/s",
+                      "value": best["transitions_per_s"], "shown": f"{best['transitions_per_s']:,}/s ({best['workload']})",
+                      "met": best["transitions_per_s"] >= floor})
+    return goals
 
 
 if __name__ == "__main__":

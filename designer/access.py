@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.http import Http404
 
-from designer import accounts
+from designer import accounts, prepared
 from designer.models import AccessKey, Activity, Execution, StateMachine, TaskToken
 
 
@@ -95,6 +95,11 @@ def _get(queryset, what, lookup):
 
 
 def get_machine_for_user(user, *, for_update=False, **lookup) -> StateMachine:
+    if not for_update and lookup.keys() == {"arn"}:  # every StartExecution: a prepared statement
+        machine = prepared.get(StateMachine, "arn", lookup["arn"])
+        if machine is None or not sees(user, machine.owner_id):
+            raise Http404("No such state machine.")
+        return machine
     machines = machines_for(user)
     return _get(machines.select_for_update() if for_update else machines, "state machine", lookup)
 

@@ -201,3 +201,5 @@ STATELIGHT_RUNTIME_LEASE_SECONDS = float(os.environ.get("STATELIGHT_RUNTIME_LEAS
 # This machine's name in worker ids (default: the host name). A worker takes over the work of a
 # dead process of its own machine at once; of another machine, when that one's lease runs out.
 STATELIGHT_RUNTIME_HOST = os.environ.get("STATELIGHT_RUNTIME_HOST", "")
+# How long an EXPRESS execution may run (AWS's quota: 5 minutes); lower it for tests.
+STATELIGHT_EXPRESS_MAX_SECONDS = float(os.environ.get("STATELIGHT_EXPRESS_MAX_SECONDS", "300"))

@@ -72,25 +72,34 @@ def _active_key(access_key_id: str):
     Every API call runs it, so it is plain SQL: the ORM's query compilation
     costs more than the query (revocation and deactivation still count at once)."""
     User = get_user_model()
-    keys, users = AccessKey._meta.db_table, User._meta.db_table
-    q = connection.ops.quote_name
-    # in the model's own order: Model.from_db reads the values in that order, whatever the names say
-    fields = [field for field in User._meta.concrete_fields if field.attname in _USER_FIELDS]
-    columns = ", ".join(f"u.{q(field.column)}" for field in fields)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT k.{q('id')}, k.{q('encrypted_secret')}, k.{q('last_used_at')}, {columns} "
-            f"FROM {q(keys)} k JOIN {q(users)} u ON u.{q(User._meta.pk.column)} = k.{q('user_id')} "
-            f"WHERE k.{q('access_key_id')} = %s AND k.{q('revoked_at')} IS NULL AND u.{q('is_active')} = %s",
-            [access_key_id, True])
+        cursor.execute(_active_key_sql(connection.vendor), [access_key_id, True])
         row = cursor.fetchone()
     if row is None:
         return None
     last_used_at = AccessKey._meta.get_field("last_used_at").to_python(row[2]) if row[2] is not None else None
     if isinstance(last_used_at, datetime) and timezone.is_naive(last_used_at):
         last_used_at = timezone.make_aware(last_used_at, dt_timezone.utc)
-    user = User.from_db(connection.alias, [field.attname for field in fields], list(row[3:]))
+    user = User.from_db(connection.alias, [field.attname for field in _user_fields()], list(row[3:]))
     return row[0], row[1], last_used_at, user
+
+
+@functools.cache
+def _user_fields() -> list:
+    # in the model's own order: Model.from_db reads the values in that order, whatever the names say
+    return [field for field in get_user_model()._meta.concrete_fields if field.attname in _USER_FIELDS]
+
+
+@functools.lru_cache(maxsize=4)
+def _active_key_sql(vendor: str) -> str:
+    """The statement of _active_key(), built once per database vendor."""
+    User = get_user_model()
+    keys, users = AccessKey._meta.db_table, User._meta.db_table
+    q = connection.ops.quote_name
+    columns = ", ".join(f"u.{q(field.column)}" for field in _user_fields())
+    return (f"SELECT k.{q('id')}, k.{q('encrypted_secret')}, k.{q('last_used_at')}, {columns} "
+            f"FROM {q(keys)} k JOIN {q(users)} u ON u.{q(User._meta.pk.column)} = k.{q('user_id')} "
+            f"WHERE k.{q('access_key_id')} = %s AND k.{q('revoked_at')} IS NULL AND u.{q('is_active')} = %s")
 
 
 @functools.lru_cache(maxsize=256)

@@ -24,6 +24,7 @@ maps to (`aws_name`). How it works:
     children.py    nested executions: a child answers its waiting parent
     publish.py     committed events and changes to the channel layer (websockets)
     identity.py    worker ids, and whether a worker's process is gone
+    limits.py      what keeps one workflow from taking the server down: slices, AWS's quotas
     engines.py, columns.py, signals.py, errors.py   what those share
 """
 from .errors import (
@@ -49,7 +50,7 @@ from .executions import (
     why_not_redrivable,
 )
 from .express import start_sync_execution
-from .step import HISTORY_LIMIT
+from .limits import HISTORY_LIMIT
 from .store import advance
 from .tokens import get_activity_task, send_task_failure, send_task_heartbeat, send_task_success
 from .worker import Runtime, start_embedded, stop_embedded

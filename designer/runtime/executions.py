@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from designer import arns
+from designer import arns, prepared
 from designer.models import Execution, ExecutionState, InboxItem, StateMachine, StateMachineVersion
 from designer.resources import mocks
 from engine.serialize import InvalidPayload, read_payload
 
-from . import errors, signals, step, store
+from . import columns, errors, limits, signals, store
 from .identity import process_worker_id
 
 log = logging.getLogger(__name__)
@@ -85,22 +85,20 @@ def start_execution(machine: StateMachine, *, owner=None, name=None, input_text=
     else:
         arn = arns.arn("express", machine.region, machine.name, name, str(uuid.uuid4()), account=machine.account_id)
     start = {"state_machine_arn": machine.arn, "state_machine_name": machine.name, "role_arn": source.role_arn}
+    execution = Execution(
+        arn=arn, name=name, machine=machine, version=version, alias=alias, definition=source.definition,
+        type=machine.type, status=Execution.RUNNING, input=input_text, mock_test_case=mock_test_case or "",
+        trace_header=trace_header or "", parent=parent, parent_effect_id=parent_effect_id,
+        parent_wait=parent_wait, started_at=timezone.now())
     try:
-        with transaction.atomic():
-            if standard:
-                existing = Execution.objects.filter(arn=arn).first()
-                if existing is not None:
-                    return _same_or_refuse(existing, input_text)
-            execution = Execution.objects.create(
-                arn=arn, name=name, machine=machine, version=version, alias=alias, definition=source.definition,
-                type=machine.type, status=Execution.RUNNING, input=input_text, mock_test_case=mock_test_case or "",
-                trace_header=trace_header or "", parent=parent, parent_effect_id=parent_effect_id,
-                parent_wait=parent_wait, started_at=timezone.now())
-            ExecutionState.objects.create(execution=execution)
-            InboxItem.objects.create(execution=execution, kind=InboxItem.START, result=start)
+        # prepared INSERTs, and no look for the name first: the unique ARN refuses a second one
+        with columns.writing():
+            prepared.insert(execution)
+            prepared.insert(ExecutionState(execution=execution))
+            prepared.insert(InboxItem(execution=execution, kind=InboxItem.START, result=start))
             transaction.on_commit(signals.work_available)
     except IntegrityError:
-        # the same name started concurrently: whoever committed first owns it
+        # the name is taken (STANDARD names are unique): the same start again, or a refusal
         existing = Execution.objects.filter(arn=arn).first()
         if existing is None:
             raise
@@ -140,7 +138,7 @@ def why_not_redrivable(execution: Execution) -> str | None:
         return f"it stopped more than {REDRIVE_DAYS} days ago"
     if execution.redrive_count >= MAX_REDRIVES:
         return f"it was redriven {MAX_REDRIVES} times already"
-    if execution.last_event_id >= step.HISTORY_LIMIT - 1:
+    if execution.last_event_id >= limits.HISTORY_LIMIT - 1:
         return "it has reached the history event limit"
     return None
 

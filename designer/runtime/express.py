@@ -1,10 +1,12 @@
 """StartSyncExecution: an EXPRESS execution run to its end in the calling thread.
 
-Nothing is stored (AWS keeps no history for Express either); tasks are
-performed inline through designer.resources (mock test case first), timers
-sleep. Express workflows cannot wait for an answer from outside (callbacks,
-activities, .sync children): such a task fails. AWS ends a synchronous
-Express execution after 5 minutes; so does this.
+Nothing is stored and no event is kept (AWS keeps no history for Express
+either): the engine runs in slices and holds only what is outstanding, so its
+memory stays flat however long it runs. Tasks are performed inline through
+designer.resources (mock test case first), timers sleep. Express workflows
+cannot wait for an answer from outside (callbacks, activities, .sync
+children): such a task fails. AWS ends an Express execution after 5 minutes
+(limits.express_max_seconds()): TIMED_OUT, checked while it works too.
 
 Blocking: call it from a worker thread (an async view: sync_to_async with
 thread_sensitive=False), never from the event loop or the one thread ASGI
@@ -21,14 +23,12 @@ import engine
 from designer import arns
 from designer.models import StateMachine
 from designer.resources import TaskRequest, mocks, perform
-from engine.runner import DEADLINE, STALLED, drive
+from engine.runner import STALLED, drive
 from engine.serialize import to_json
 
-from . import errors
+from . import errors, limits
 from .engines import parse_definition
 from .executions import resolve_version, validate_input, validate_name
-
-MAX_SECONDS = 300
 
 
 def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_text="{}", version=None, alias=None,
@@ -50,8 +50,9 @@ def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_
     started = clock()
     ex = engine.Execution(parse_definition(source.definition), json.loads(input_text), name=name, execution_arn=arn,
                           state_machine_arn=machine.arn, state_machine_name=machine.name, role_arn=source.role_arn,
-                          start_time=started, clock=clock)
-    status, error, cause = _run(ex, mock, machine.owner_id, started, clock, sleep)
+                          start_time=started, clock=clock, record_events=False, budget=limits.SLICE,
+                          max_duration=limits.express_max_seconds())
+    status, error, cause = _run(ex, mock, machine.owner_id, clock, sleep)
     stopped = clock()
     response = {
         "executionArn": arn, "stateMachineArn": machine.arn, "name": name, "startDate": started,
@@ -72,12 +73,8 @@ def start_sync_execution(machine: StateMachine, *, owner=None, name=None, input_
     return response
 
 
-def _run(ex, mock, owner_id, started, clock, sleep):
-    ending = drive(ex, ex.start(), lambda effect: _answer(ex, effect, mock, owner_id), clock=clock, sleep=sleep,
-                   deadline=started + MAX_SECONDS)
-    if ending == DEADLINE:
-        ex.stop()
-        return "TIMED_OUT", "States.Timeout", f"Synchronous Express executions run for at most {MAX_SECONDS} seconds."
+def _run(ex, mock, owner_id, clock, sleep):
+    ending = drive(ex, ex.start(), lambda effect: _answer(ex, effect, mock, owner_id), clock=clock, sleep=sleep)
     if ending == STALLED:
         ex.stop()
         return "FAILED", "States.Runtime", "The execution waits for an answer nothing can give to an Express execution."

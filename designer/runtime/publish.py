@@ -9,7 +9,9 @@ Groups and messages (the consumers are built on these names):
 Timestamps are epoch seconds, as in HistoryEvent.to_dict().
 
 Publishing never blocks the runtime and never runs inside a transaction
-(the caller uses transaction.on_commit). The messages are sent from one
+(the caller uses transaction.on_commit), and what waits to be sent is bounded
+(MAX_IN_FLIGHT batches): when the loop that sends falls that far behind, new
+batches are dropped (viewers replay what they missed from the store). The messages are sent from one
 event loop: the server's (Daphne's, in the embedded default, so the
 in-memory layer's queues are used from the loop that reads them), else the
 caller's when it runs under async_to_sync/sync_to_async, else a loop thread
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 _loop = None
 _own_loop = None
 _lock = threading.Lock()
+MAX_IN_FLIGHT = 1000
+_in_flight = 0
 
 
 def use_loop(loop):
@@ -47,12 +51,19 @@ def machine_group(machine_id) -> str:
 
 def step_stored(execution_id, envelopes, machine_id=None, summary=None):
     """Tell the execution's viewers of a stored step's events, and its machine's lists of the
-    execution's new summary when it started, ended or was redriven."""
+    execution's new summary (`summary()`, called only when a list may be listening) when it
+    started, ended or was redriven."""
     messages = [(execution_group(execution_id), {"type": "execution.event", "event": envelope})
                 for envelope in envelopes]
-    if summary is not None:
-        messages.append((machine_group(machine_id), {"type": "execution.changed", "execution": summary}))
+    group = machine_group(machine_id)
+    if summary is not None and _may_listen(group):
+        messages.append((group, {"type": "execution.changed", "execution": summary()}))
     return publish(messages)
+
+
+def _may_listen(group) -> bool:
+    layer = get_channel_layer()
+    return not isinstance(layer, InMemoryChannelLayer) or bool(layer.groups.get(group))
 
 
 def publish(messages):
@@ -76,7 +87,21 @@ def publish(messages):
             log.exception("could not publish %d messages", len(messages))
         return None
     loop = _loop if _loop is not None and not _loop.is_closed() else _background_loop()
-    return asyncio.run_coroutine_threadsafe(_send(layer, messages), loop)
+    global _in_flight
+    with _lock:
+        if _in_flight >= MAX_IN_FLIGHT:
+            log.warning("the event loop is %d batches behind: %d messages dropped", _in_flight, len(messages))
+            return None
+        _in_flight += 1
+    future = asyncio.run_coroutine_threadsafe(_send(layer, messages), loop)
+    future.add_done_callback(_sent)
+    return future
+
+
+def _sent(_future):
+    global _in_flight
+    with _lock:
+        _in_flight -= 1
 
 
 _send_locks = {}  # event loop -> asyncio.Lock

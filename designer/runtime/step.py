@@ -11,8 +11,10 @@ It only reads the database; designer/runtime/store.py writes.
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 import engine
@@ -25,16 +27,17 @@ from engine.history import Event, aws_event, wire_details
 from engine.serialize import to_json
 from engine.tasks import new_task_token
 
-from . import children, publish, signals
+from . import children, limits, publish, signals
 from .columns import adapters, to_datetime
 from .engines import Loaded, parse_definition
 
 log = logging.getLogger(__name__)
 
-# AWS fails a STANDARD execution at 25,000 history events.
-HISTORY_LIMIT = 25_000
 RUNNING = Execution.RUNNING
 CLOSED_STATUSES = (Execution.SUCCEEDED, Execution.FAILED, Execution.TIMED_OUT, Execution.ABORTED)
+# The event that closes an execution's history, by the status it ends with.
+CLOSING_EVENTS = {Execution.SUCCEEDED: "ExecutionSucceeded", Execution.FAILED: "ExecutionFailed",
+                  Execution.TIMED_OUT: "ExecutionTimedOut", Execution.ABORTED: "ExecutionAborted"}
 
 
 # --- what a step leaves for the caller -------------------------------------
@@ -46,6 +49,7 @@ class Advanced:
     events: list = field(default_factory=list)  # GetExecutionHistory-shaped dicts
     tasks: list = field(default_factory=list)  # TaskRequests claimed for this worker to perform
     ended: bool = False
+    more: bool = False  # its slice ended with work left: it wants another turn
 
 
 class Answer:
@@ -120,6 +124,8 @@ class _Computation:
         self.activities = {}  # activity ARN -> (Activity pk, None) or (None, (error, cause)): none it may use
         self.timers_changed = False
         self.redriven = False
+        # how many events its stored history may hold (an EXPRESS execution's first ones), or None
+        self.kept = limits.EXPRESS_HISTORY_EVENTS if row.type == StateMachine.EXPRESS else None
 
     # -- 1. the engine
     def run(self) -> Write:
@@ -135,7 +141,10 @@ class _Computation:
             if not self._restore():
                 return self._drop_inbox()
         try:
+            began = time.perf_counter()
             self._apply()
+            if self.engine is not None and self.engine.more:
+                self.engine.budget = limits.next_budget(self.engine.budget, time.perf_counter() - began)
         except InvalidDefinition as e:
             return self._refuse_to_start(e)
         except Exception as e:  # an engine bug: fail this execution, not the worker, and not forever
@@ -163,6 +172,8 @@ class _Computation:
         # the input is stored once, in Execution.input (see _engine_record)
         record["execution_context"] = {**record["execution_context"], "Input": json.loads(input_text)}
         self.engine = engine.Execution.restore(machine, {**state, "frames": frames}, clock=self.clock)
+        self.engine.budget = limits.FIRST_SLICE
+        self.engine.record_events = self.kept is None or self.state.last_event_id < self.kept
         self.mock = self._mock_case(self.engine.machine_context["Name"])
         return True
 
@@ -171,12 +182,13 @@ class _Computation:
         start = item.result or {}
         machine = parse_definition(definition)
         row = self.row
+        express = row.type == StateMachine.EXPRESS
         self.engine = engine.Execution(
             machine, json.loads(input_text), name=row.name, execution_arn=row.arn,
             state_machine_arn=start.get("state_machine_arn"), state_machine_name=start.get("state_machine_name"),
             role_arn=start.get("role_arn"), start_time=row.started_at.timestamp(), clock=self.clock,
-            history_limit=HISTORY_LIMIT if row.type == StateMachine.STANDARD else None,
-            redrive_count=row.redrive_count)
+            history_limit=None if express else limits.HISTORY_LIMIT, redrive_count=row.redrive_count,
+            max_duration=limits.express_max_seconds() if express else None, budget=limits.FIRST_SLICE)
         self.mock = self._mock_case(self.engine.machine_context["Name"])
 
     def _mock_case(self, machine_name):
@@ -222,11 +234,17 @@ class _Computation:
             self._answer_inline()
         if self.engine is not None:
             self._fire_due_timers()
+            if self.engine.more:  # its turn: one slice more than its inbox asked for
+                self._take(self.engine.proceed())
+                self._answer_inline()
 
     def _fire_due_timers(self):
-        wake_at = self.state.wake_at
+        """Fire the timers due now: those stored (the execution was woken for them) and those this
+        step started (a Wait of 0 s goes on in the same step: nothing outside can tell)."""
         now = self.clock()
-        if wake_at is None or wake_at.timestamp() > now:
+        wake_at = self.state.wake_at
+        if (wake_at is None or wake_at.timestamp() > now) and not any(
+                isinstance(effect, StartTimer) and effect.due <= now for effect in self.new_effects.values()):
             return
         for due, timer_id in self._timers():
             if due > now:
@@ -250,7 +268,7 @@ class _Computation:
         return timers
 
     def _take(self, step):
-        self.events.extend(step.events)
+        self._keep(step.events)
         for effect in step.effects:
             if isinstance(effect, StartTimer):
                 self.new_effects[effect.id] = effect
@@ -266,6 +284,25 @@ class _Computation:
                     self.inline.append(effect)
                 else:
                     self.new_effects[effect.id] = effect
+
+    def _keep(self, events):
+        """The events to store: all of them, but for an EXPRESS execution only its first ones (AWS
+        keeps no history for Express): past them its engine records none (its memory stays flat)."""
+        if self.kept is not None:
+            room = self.kept - self.state.last_event_id - len(self.events)
+            if len(events) > room:
+                events = events[:max(room, 0)]
+                self.engine.record_events = False
+        self.events.extend(events)
+
+    def _closing_event(self):
+        """The event that closes a history whose engine stopped recording (an EXPRESS execution past
+        its kept events): numbered right after the last one kept, so the stored history has no hole."""
+        ex = self.engine
+        last = self.events[-1].id if self.events else self.state.last_event_id
+        details = {"output": ex.output} if ex.status == Execution.SUCCEEDED else {
+            key: value for key, value in (("error", ex.error), ("cause", ex.cause)) if value is not None}
+        self.events.append(Event(last + 1, last, self.clock(), CLOSING_EVENTS[ex.status], details))
 
     def _answer_inline(self):
         ex = self.engine
@@ -306,7 +343,9 @@ class _Computation:
         new_effects = {i: e for i, e in self.new_effects.items() if i in pending}
         status = ex.status
         ended = status != RUNNING and (row.status == RUNNING or self.redriven)
-        result = Advanced(row.pk, status, ended=ended)
+        if ended and not ex.record_events:
+            self._closing_event()
+        result = Advanced(row.pk, status, ended=ended, more=ex.more)
         write = Write(row, result)
         _, adapt_json = adapters()
 
@@ -316,14 +355,17 @@ class _Computation:
                 write.dropped_frames.append(int(frame_id))
             else:
                 write.frames.append((row.pk, int(frame_id), adapt_json(record)))
-        write.gone_effects = (self.consumed | self.cancelled) - pending.keys()
+        write.gone_effects = (self.consumed | self.cancelled) - pending.keys() - self.new_effects.keys()
         write.effects, write.tokens, write.tasks, activity_ids = self._effect_rows(new_effects, now)
         write.inbox_done = [item.pk for item in self.items if item.pk is not None]
 
         fields = write.state_fields
-        fields.update(engine_state=_engine_record(changes), last_event_id=ex.next_event_id - 1,
+        fields.update(engine_state=_engine_record(changes),
+                      last_event_id=self.events[-1].id if self.events else self.state.last_event_id,
                       revision=self.state.revision + 1, lease_owner="", lease_expires_at=None)
-        if self.timers_changed or ended:
+        if result.more:  # wanted again at once, also after a restart
+            fields["wake_at"] = to_datetime(now)
+        elif self.timers_changed or ended:
             timers = self._timers() if status == RUNNING else []
             fields["wake_at"] = to_datetime(timers[0][0]) if timers else None
         if self.mock_used:
@@ -400,7 +442,7 @@ class _Computation:
     def _after_commit(self, published, status, ended, activity_ids, others_enqueued):
         row = self.row
         listed_anew = ended or self.redriven or (self.events and self.events[0].type == "ExecutionStarted")
-        summary = row.summary(status=status, stopped_at=self._stopped_at()) if listed_anew else None
+        summary = (lambda: row.summary(status=status, stopped_at=self._stopped_at())) if listed_anew else None
         publish.step_stored(row.pk, published, row.machine_id, summary)
         signals.execution_changed()
         if activity_ids:
@@ -462,6 +504,7 @@ def _engine_record(changes) -> dict:
     return {"format": changes["format"], "execution": {**record, "execution_context": context}}
 
 
+@functools.lru_cache(maxsize=1024)  # a machine's few resources, asked of every task it runs
 def _is_activity(resource: str) -> bool:
     parsed = arns.parse(resource)
     return parsed is not None and parsed["kind"] == "activity"

@@ -30,19 +30,22 @@ import time
 from datetime import datetime, timezone
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
-from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, TaskToken
+from designer import prepared
+from designer.models import (Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem, StateMachine,
+                             TaskToken)
 
-from .columns import adapters, to_datetime
+from .columns import adapters, to_datetime, writing
 from .engines import EngineCache
 from .step import ALL, RUNNING, Advanced, compute
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 30.0
-# Columns a step reads only to restore or start an engine.
-_HEAVY = ("definition", "input", "output", "error", "cause", "runtime_state__engine_state")
+# Columns a step reads only to restore or start an engine (ExecutionState.engine_state too).
+_HEAVY = ("definition", "input", "output", "error", "cause")
+_RUNTIME_STATE = Execution.runtime_state.related  # caches a row's ExecutionState on it
 
 
 class LeaseLost(Exception):
@@ -60,7 +63,7 @@ def claim(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEA
     free = Q(lease_owner="") | Q(lease_expires_at__lt=now_dt) | Q(lease_owner=worker_id)
     if dead:
         free |= Q(lease_owner__in=list(dead))
-    with transaction.atomic():
+    with writing():
         candidates = ExecutionState.objects.filter(execution_id__in=list(ids)).filter(free).order_by()
         if connection.features.has_select_for_update_skip_locked:
             taken = list(candidates.select_for_update(skip_locked=True).values_list("execution_id", flat=True))
@@ -92,6 +95,36 @@ def _claim_returning(ids, worker_id, now_dt, until, dead) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+def orphaned_tasks(now_dt, dead=()) -> Q:
+    """Tasks nobody performs: pending, or claimed by a worker whose claim lapsed or who is dead."""
+    orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
+    if dead:
+        orphaned |= Q(state=Effect.RUNNING, claimed_by__in=list(dead))
+    return orphaned
+
+
+def claim_effects(ids, worker_id: str, *, now: float, lease_seconds: float = DEFAULT_LEASE_SECONDS, dead=()) -> set:
+    """Claim those tasks that nobody performs (pending, or claimed by a worker whose claim lapsed or
+    who is dead) for this worker; the ids taken. One UPDATE ... RETURNING where the database has it."""
+    now_dt, until = to_datetime(now), to_datetime(now + lease_seconds)
+    if not connection.features.can_return_rows_from_bulk_insert:  # an older SQLite: one at a time
+        return {pk for pk in ids if Effect.objects.filter(orphaned_tasks(now_dt, dead), pk=pk).update(
+            state=Effect.RUNNING, claimed_by=worker_id, claimed_until=until)}
+    quote = connection.ops.quote_name
+    adapt = adapters()[0]
+    state, by, until_column = quote("state"), quote("claimed_by"), quote("claimed_until")
+    dead = list(dead)
+    ids = list(ids)
+    sql = (f"UPDATE {quote(Effect._meta.db_table)} SET {state} = %s, {by} = %s, {until_column} = %s "
+           f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))}) AND ({state} = %s OR ({state} = %s AND "
+           f"({until_column} < %s" + (f" OR {by} IN ({', '.join(['%s'] * len(dead))})" if dead else "")
+           + f"))) RETURNING {quote('id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Effect.RUNNING, worker_id, adapt(until), *ids, Effect.PENDING, Effect.RUNNING,
+                             adapt(now_dt), *dead])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def release(ids, worker_id: str):
     ExecutionState.objects.filter(execution_id__in=list(ids), lease_owner=worker_id).update(
         lease_owner="", lease_expires_at=None)
@@ -101,10 +134,14 @@ def load(ids, cache=None):
     """{id: execution row}, {id: [inbox items in order]}. The big columns (definition, input,
     engine record) are read in one query for the executions that need them: those starting and
     those whose engine is not in `cache`."""
-    rows = {row.pk: row for row in Execution.objects.filter(id__in=list(ids)).select_related("runtime_state")
-            .defer(*_HEAVY).order_by().annotate(machine_owner=F("machine__owner_id"))}
+    rows = {row.pk: row for row in prepared.select(Execution, "id", ids, without=_HEAVY)}
+    for state in prepared.select(ExecutionState, "execution", rows, without=("engine_state",)):
+        _RUNTIME_STATE.set_cached_value(rows[state.execution_id], state)
+    owners = _owners({row.machine_id for row in rows.values()})
+    for row in rows.values():
+        row.machine_owner = owners.get(row.machine_id)
     items = collections.defaultdict(list)
-    for item in InboxItem.objects.filter(execution_id__in=list(rows)).order_by("id"):
+    for item in sorted(prepared.select(InboxItem, "execution", rows), key=lambda item: item.pk):
         items[item.execution_id].append(item)
     heavy = [pk for pk, row in rows.items() if row.status == RUNNING or items.get(pk)]
     if cache is not None:
@@ -114,6 +151,18 @@ def load(ids, cache=None):
                 "id", "definition", "input", "runtime_state__engine_state"):
             rows[pk].heavy = {"definition": definition, "input": input_text, "engine_state": state}
     return rows, items
+
+
+def _owners(machine_ids) -> dict:
+    """{machine id: its owner's id}: whom the tasks of its executions act for."""
+    if not machine_ids:
+        return {}
+    quote = connection.ops.quote_name
+    meta = StateMachine._meta
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('id')}, {quote(meta.get_field('owner').column)} FROM {quote(meta.db_table)} "
+                       f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(machine_ids))})", list(machine_ids))
+        return dict(cursor.fetchall())
 
 
 # --- the step ---------------------------------------------------------------
@@ -135,9 +184,9 @@ def advance_claimed(row, items, worker_id, *, clock=time.time, cache=None, claim
                     lease_seconds=DEFAULT_LEASE_SECONDS) -> Advanced | None:
     """advance() for an execution whose lease this worker holds, loaded by load()."""
     try:
+        write = compute(row, items, worker_id, clock=clock, cache=cache, claim_tasks=claim_tasks,
+                        lease_seconds=lease_seconds)
         with transaction.atomic():
-            write = compute(row, items, worker_id, clock=clock, cache=cache, claim_tasks=claim_tasks,
-                            lease_seconds=lease_seconds)
             _, lost = write_batch([write], worker_id, cache)
         if lost:
             raise LeaseLost(row.pk)
@@ -153,12 +202,15 @@ def advance_claimed(row, items, worker_id, *, clock=time.time, cache=None, claim
 
 
 def write_batch(writes, worker_id: str, cache=None):
-    """Store the steps of several executions in the current transaction: one guarded UPDATE per
-    execution, then one statement per table for all of them. Returns (stored, lost)."""
+    """Store the steps of several executions in the current transaction: those whose row still has
+    this worker's lease at the revision the step read (one SELECT, locking the rows), then a
+    statement (or one executemany) per table for all of them. Returns (stored, lost)."""
+    held = _held([write.execution_id for write in writes], worker_id)
     stored, lost = [], []
     for write in writes:
-        (stored if _guarded_update(write, worker_id) else lost).append(write)
+        (stored if held.get(write.execution_id) == write.revision else lost).append(write)
     if stored:
+        _update_rows(stored)
         _insert_and_delete(stored)
     for write in stored:
         if write.after is not None:
@@ -175,49 +227,88 @@ def write_batch(writes, worker_id: str, cache=None):
     return stored, lost
 
 
-def _guarded_update(write, worker_id) -> int:
-    """UPDATE the execution's state row if it still has our lease at the revision the step read,
-    then its Execution row if the step changed the status (raw SQL: the ORM's query building costs
-    more than the statements). 0 when the lease or the revision moved on."""
+def _held(ids, worker_id) -> dict:
+    """{execution id: revision} of those executions whose lease this worker holds, their rows locked
+    until the transaction ends (FOR UPDATE; SQLite's transaction holds the database's write lock)."""
+    if not ids:
+        return {}
     quote = connection.ops.quote_name
+    # in id order, so that two transactions locking some of the same rows cannot deadlock
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        sets, params = _assignments(ExecutionState, write.state_fields)
-        cursor.execute(f"UPDATE {quote(ExecutionState._meta.db_table)} SET {sets} WHERE {quote('execution_id')} = %s "
-                       f"AND {quote('lease_owner')} = %s AND {quote('revision')} = %s",
-                       params + [write.execution_id, worker_id, write.revision])
-        if not cursor.rowcount:
-            return 0
+        cursor.execute(f"SELECT {quote('execution_id')}, {quote('revision')} FROM "
+                       f"{quote(ExecutionState._meta.db_table)} WHERE {quote('execution_id')} IN "
+                       f"({', '.join(['%s'] * len(ids))}) AND {quote('lease_owner')} = %s "
+                       f"ORDER BY {quote('execution_id')}{lock}", [*ids, worker_id])
+        return dict(cursor.fetchall())
+
+
+def _update_rows(writes):
+    """UPDATE the state rows (and the Execution rows whose status changed) of held executions: one
+    executemany per set of columns (a round trip for them all on PostgreSQL, whose driver pipelines
+    it; the ORM's query building costs more than the statements)."""
+    statements = collections.defaultdict(list)
+    for write in writes:
+        sql, params = _update(ExecutionState, write.state_fields, ("execution_id",))
+        statements[sql].append(params + [write.execution_id])
         if write.execution_fields:
-            sets, params = _assignments(Execution, write.execution_fields)
-            cursor.execute(f"UPDATE {quote(Execution._meta.db_table)} SET {sets} WHERE {quote('id')} = %s",
-                           params + [write.execution_id])
-        return 1
+            sql, params = _update(Execution, write.execution_fields, ("id",))
+            statements[sql].append(params + [write.execution_id])
+    with connection.cursor() as cursor:
+        for sql, rows in statements.items():
+            cursor.executemany(sql, rows)
 
 
-def _assignments(model, fields):
-    quote = connection.ops.quote_name
-    sets, params = [], []
-    for name, value in fields.items():
-        field = model._meta.get_field(name)
-        sets.append(f"{quote(field.column)} = %s")
-        params.append(field.get_db_prep_save(value, connection))
-    return ", ".join(sets), params
+_UPDATES = {}
+
+
+def _update(model, fields, where):
+    """(UPDATE statement, its SET values) for these fields of `model`, the row chosen by the columns
+    `where`: the statement and each value's conversion are made once per set of fields."""
+    key = (model, tuple(fields), where, connection.vendor)
+    statement = _UPDATES.get(key)
+    if statement is None:
+        quote = connection.ops.quote_name
+        meta = model._meta
+        columns = [meta.get_field(name) for name in fields]
+        sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
+               f"WHERE {' AND '.join(f'{quote(column)} = %s' for column in where)}")
+        statement = _UPDATES[key] = (sql, [_adapter(field) for field in columns])
+    sql, adapt = statement
+    return sql, [convert(value) for convert, value in zip(adapt, fields.values())]
+
+
+def _adapter(field):
+    adapt_time, adapt_json = adapters()
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return adapt_json
+    if kind == "DateTimeField":
+        return lambda value: None if value is None else adapt_time(value)
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 _HISTORY_SQL = None
 
 
 def _insert_history(rows):
-    """INSERT the events (tuples in column order) with executemany: the ORM's bulk_create spends
-    more time building model objects and SQL than the database spends storing them."""
+    """INSERT the events (tuples in column order) with executemany, or COPY on PostgreSQL (a
+    batch's thousands of events in one stream; inserted row by row, they were a third of a
+    worker's time): the ORM's bulk_create spends more time building model objects and SQL than
+    the database spends storing them."""
     global _HISTORY_SQL
-    if _HISTORY_SQL is None:
-        quote = connection.ops.quote_name
-        meta = HistoryEvent._meta
-        columns = ", ".join(quote(meta.get_field(name).column) for name in HISTORY_COLUMNS)
-        _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                        f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})")
+    quote = connection.ops.quote_name
+    meta = HistoryEvent._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in HISTORY_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        if _HISTORY_SQL is None:
+            _HISTORY_SQL = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                            f"VALUES ({', '.join(['%s'] * len(HISTORY_COLUMNS))})")
         cursor.executemany(_HISTORY_SQL, rows)
 
 
@@ -294,17 +385,14 @@ def _insert_and_delete(writes):
     with connection.cursor() as cursor:
         _delete(ExecutionFrame, "frame_id", writes, "dropped_frames", cursor)
         _delete(Effect, "effect_id", writes, "gone_effects", cursor)
-    effects = [effect for w in writes for effect in w.effects]
-    if effects:
-        Effect.objects.bulk_create(effects)
-    tokens = [token for w in writes for token in w.tokens]
-    if tokens:
-        TaskToken.objects.bulk_create(tokens)
+    prepared.insert_many([effect for w in writes for effect in w.effects])
+    prepared.insert_many([token for w in writes for token in w.tokens])
     with connection.cursor() as cursor:
         _close_tokens(writes, cursor)
     done = [pk for w in writes for pk in w.inbox_done]
     if done:
-        InboxItem.objects.filter(id__in=done).delete()
-    new = [item for w in writes for item in w.inbox_new]
-    if new:
-        InboxItem.objects.bulk_create(new)
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(InboxItem._meta.db_table)} WHERE {quote('id')} IN "
+                           f"({', '.join(['%s'] * len(done))})", done)
+    prepared.insert_many([item for w in writes for item in w.inbox_new])

@@ -38,7 +38,7 @@ from designer import resources
 from designer.models import Effect, Execution, ExecutionState, InboxItem, RuntimeHeartbeat, TaskLog
 
 from . import engines, publish, signals, store
-from .columns import to_datetime
+from .columns import to_datetime, writing
 from .identity import make_worker_id, owner_is_dead
 from .step import Answer
 
@@ -158,9 +158,10 @@ class Runtime:
         raise TimeoutError(f"the runtime still had work after {timeout} s")
 
     def _advance_some(self, now: float) -> int:
-        """Claim a batch of executions with work and store all their steps in one transaction (one
-        guarded UPDATE per execution, one INSERT/DELETE per table for the batch): on SQLite the
-        write lock is taken once per batch, not once per statement."""
+        """Claim a batch of executions with work, advance each by a slice, and store all their steps
+        in one transaction (store.write_batch: a statement per table for the batch): on SQLite the
+        write lock is taken once per batch, not once per statement, and not while the engines work
+        (the claim is a transaction of its own)."""
         now_dt = to_datetime(now)
         answers = self._take_answers(limit=self.batch * 8)
         # The database is searched for work when told of some, and at least every poll; a round
@@ -181,38 +182,40 @@ class Runtime:
         writes, stored = [], []
         claimed = []
         try:
-            with transaction.atomic():
+            claimed = store.claim(ids, self.worker_id, now=now, lease_seconds=self.lease_seconds,
+                                  dead=self._dead) if ids else []
+            rows, items = store.load(claimed, self.cache)
+            budget = self._capacity()
+            for pk in claimed:
+                row = rows.get(pk)
+                if row is None:
+                    continue
+                local = [_answer_item(outcome, task) for task, outcome in answered.get(pk, [])]
+                write = store.compute(row, items.get(pk, []) + local, self.worker_id, clock=self.clock,
+                                      cache=self.cache, claim_tasks=budget, lease_seconds=self.lease_seconds)
+                budget -= len(write.tasks)
+                writes.append(write)
+            with writing():
                 store_logs(answers)
                 if waiting:
                     Effect.objects.filter(pk__in=waiting, claimed_by=self.worker_id,
                                           state__in=[Effect.RUNNING, Effect.WAITING]).update(
                         state=Effect.WAITING, claimed_until=None)
-                claimed = store.claim(ids, self.worker_id, now=now, lease_seconds=self.lease_seconds,
-                                      dead=self._dead) if ids else []
                 held = set(claimed)
                 # answers for executions another worker holds go through their inbox
                 self._to_inbox([a for pk, batch in answered.items() if pk not in held for a in batch])
-                rows, items = store.load(claimed, self.cache)
-                budget = self._capacity()
-                for pk in claimed:
-                    row = rows.get(pk)
-                    if row is None:
-                        continue
-                    local = [_answer_item(outcome, task) for task, outcome in answered.get(pk, [])]
-                    write = store.compute(row, items.get(pk, []) + local, self.worker_id, clock=self.clock,
-                                          cache=self.cache, claim_tasks=budget, lease_seconds=self.lease_seconds)
-                    budget -= len(write.tasks)
-                    writes.append(write)
                 stored, _ = store.write_batch(writes, self.worker_id, self.cache)
         except BaseException:
             for pk in claimed:  # the engines in memory ran ahead of a step that was not stored
                 self.cache.drop(pk)
             self._answers.extendleft(reversed(answers))  # the next round tries them again
+            _release(claimed, self.worker_id)
             raise
         for write in stored:
             self._submit(write.result.tasks)
-        if self._answers:
-            self._wake.set()  # more than one round's worth
+        if self._answers or any(write.result.more for write in stored):
+            self._scan = True  # more than one round's worth, or slices to come
+            self._wake.set()
         return len(writes) + len(waiting)
 
     def _candidates(self, now_dt) -> list:
@@ -282,20 +285,15 @@ class Runtime:
         capacity = self._capacity()
         if capacity <= 0:
             return 0
-        now_dt = to_datetime(now)
-        orphaned = Q(state=Effect.PENDING) | Q(state=Effect.RUNNING, claimed_until__lt=now_dt)
-        if self._dead:
-            orphaned |= Q(state=Effect.RUNNING, claimed_by__in=self._dead)
+        orphaned = store.orphaned_tasks(to_datetime(now), self._dead)
         candidates = list(Effect.objects.filter(orphaned, kind=Effect.TASK).order_by("id")
                           .annotate(owner_id=F("execution__machine__owner_id"))[:capacity])
-        until = to_datetime(now + self.lease_seconds)
-        claimed = []
-        for effect in candidates:
-            taken = Effect.objects.filter(orphaned, pk=effect.pk).update(
-                state=Effect.RUNNING, claimed_by=self.worker_id, claimed_until=until)
-            if taken:
-                claimed.append(resources.TaskRequest.from_stored(effect, worker_id=self.worker_id,
-                                                                 owner_id=effect.owner_id))
+        if not candidates:
+            return 0
+        taken = store.claim_effects([effect.pk for effect in candidates], self.worker_id, now=now,
+                                    lease_seconds=self.lease_seconds, dead=self._dead)
+        claimed = [resources.TaskRequest.from_stored(effect, worker_id=self.worker_id, owner_id=effect.owner_id)
+                   for effect in candidates if effect.pk in taken]
         self._submit(claimed)
         return len(claimed)
 
@@ -320,6 +318,13 @@ class Runtime:
             owners |= set(Effect.objects.filter(state=Effect.RUNNING, claimed_until__gte=now_dt)
                           .order_by().values_list("claimed_by", flat=True).distinct())
             self._dead = tuple(owner for owner in owners if owner != self.worker_id and owner_is_dead(owner))
+
+
+def _release(ids, worker_id):
+    try:
+        store.release(ids, worker_id)
+    except Exception:  # the database is gone; the leases expire on their own
+        log.warning("could not release %d lease(s)", len(ids), exc_info=True)
 
 
 def store_logs(answers):

@@ -2,6 +2,8 @@
 import json
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from designer import runtime as rt
 from designer.models import Effect, Execution, ExecutionFrame, ExecutionState, HistoryEvent, InboxItem
@@ -58,6 +60,8 @@ def test_it_stores_details_in_the_aws_wire_shape(machine, worker, alice):
 
 def test_it_publishes_each_event_after_commit_and_a_summary_per_machine(machine, worker, alice, published):
     m = machine("TwoTasks", TWO_TASKS)
+    # someone lists the machine's executions (a summary is made only for a list that may listen)
+    async_to_sync(get_channel_layer().group_add)(f"machine-{m.pk}", "lists.test")
     execution = runtime_start(m, alice)
     worker.drain()
     messages = [message for group, message in published if group == f"execution-{execution.pk}"]
@@ -69,6 +73,7 @@ def test_it_publishes_each_event_after_commit_and_a_summary_per_machine(machine,
     assert [s["execution"]["status"] for s in summaries] == ["RUNNING", "SUCCEEDED"]
     assert summaries[-1]["execution"]["executionArn"] == execution.arn
     assert summaries[-1]["execution"]["stopDate"] >= summaries[-1]["execution"]["startDate"]
+    async_to_sync(get_channel_layer().group_discard)(f"machine-{m.pk}", "lists.test")
 
 
 def test_it_keeps_one_frame_row_per_engine_frame_and_drops_finished_branches(machine, worker, alice):

@@ -65,3 +65,24 @@ def test_nothing_is_published_for_a_step_that_did_not_commit(machine, alice, mon
     with pytest.raises(store.LeaseLost):
         store.advance_claimed(rows[execution.pk], items[execution.pk], "me")
     assert sent == []
+
+
+def test_what_waits_to_be_sent_is_bounded(monkeypatch, server_loop):
+    # a loop held busy stands for one too busy to send: past the bound, batches are dropped
+    sent = []
+
+    class Layer:
+        async def group_send(self, group, message):
+            sent.append(message["n"])
+
+    monkeypatch.setattr(publish, "MAX_IN_FLIGHT", 3)
+    monkeypatch.setattr(publish, "get_channel_layer", Layer)
+    busy = threading.Event()
+    server_loop.call_soon_threadsafe(busy.wait, 10)
+    futures = [publish.publish([("execution-1", {"type": "execution.event", "n": n})]) for n in range(5)]
+    busy.set()
+    for future in futures[:3]:
+        future.result(10)
+    assert futures[3:] == [None, None] and sent == [0, 1, 2]
+    assert publish.publish([("execution-1", {"type": "execution.event", "n": 5})]).result(10) is None
+    assert sent == [0, 1, 2, 5]  # sending again once the loop caught up

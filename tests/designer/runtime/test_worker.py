@@ -1,14 +1,16 @@
 """The runtime loop with its own threads, on a file-backed SQLite database."""
 import json
 import os
+import threading
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 
 from designer import runtime as rt
-from designer.models import Effect, Execution, HistoryEvent
-from designer.runtime import identity, store
+from designer.models import Effect, Execution, ExecutionState, HistoryEvent
+from designer.runtime import columns, identity, store
 from tests.helpers import make_machine
 
 TWO_TASKS = json.loads(open("examples/two_tasks.asl.json").read())
@@ -75,3 +77,30 @@ def test_a_lease_held_by_a_live_worker_elsewhere_is_respected_until_it_expires(o
     time.sleep(0.5)
     assert Execution.objects.get(pk=execution.pk).last_event_id == 0
     assert rt.wait_for_execution(execution, timeout=15).status == "SUCCEEDED"
+
+
+def test_a_start_inside_a_transaction_does_not_wait_for_the_processs_writers(owner):
+    # a task starts a child execution in a transaction of its own (resources/nested.py), which holds
+    # SQLite's lock; meanwhile the runtime may hold the process's writers' turn, waiting for that lock
+    machine = make_machine(owner, "TwoTasks", TWO_TASKS)
+    holding, failures = threading.Event(), []
+
+    def runtime_writing():
+        try:
+            with columns._WRITERS:  # what columns.writing() takes first...
+                holding.set()
+                with transaction.atomic():  # ...then SQLite's lock, once the test's transaction ends
+                    ExecutionState.objects.filter(pk=0).update(revision=0)
+        except Exception as e:  # "database is locked": the two waited for each other
+            failures.append(e)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=runtime_writing)
+    with transaction.atomic():
+        Execution.objects.filter(pk=0).update(status="RUNNING")  # this connection holds SQLite's lock
+        writer.start()
+        holding.wait(10)
+        execution = rt.start_execution(machine, owner=owner)
+    writer.join(30)
+    assert failures == [] and Execution.objects.filter(pk=execution.pk).exists()
